@@ -1,0 +1,218 @@
+//! The command line: clap's definition, and its conversion into a validated [`Config`].
+//!
+//! Nothing past [`Cli::into_command`] sees clap types.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use resetsquash::input::Source;
+use resetsquash::rules::RuleSource;
+use resetsquash::{Config, Error};
+
+const AFTER_HELP: &str = "\
+Examples:
+  app 2>&1 | resetsquash >> app.log          squash a live log on its way to disk
+  resetsquash catalina.out > catalina.clean  files are read in order, like cat (gzip too)
+  resetsquash --explain app.log.1            show which rule took which record, and why not
+  resetsquash rules check ours.yaml          validate a rules file and run its examples
+
+Exit status:
+  0  success (also when our output is closed early, as by `| head`)
+  1  an input could not be read, or the output could not be written
+  2  bad usage, or a rules file that is invalid or whose examples fail
+
+Writing rules: see rules/README.md in the source, or `resetsquash rules list`.";
+
+/// Collapse client-abort noise ("Connection reset by peer", "Broken pipe" and their stack
+/// traces) in server logs into counted one-line summaries. Every other line passes through
+/// byte for byte.
+#[derive(Parser, Debug)]
+#[command(name = "resetsquash", version, after_help = AFTER_HELP)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    #[command(flatten)]
+    filter: FilterArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List or check rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum RulesCommand {
+    /// Print every loaded rule, one line each: id, source, description.
+    List(RuleArgs),
+    /// Validate rules files and run their examples against all loaded rules.
+    ///
+    /// Exits 0 when every file is valid and every example behaves, 2 otherwise; each problem is
+    /// reported as FILE:LINE:COLUMN: rule `ID`: what is wrong.
+    Check {
+        /// Rules files to check (with no file: the built-in rules).
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+}
+
+#[derive(Args, Debug)]
+struct RuleArgs {
+    /// Load rules from FILE as well (repeatable; tried after the built-in rules).
+    #[arg(long = "rules", value_name = "FILE")]
+    rules: Vec<PathBuf>,
+    /// Do not load the built-in rules.
+    #[arg(long)]
+    no_default_rules: bool,
+}
+
+#[derive(Args, Debug)]
+struct FilterArgs {
+    /// Log files to read, in order; gzip is recognised by content. None, or `-`: standard input.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    rules: RuleArgs,
+
+    /// Length of a summary window on the log's own clock (`90s`, `5m`, `1h`, or seconds;
+    /// `0`: one window for the whole input). Windows are aligned to the clock.
+    #[arg(long, value_name = "DURATION", default_value = "1m", value_parser = parse_duration)]
+    window: u64,
+
+    /// Let the first N records of each group and window through in full, as examples.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    keep_first: u64,
+
+    /// A line starts a record exactly when it matches REGEX (instead of the built-in header
+    /// formats and stack-trace grammar).
+    #[arg(long, value_name = "REGEX")]
+    record_start: Option<String>,
+
+    /// Instead of the log, print one line per record that a rule looked at: squashed by which
+    /// rule, or kept and why.
+    #[arg(long)]
+    explain: bool,
+
+    /// At the end, print counts per rule to standard error.
+    #[arg(long)]
+    stats: bool,
+
+    /// Bytes per read (for tests of buffer independence).
+    #[arg(long, hide = true, default_value_t = 256 * 1024)]
+    buffer_size: usize,
+
+    /// Longest line handled whole; longer lines stream through unsquashed.
+    #[arg(long, hide = true, default_value_t = 1 << 20)]
+    max_line: usize,
+
+    /// Milliseconds a pipe may be quiet before a held record is decided.
+    #[arg(long, hide = true, default_value_t = 20)]
+    idle_ms: u64,
+}
+
+/// What the binary was asked to do, validated.
+pub enum Invocation {
+    Filter {
+        config: Config,
+        rules: Vec<RuleSource>,
+        stats: bool,
+    },
+    List {
+        rules: Vec<RuleSource>,
+    },
+    Check {
+        rules: Vec<RuleSource>,
+    },
+}
+
+impl Cli {
+    /// Validates the parsed command line.
+    pub fn into_command(self) -> Result<Invocation, Error> {
+        match self.command {
+            Some(Command::Rules(RulesCommand::List(args))) => Ok(Invocation::List {
+                rules: rule_sources(&args, &[])?,
+            }),
+            Some(Command::Rules(RulesCommand::Check { files, rules })) => Ok(Invocation::Check {
+                rules: rule_sources(&rules, &files)?,
+            }),
+            None => {
+                let f = self.filter;
+                let rules = rule_sources(&f.rules, &[])?;
+                let record_start = f
+                    .record_start
+                    .as_deref()
+                    .map(|p| {
+                        regex::bytes::Regex::new(p).map_err(|e| {
+                            Error::Usage(format!("--record-start: not a valid regex: {e}"))
+                        })
+                    })
+                    .transpose()?;
+                let inputs = if f.files.is_empty() {
+                    vec![Source::Stdin]
+                } else {
+                    f.files
+                        .into_iter()
+                        .map(|p| {
+                            if p.as_os_str() == "-" {
+                                Source::Stdin
+                            } else {
+                                Source::Path(p)
+                            }
+                        })
+                        .collect()
+                };
+                let mut config = Config {
+                    inputs,
+                    record_start,
+                    read_size: f.buffer_size.max(1),
+                    max_line: f.max_line.max(64),
+                    idle: Duration::from_millis(f.idle_ms),
+                    ..Config::default()
+                };
+                config.squash.window = (f.window > 0).then_some(f.window as i64);
+                config.squash.keep_first = f.keep_first;
+                config.squash.explain = f.explain;
+                Ok(Invocation::Filter {
+                    config,
+                    rules,
+                    stats: f.stats,
+                })
+            }
+        }
+    }
+}
+
+/// Built-ins (unless dropped), then the `--rules` files, then `extra` files.
+fn rule_sources(args: &RuleArgs, extra: &[PathBuf]) -> Result<Vec<RuleSource>, Error> {
+    let mut sources = if args.no_default_rules {
+        Vec::new()
+    } else {
+        RuleSource::built_in()
+    };
+    for path in args.rules.iter().chain(extra) {
+        sources.push(RuleSource::read(path)?);
+    }
+    Ok(sources)
+}
+
+/// `90`, `90s`, `5m`, `1h`, `1d` → seconds.
+fn parse_duration(s: &str) -> Result<u64, String> {
+    let (digits, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration such as 90s, 5m or 1h"))?;
+    let scale = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("unknown unit in `{s}`; use s, m, h or d")),
+    };
+    n.checked_mul(scale).ok_or_else(|| format!("`{s}` is too long"))
+}

@@ -1,0 +1,20 @@
+//! Exit codes: the whole contract with scripts, in one place.
+//!
+//! Documented in the README and in `--help`; tests assert each of them.
+
+/// Everything went well (also: our output was closed early, as by `| head`).
+pub const SUCCESS: u8 = 0;
+/// An input could not be read, or the output could not be written (a full disk).
+pub const IO_ERROR: u8 = 1;
+/// Bad usage, or a rules file that is invalid or whose examples fail.
+pub const USAGE_OR_RULES: u8 = 2;
+
+/// The exit code for an error.
+pub fn for_error(e: &crate::Error) -> u8 {
+    use crate::Error;
+    match e {
+        _ if e.is_broken_pipe() => SUCCESS,
+        Error::Input { .. } | Error::Output { .. } => IO_ERROR,
+        Error::RulesFile { .. } | Error::Rules(_) | Error::Usage(_) => USAGE_OR_RULES,
+    }
+}

@@ -1,0 +1,493 @@
+//! Header lines: the timestamped (or levelled) first line of a log record.
+//!
+//! A header always starts a new record. It is recognised from the line itself, with hand-written
+//! byte checks rather than regexes because every line of the log passes through here. All known
+//! formats are tried on every line: real files mix them (a Spring Boot application writes logback
+//! lines into Tomcat's JULI `catalina.out`), so no format is locked in after the first match.
+//!
+//! The timestamp is kept as the exact bytes the log wrote, so that a summary line can start with a
+//! timestamp in the log's own format, and as seconds on the log's own clock (no time zone is
+//! applied: windows are aligned to the clock the log shows).
+
+/// The header formats resetsquash recognises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `2026-11-24 15:35:04.521`, `2026-11-24T15:35:04.521+01:00`, `2026-11-24 15:43:31,953`:
+    /// logback, log4j2, Spring Boot, Python logging.
+    Iso,
+    /// `2026/11/24 15:48:49`: nginx's error log, Go's `log` package.
+    Slash,
+    /// `24-Nov-2026 15:35:04.521`: Tomcat JULI's OneLineFormatter.
+    Juli,
+    /// `[Tue Nov 24 15:48:49.123456 2026]`: Apache httpd's error log.
+    Apache,
+    /// `[2026-11-24 15:45:25 +0000]`: gunicorn, or an ISO/slash timestamp in brackets.
+    Bracketed,
+    /// `Nov 24, 2026 3:55:49 PM` or `11月 24, 2026 3:56:49 下午`: java.util.logging's
+    /// SimpleFormatter (two-line records).
+    JulSimple,
+    /// `Nov 24 15:35:04`: syslog (no year).
+    Syslog,
+    /// `15:35:04.521`: log4j2's default pattern (no date).
+    TimeOnly,
+    /// `fail: Microsoft.AspNetCore.Server.Kestrel[13]`: .NET's console logger (no timestamp).
+    DotnetLevel,
+    /// `ERROR:root:message`: Python's `logging.basicConfig()` default (no timestamp).
+    PythonLevel,
+    /// A line matched by the user's `--record-start` regex.
+    Custom,
+}
+
+impl Format {
+    /// Whether an exception line at column 0 right after this header belongs to its record.
+    ///
+    /// logback, log4j2, Python and JUL's SimpleFormatter print the throwable unindented after the
+    /// message. Tomcat's OneLineFormatter indents it with a tab, so in a JULI log an unindented
+    /// exception line is someone's `printStackTrace()` and starts a record of its own.
+    pub fn exceptions_at_column_0(self) -> bool {
+        !matches!(self, Format::Juli)
+    }
+}
+
+/// A recognised header line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub format: Format,
+    /// Length in bytes of the timestamp at the start of the line, brackets included; 0 where the
+    /// format has none.
+    pub timestamp_len: usize,
+    /// The timestamp in seconds on the log's own clock; `None` where the format has none.
+    pub seconds: Option<i64>,
+}
+
+/// Recognises `line` (terminator excluded) as a header, or returns `None`.
+pub fn detect(line: &[u8]) -> Option<Header> {
+    let first = *line.first()?;
+    if first.is_ascii_digit() {
+        iso(line)
+            .or_else(|| slash(line))
+            .or_else(|| juli(line))
+            .or_else(|| time_only(line))
+            .or_else(|| jul_simple_zh(line))
+    } else if first == b'[' {
+        bracketed(line).or_else(|| apache(line))
+    } else if first.is_ascii_uppercase() {
+        jul_simple_en(line)
+            .or_else(|| syslog(line))
+            .or_else(|| python_level(line))
+    } else if first.is_ascii_lowercase() {
+        dotnet_level(line)
+    } else {
+        None
+    }
+}
+
+/// A cursor over the start of a line, for the fixed-layout checks below.
+struct Scan<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Scan<'a> {
+    fn new(s: &'a [u8]) -> Self {
+        Scan { s, i: 0 }
+    }
+
+    fn byte(&mut self, b: u8) -> Option<()> {
+        (self.s.get(self.i) == Some(&b)).then(|| self.i += 1)
+    }
+
+    /// Exactly `n` ASCII digits, as a number.
+    fn digits(&mut self, n: usize) -> Option<i64> {
+        let d = self.s.get(self.i..self.i + n)?;
+        if !d.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        self.i += n;
+        Some(d.iter().fold(0, |acc, &c| acc * 10 + i64::from(c - b'0')))
+    }
+
+    /// One or two ASCII digits, as a number.
+    fn digits_1_2(&mut self) -> Option<i64> {
+        let v = self.digits(1)?;
+        match self.digits(1) {
+            Some(w) => Some(v * 10 + w),
+            None => Some(v),
+        }
+    }
+
+    /// Skips `[.,]` followed by one or more digits, if present.
+    fn fraction(&mut self) {
+        if matches!(self.s.get(self.i), Some(b'.' | b',')) {
+            let start = self.i + 1;
+            let mut j = start;
+            while self.s.get(j).is_some_and(u8::is_ascii_digit) {
+                j += 1;
+            }
+            if j > start {
+                self.i = j;
+            }
+        }
+    }
+
+    /// Three-letter English month name, as 1..=12.
+    fn month_name(&mut self) -> Option<i64> {
+        let m = self.s.get(self.i..self.i + 3)?;
+        let n = MONTHS.iter().position(|name| name.as_bytes() == m)?;
+        self.i += 3;
+        Some(n as i64 + 1)
+    }
+
+    fn literal(&mut self, lit: &[u8]) -> Option<()> {
+        self.s[self.i..].starts_with(lit).then(|| self.i += lit.len())
+    }
+
+    /// `HH:MM:SS`, as seconds of the day.
+    fn hms(&mut self) -> Option<i64> {
+        let h = self.digits(2)?;
+        self.byte(b':')?;
+        let m = self.digits(2)?;
+        self.byte(b':')?;
+        let s = self.digits(2)?;
+        (h < 24 && m < 60 && s < 61).then_some(h * 3600 + m * 60 + s)
+    }
+
+    /// The line ends here or continues with a space (or a tab).
+    fn at_boundary(&self) -> bool {
+        matches!(self.s.get(self.i), None | Some(b' ' | b'\t'))
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn header(format: Format, timestamp_len: usize, seconds: Option<i64>) -> Option<Header> {
+    Some(Header {
+        format,
+        timestamp_len,
+        seconds,
+    })
+}
+
+/// Seconds since 1970-01-01 for a civil date and a time of day (Howard Hinnant's algorithm).
+pub fn civil_seconds(y: i64, m: i64, d: i64, time_of_day: i64) -> Option<i64> {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400 + time_of_day)
+}
+
+/// `YYYY-MM-DD[T ]HH:MM:SS[.fff][Z|±hh[:]mm]`, with `date_sep` between the date parts.
+fn ymd_hms(sc: &mut Scan<'_>, date_sep: u8, allow_t: bool) -> Option<i64> {
+    let y = sc.digits(4)?;
+    sc.byte(date_sep)?;
+    let mo = sc.digits(2)?;
+    sc.byte(date_sep)?;
+    let d = sc.digits(2)?;
+    if sc.byte(b' ').is_none() {
+        if !allow_t {
+            return None;
+        }
+        sc.byte(b'T')?;
+    }
+    let tod = sc.hms()?;
+    sc.fraction();
+    civil_seconds(y, mo, d, tod)
+}
+
+/// A time zone suffix directly after the time: `Z`, `+01:00`, `+0100`.
+fn zone(sc: &mut Scan<'_>) {
+    if sc.byte(b'Z').is_some() {
+        return;
+    }
+    let save = sc.i;
+    if matches!(sc.s.get(sc.i), Some(b'+' | b'-')) {
+        sc.i += 1;
+        let ok = sc.digits(2).is_some() && {
+            sc.byte(b':');
+            sc.digits(2).is_some()
+        };
+        if !ok {
+            sc.i = save;
+        }
+    }
+}
+
+fn iso(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    let secs = ymd_hms(&mut sc, b'-', true)?;
+    zone(&mut sc);
+    sc.at_boundary().then_some(())?;
+    header(Format::Iso, sc.i, Some(secs))
+}
+
+fn slash(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    let secs = ymd_hms(&mut sc, b'/', false)?;
+    sc.at_boundary().then_some(())?;
+    header(Format::Slash, sc.i, Some(secs))
+}
+
+fn juli(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    let d = sc.digits(2)?;
+    sc.byte(b'-')?;
+    let mo = sc.month_name()?;
+    sc.byte(b'-')?;
+    let y = sc.digits(4)?;
+    sc.byte(b' ')?;
+    let tod = sc.hms()?;
+    sc.fraction();
+    sc.at_boundary().then_some(())?;
+    header(Format::Juli, sc.i, civil_seconds(y, mo, d, tod))
+}
+
+fn time_only(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    let tod = sc.hms()?;
+    // Require the milliseconds: a bare `12:00:00 ` is too common inside messages.
+    if !matches!(sc.s.get(sc.i), Some(b'.' | b',')) {
+        return None;
+    }
+    sc.fraction();
+    (sc.byte(b' ').is_some()).then_some(())?;
+    header(Format::TimeOnly, sc.i - 1, Some(tod))
+}
+
+/// `[` + an ISO or slash timestamp (optionally with a zone after a space) + `]`.
+fn bracketed(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    sc.byte(b'[')?;
+    let start = sc.i;
+    let secs = ymd_hms(&mut sc, b'-', true).or_else(|| {
+        sc.i = start;
+        ymd_hms(&mut sc, b'/', false)
+    })?;
+    zone(&mut sc);
+    if sc.byte(b' ').is_some() {
+        zone(&mut sc);
+    }
+    sc.byte(b']')?;
+    header(Format::Bracketed, sc.i, Some(secs))
+}
+
+/// `[Tue Nov 24 15:48:49.123456 2026]`.
+fn apache(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    sc.byte(b'[')?;
+    let day = line.get(1..4)?;
+    if !day.iter().all(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    sc.i += 3;
+    sc.byte(b' ')?;
+    let mo = sc.month_name()?;
+    sc.byte(b' ')?;
+    if sc.byte(b' ').is_some() {
+        // `Nov  4`: a space-padded day.
+    }
+    let d = sc.digits_1_2()?;
+    sc.byte(b' ')?;
+    let tod = sc.hms()?;
+    sc.fraction();
+    sc.byte(b' ')?;
+    let y = sc.digits(4)?;
+    sc.byte(b']')?;
+    header(Format::Apache, sc.i, civil_seconds(y, mo, d, tod))
+}
+
+/// `Nov 24, 2026 3:55:49 PM` (English SimpleFormatter).
+fn jul_simple_en(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    let mo = sc.month_name()?;
+    sc.byte(b' ')?;
+    let d = sc.digits_1_2()?;
+    sc.byte(b',')?;
+    sc.byte(b' ')?;
+    let y = sc.digits(4)?;
+    sc.byte(b' ')?;
+    let tod = twelve_hour_time(&mut sc)?;
+    sc.byte(b' ')?;
+    let pm = if sc.literal(b"PM").is_some() {
+        true
+    } else {
+        sc.literal(b"AM")?;
+        false
+    };
+    sc.at_boundary().then_some(())?;
+    header(Format::JulSimple, sc.i, civil_seconds(y, mo, d, am_pm(tod, pm)))
+}
+
+/// `11月 24, 2026 3:56:49 下午` (SimpleFormatter under a Chinese locale).
+fn jul_simple_zh(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    let mo = sc.digits_1_2()?;
+    sc.literal("月".as_bytes())?;
+    sc.byte(b' ')?;
+    let d = sc.digits_1_2()?;
+    sc.byte(b',')?;
+    sc.byte(b' ')?;
+    let y = sc.digits(4)?;
+    sc.byte(b' ')?;
+    let tod = twelve_hour_time(&mut sc)?;
+    sc.byte(b' ')?;
+    let pm = if sc.literal("下午".as_bytes()).is_some() {
+        true
+    } else {
+        sc.literal("上午".as_bytes())?;
+        false
+    };
+    sc.at_boundary().then_some(())?;
+    header(Format::JulSimple, sc.i, civil_seconds(y, mo, d, am_pm(tod, pm)))
+}
+
+/// `H:MM:SS` with a one- or two-digit hour 1..=12, as seconds (12 o'clock counted as 0).
+fn twelve_hour_time(sc: &mut Scan<'_>) -> Option<i64> {
+    let h = sc.digits_1_2()?;
+    sc.byte(b':')?;
+    let m = sc.digits(2)?;
+    sc.byte(b':')?;
+    let s = sc.digits(2)?;
+    ((1..=12).contains(&h) && m < 60 && s < 61).then_some((h % 12) * 3600 + m * 60 + s)
+}
+
+fn am_pm(tod: i64, pm: bool) -> i64 {
+    if pm { tod + 12 * 3600 } else { tod }
+}
+
+/// `Nov 24 15:35:04 host program[pid]: message` (the year is not logged; 2000 stands in).
+fn syslog(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    let mo = sc.month_name()?;
+    sc.byte(b' ')?;
+    sc.byte(b' ');
+    let d = sc.digits_1_2()?;
+    sc.byte(b' ')?;
+    let tod = sc.hms()?;
+    sc.byte(b' ')?;
+    header(Format::Syslog, sc.i - 1, civil_seconds(2000, mo, d, tod))
+}
+
+/// `info: Category[0]` and friends from .NET's console logger.
+fn dotnet_level(line: &[u8]) -> Option<Header> {
+    const LEVELS: [&[u8]; 6] = [b"trce: ", b"dbug: ", b"info: ", b"warn: ", b"fail: ", b"crit: "];
+    let rest = LEVELS
+        .iter()
+        .find_map(|lvl| line.strip_prefix(*lvl))?;
+    // The category is a dotted name directly after the level.
+    rest.first()
+        .is_some_and(u8::is_ascii_alphabetic)
+        .then_some(())?;
+    header(Format::DotnetLevel, 0, None)
+}
+
+/// `ERROR:root:message`: a level, a colon, a logger name without spaces, a colon.
+fn python_level(line: &[u8]) -> Option<Header> {
+    const LEVELS: [&[u8]; 5] = [b"CRITICAL:", b"ERROR:", b"WARNING:", b"INFO:", b"DEBUG:"];
+    let rest = LEVELS.iter().find_map(|lvl| line.strip_prefix(*lvl))?;
+    let colon = rest.iter().position(|&b| b == b':' || b == b' ')?;
+    (rest[colon] == b':').then_some(())?;
+    header(Format::PythonLevel, 0, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(line: &str) -> Option<(Format, &str)> {
+        detect(line.as_bytes()).map(|h| (h.format, &line[..h.timestamp_len]))
+    }
+
+    #[test]
+    fn recognises_the_formats_of_the_corpus() {
+        assert_eq!(
+            ts("24-Nov-2026 15:35:04.806 WARNING [exec-9] x"),
+            Some((Format::Juli, "24-Nov-2026 15:35:04.806"))
+        );
+        assert_eq!(
+            ts("2026/11/24 15:48:49 [info] 1#1: *5 client"),
+            Some((Format::Slash, "2026/11/24 15:48:49"))
+        );
+        assert_eq!(
+            ts("2026-11-24 15:43:31,953 ERROR [Thread-20] x"),
+            Some((Format::Iso, "2026-11-24 15:43:31,953"))
+        );
+        assert_eq!(
+            ts("2026-11-24T15:43:31.953+01:00  ERROR 1 --- x"),
+            Some((Format::Iso, "2026-11-24T15:43:31.953+01:00"))
+        );
+        assert_eq!(
+            ts("[2026-11-24 15:45:25 +0000] [17215] [DEBUG] Ignoring EPIPE"),
+            Some((Format::Bracketed, "[2026-11-24 15:45:25 +0000]"))
+        );
+        assert_eq!(
+            ts("[Tue Nov 24 15:48:49.123456 2026] [core:info] [pid 1] x"),
+            Some((Format::Apache, "[Tue Nov 24 15:48:49.123456 2026]"))
+        );
+        assert_eq!(
+            ts("Nov 24, 2026 3:55:49 PM JdkServers lambda$main$2"),
+            Some((Format::JulSimple, "Nov 24, 2026 3:55:49 PM"))
+        );
+        assert_eq!(
+            ts("11月 24, 2026 3:56:49 下午 JdkServers lambda$main$2"),
+            Some((Format::JulSimple, "11月 24, 2026 3:56:49 下午"))
+        );
+        assert_eq!(
+            ts("Nov  4 15:35:04 web1 app[12]: x"),
+            Some((Format::Syslog, "Nov  4 15:35:04"))
+        );
+        assert_eq!(
+            ts("15:35:04.521 [main] ERROR x"),
+            Some((Format::TimeOnly, "15:35:04.521"))
+        );
+        assert_eq!(
+            ts("fail: Microsoft.AspNetCore.Server.Kestrel[13]"),
+            Some((Format::DotnetLevel, ""))
+        );
+        assert_eq!(ts("ERROR:root:boom"), Some((Format::PythonLevel, "")));
+    }
+
+    #[test]
+    fn rejects_lines_that_only_look_like_headers() {
+        for line in [
+            "java.io.IOException: Broken pipe",
+            "\tat org.apache.catalina.connector.OutputBuffer.realWriteBytes(OutputBuffer.java:343)",
+            "127.0.0.1 - - [24/Nov/2026 15:42:53] \"GET / HTTP/1.1\" 200 -",
+            "SEVERE: Quote service call failed",
+            "WARNING: Streaming /stream to /127.0.0.1:58614 failed",
+            "2026-13-24 15:43:31 month thirteen",
+            "2026-11-24 25:43:31 hour twenty-five",
+            "2026-11-2415:43:31",
+            "12:00:00 no milliseconds",
+            "",
+        ] {
+            assert_eq!(detect(line.as_bytes()), None, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn clock_seconds_follow_the_calendar() {
+        let secs = |l: &str| detect(l.as_bytes()).unwrap().seconds.unwrap();
+        assert_eq!(secs("1970-01-01 00:00:00 x"), 0);
+        assert_eq!(secs("2026-11-24 15:35:04 x"), 1_795_534_504);
+        assert_eq!(
+            secs("24-Nov-2026 15:35:04.521 INFO x"),
+            secs("2026-11-24 15:35:04 x")
+        );
+        assert_eq!(
+            secs("Nov 24, 2026 3:35:04 PM x"),
+            secs("2026-11-24 15:35:04 x")
+        );
+        assert_eq!(
+            secs("Nov 24, 2026 12:10:00 AM x"),
+            secs("2026-11-24 00:10:00 x")
+        );
+    }
+}

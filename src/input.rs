@@ -1,0 +1,89 @@
+//! Opening inputs: a path or standard input, gzip recognised by its magic bytes.
+//!
+//! Gzip is told by content, never by name, because logrotate hands compressors an anonymous
+//! stream and rotated files are renamed freely. Concatenated gzip members (what `cat a.gz b.gz`
+//! and some rotation schemes produce) are read whole.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+
+use crate::error::Error;
+
+/// Where to read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    Path(PathBuf),
+}
+
+impl Source {
+    /// How errors name this input.
+    pub fn name(&self) -> PathBuf {
+        match self {
+            Source::Stdin => PathBuf::from("<stdin>"),
+            Source::Path(p) => p.clone(),
+        }
+    }
+}
+
+/// An opened input.
+pub struct Opened {
+    pub reader: Box<dyn Read + Send>,
+    /// A pipe or terminal: data may pause, so the reader must not wait for a record's end
+    /// forever. Regular files never pause.
+    pub live: bool,
+    pub name: PathBuf,
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Opens `source`, unwrapping gzip.
+pub fn open(source: &Source, read_size: usize) -> Result<Opened, Error> {
+    let name = source.name();
+    let input_err = |e: std::io::Error| Error::Input {
+        path: name.clone(),
+        source: e,
+    };
+    let (raw, live): (Box<dyn Read + Send>, bool) = match source {
+        Source::Stdin => (Box::new(std::io::stdin()), !stdin_is_regular_file()),
+        Source::Path(path) => {
+            let file = File::open(path).map_err(input_err)?;
+            let meta = file.metadata().map_err(input_err)?;
+            if meta.is_dir() {
+                return Err(input_err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "is a directory",
+                )));
+            }
+            (Box::new(file), !meta.is_file())
+        }
+    };
+    let mut buffered = BufReader::with_capacity(read_size.max(2), raw);
+    let head = buffered.fill_buf().map_err(input_err)?;
+    let reader: Box<dyn Read + Send> = if head.starts_with(&GZIP_MAGIC) {
+        Box::new(flate2::read::MultiGzDecoder::new(buffered))
+    } else {
+        Box::new(buffered)
+    };
+    Ok(Opened {
+        reader,
+        live,
+        name,
+    })
+}
+
+#[cfg(unix)]
+fn stdin_is_regular_file() -> bool {
+    use std::os::fd::AsFd;
+    let stdin = std::io::stdin();
+    let Ok(fd) = stdin.as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    File::from(fd).metadata().is_ok_and(|m| m.is_file())
+}
+
+#[cfg(not(unix))]
+fn stdin_is_regular_file() -> bool {
+    false
+}

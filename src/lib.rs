@@ -1,0 +1,183 @@
+//! resetsquash: collapse client-abort noise in server logs into counted one-line summaries.
+//!
+//! The pipeline, one stage per module:
+//!
+//! ```text
+//! input     open a path or stdin; gzip by magic bytes
+//! linebuf   bytes → lines (terminators kept; over-long lines in bounded pieces)
+//! header    is this line a record header? its timestamp, in the log's format and in seconds
+//! record    lines → records (header + continuation: stack traces, tracebacks)
+//! rules     YAML rules → literal prefilter + regexes; decide each record
+//! squash    keep the record byte for byte, or count it into a group of its time window
+//! summary   the summary line: written when a window closes, parsed back by readers
+//! output    buffered writer, flushed once per input batch
+//! ```
+//!
+//! [`run`] drives it: every input in order, like `cat`, into one output.
+//!
+//! What always holds: every line that is not squashed comes out exactly as it came in, in order;
+//! every squashed record is counted in exactly one summary line; a record that does not hold
+//! together, or breaks a size limit, is never squashed.
+
+pub mod error;
+pub mod exit;
+pub mod header;
+pub mod input;
+pub mod linebuf;
+pub mod output;
+pub mod record;
+pub mod rules;
+pub mod squash;
+pub mod summary;
+
+use std::io::Write;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use regex::bytes::Regex;
+
+pub use error::Error;
+use input::Source;
+use linebuf::{LineSplitter, Piece};
+use output::Output;
+use record::Grammar;
+use rules::RuleSet;
+use squash::{Options, Squasher, Stats};
+
+/// A validated configuration for one filtering run.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Inputs, read in order as one stream.
+    pub inputs: Vec<Source>,
+    pub squash: Options,
+    /// `--record-start`: a line starts a record exactly when it matches.
+    pub record_start: Option<Regex>,
+    /// Bytes asked for per read.
+    pub read_size: usize,
+    /// The longest line handed to the record grammar whole; longer lines stream through.
+    pub max_line: usize,
+    /// How long a live input may be quiet before a held record is decided without its end.
+    pub idle: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            inputs: vec![Source::Stdin],
+            squash: Options::default(),
+            record_start: None,
+            read_size: 256 * 1024,
+            max_line: 1 << 20,
+            idle: Duration::from_millis(20),
+        }
+    }
+}
+
+/// Filters every input of `config` into `out`, named `out_name` in errors.
+pub fn run<W: Write>(
+    config: &Config,
+    rules: &RuleSet,
+    out: W,
+    out_name: &str,
+) -> Result<(Stats, W), Error> {
+    let grammar = Grammar::new(config.record_start.clone());
+    let mut squasher = Squasher::new(
+        rules,
+        config.squash.clone(),
+        grammar,
+        Output::new(out, out_name),
+    );
+    let mut lines = LineSplitter::new(config.max_line);
+    for source in &config.inputs {
+        let opened = input::open(source, config.read_size)?;
+        let name = opened.name.clone();
+        if opened.live {
+            read_live(opened, config, &mut lines, &mut squasher)?;
+        } else {
+            let mut reader = opened.reader;
+            let mut buf = vec![0; config.read_size.max(1)];
+            loop {
+                let n = match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(source) => return Err(Error::Input { path: name, source }),
+                };
+                lines.feed(&buf[..n], &mut |p| feed(&mut squasher, p))?;
+                squasher.flush()?;
+            }
+        }
+    }
+    lines.finish(&mut |p| feed(&mut squasher, p))?;
+    squasher.finish()
+}
+
+fn feed<W: Write>(squasher: &mut Squasher<'_, W>, piece: Piece<'_>) -> Result<(), Error> {
+    match piece {
+        Piece::Line(l) => squasher.line(l),
+        Piece::LongStart(h) => squasher.long_line_start(h),
+        Piece::LongMore(m) => squasher.long_line_more(m),
+    }
+}
+
+/// Reads a pipe or terminal on a thread, so the filter can notice when it goes quiet.
+fn read_live<W: Write>(
+    opened: input::Opened,
+    config: &Config,
+    lines: &mut LineSplitter,
+    squasher: &mut Squasher<'_, W>,
+) -> Result<(), Error> {
+    let (tx, rx) = mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+    let read_size = config.read_size.max(1);
+    let mut reader = opened.reader;
+    std::thread::spawn(move || {
+        loop {
+            let mut buf = vec![0; read_size];
+            let msg = match reader.read(&mut buf) {
+                Ok(n) => {
+                    buf.truncate(n);
+                    Ok(buf)
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => Err(e),
+            };
+            let done = !matches!(&msg, Ok(b) if !b.is_empty());
+            if tx.send(msg).is_err() || done {
+                return;
+            }
+        }
+    });
+    let mut held = false;
+    loop {
+        let msg = if held {
+            match rx.recv_timeout(config.idle) {
+                Ok(m) => m,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    squasher.idle()?;
+                    held = false;
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        } else {
+            match rx.recv() {
+                Ok(m) => m,
+                Err(_) => return Ok(()),
+            }
+        };
+        match msg {
+            Ok(chunk) if chunk.is_empty() => return Ok(()),
+            Ok(chunk) => {
+                lines.feed(&chunk, &mut |p| feed(squasher, p))?;
+                squasher.flush()?;
+                held = true;
+            }
+            Err(source) => {
+                return Err(Error::Input {
+                    path: opened.name,
+                    source,
+                });
+            }
+        }
+    }
+}

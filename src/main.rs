@@ -1,0 +1,92 @@
+//! The `resetsquash` binary: parse the command line, call the library, map the result to an
+//! exit code, print the one top-level error.
+
+mod cli;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use resetsquash::rules::RuleSet;
+use resetsquash::{Error, exit};
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::from(exit::SUCCESS),
+        Err(e) => {
+            let code = exit::for_error(&e);
+            if code != exit::SUCCESS {
+                eprintln!("resetsquash: {e}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(cli: cli::Cli) -> Result<(), Error> {
+    match cli.into_command()? {
+        cli::Invocation::Filter {
+            config,
+            rules,
+            stats,
+        } => {
+            let rules = RuleSet::load(&rules)?;
+            let stdout = std::io::stdout().lock();
+            let (stats_out, _) = resetsquash::run(&config, &rules, stdout, "standard output")?;
+            if stats {
+                let mut err = std::io::stderr().lock();
+                let _ = writeln!(
+                    err,
+                    "resetsquash: {} records, {} squashed into {} summary lines, {} unsquashable",
+                    stats_out.records,
+                    stats_out.squashed_total(),
+                    stats_out.summaries,
+                    stats_out.unsquashable
+                );
+                for (id, n) in stats_out.squashed.iter().filter(|(_, n)| *n > 0) {
+                    let _ = writeln!(err, "{n:>10}  {id}");
+                }
+            }
+            Ok(())
+        }
+        cli::Invocation::List { rules } => {
+            let rules = RuleSet::load(&rules)?;
+            let mut out = String::new();
+            for r in rules.rules() {
+                out.push_str(&format!(
+                    "{:<34} {}:{}  {}\n",
+                    r.id, r.location.file, r.location.line, r.description
+                ));
+            }
+            write_stdout(out.as_bytes())
+        }
+        cli::Invocation::Check { rules } => {
+            let set = RuleSet::load(&rules)?;
+            set.check_examples()?;
+            let examples: usize = set
+                .rules()
+                .iter()
+                .map(|r| r.examples.squash.len() + r.examples.keep.len())
+                .sum();
+            write_stdout(
+                format!(
+                    "ok: {} rules, {} examples behave\n",
+                    set.rules().len(),
+                    examples
+                )
+                .as_bytes(),
+            )
+        }
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|source| Error::Output {
+            what: "standard output".into(),
+            source,
+        })
+}

@@ -1,0 +1,215 @@
+//! The record grammar, as a specification: each test is a log shape and how it is cut.
+
+use super::*;
+
+/// The records of `text`, as strings.
+fn records(text: &str) -> Vec<&str> {
+    split_records(text.as_bytes())
+        .into_iter()
+        .map(|r| &text[r])
+        .collect()
+}
+
+#[test]
+fn a_header_and_its_tab_indented_trace_are_one_record() {
+    let log = "\
+24-Nov-2026 15:35:04.043 INFO [main] org.apache.catalina.startup.Catalina.start Server startup
+24-Nov-2026 15:35:04.806 WARNING [exec-9] realogs.StreamServlet.doGet Report export failed
+\torg.apache.catalina.connector.ClientAbortException: java.io.IOException: Connection reset by peer
+\t\tat org.apache.catalina.connector.OutputBuffer.realWriteBytes(OutputBuffer.java:343)
+\tCaused by: java.io.IOException: Connection reset by peer
+\t\tat java.base/sun.nio.ch.FileDispatcherImpl.write0(Native Method)
+\t\t... 31 more
+24-Nov-2026 15:35:05.000 INFO [main] next
+";
+    let r = records(log);
+    assert_eq!(r.len(), 3);
+    assert!(r[1].starts_with("24-Nov-2026 15:35:04.806 WARNING"));
+    assert!(r[1].ends_with("... 31 more\n"));
+}
+
+#[test]
+fn in_a_juli_log_an_unindented_exception_is_a_record_of_its_own() {
+    // Tomcat's OneLineFormatter indents throwables; an unindented one is printStackTrace().
+    let log = "\
+24-Nov-2026 15:35:04.043 INFO [main] org.apache.catalina.startup.Catalina.start Server startup
+org.apache.catalina.connector.ClientAbortException: java.io.IOException: Broken pipe
+\tat org.apache.catalina.connector.OutputBuffer.realWriteBytes(OutputBuffer.java:343)
+\t... 31 more
+";
+    let r = records(log);
+    assert_eq!(r.len(), 2, "{r:#?}");
+    assert!(r[1].starts_with("org.apache.catalina.connector.ClientAbortException"));
+}
+
+#[test]
+fn logback_puts_the_exception_at_column_0_under_its_header() {
+    // The header must not be orphaned: it carries the servlet name, the trace the abort.
+    let log = "\
+2026-11-24 15:35:04.521 ERROR 12345 --- [nio-8080-exec-7] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() for servlet [dispatcherServlet] threw exception
+
+org.apache.catalina.connector.ClientAbortException: java.io.IOException: Broken pipe
+\tat org.apache.catalina.connector.OutputBuffer.realWriteBytes(OutputBuffer.java:343)
+Caused by: java.io.IOException: Broken pipe
+\tat java.base/sun.nio.ch.FileDispatcherImpl.write0(Native Method)
+\t... 58 common frames omitted
+
+2026-11-24 15:35:04.600  INFO 12345 --- [main] a.B : next
+";
+    let r = records(log);
+    assert_eq!(r.len(), 2, "{r:#?}");
+    assert!(r[0].contains("ClientAbortException"));
+    assert!(r[0].contains("Caused by"));
+}
+
+#[test]
+fn jul_simpleformatter_records_span_two_header_lines_and_a_trace() {
+    let log = "\
+Nov 24, 2026 3:55:49 PM JdkServers lambda$main$1
+WARNING: Streaming /stream to /127.0.0.1:58614 failed
+java.io.IOException: Broken pipe
+\tat java.base/sun.nio.ch.FileDispatcherImpl.write0(Native Method)
+\tSuppressed: java.io.IOException: Broken pipe
+\t\tat java.base/sun.nio.ch.FileDispatcherImpl.write0(Native Method)
+\t\t... 9 more
+
+Write to client /127.0.0.1:40960 failed:
+java.net.SocketException: Connection reset by peer
+\tat java.base/sun.nio.ch.NioSocketImpl.implWrite(NioSocketImpl.java:425)
+Nov 24, 2026 3:55:50 PM JdkServers lambda$main$2
+SEVERE: Quote service call failed
+";
+    let r = records(log);
+    assert_eq!(r.len(), 3, "{r:#?}");
+    assert!(r[0].ends_with("... 9 more\n\n"));
+    assert!(r[1].starts_with("Write to client"));
+    assert!(r[2].starts_with("Nov 24, 2026 3:55:50 PM"));
+}
+
+#[test]
+fn a_python_socketserver_dump_is_one_record_between_its_dashes() {
+    let log = "\
+127.0.0.1 - - [24/Nov/2026 15:42:53] \"GET /robots.txt HTTP/1.1\" 200 -
+----------------------------------------
+Exception occurred during processing of request from ('127.0.0.1', 39826)
+Traceback (most recent call last):
+  File \"/usr/lib/python3.11/socketserver.py\", line 691, in process_request_thread
+    self.finish_request(request, client_address)
+ConnectionResetError: [Errno 104] Connection reset by peer
+----------------------------------------
+127.0.0.1 - - [24/Nov/2026 15:42:53] \"GET /index.html HTTP/1.1\" 200 -
+";
+    let r = records(log);
+    assert_eq!(r.len(), 3, "{r:#?}");
+    assert!(r[1].starts_with("-----"));
+    assert!(r[1].ends_with("-----\n"));
+    assert!(is_sound(r[1].as_bytes()));
+}
+
+#[test]
+fn a_chained_python_traceback_is_one_record() {
+    let log = "\
+2026-11-24 15:43:31,953 ERROR [Thread-20] realogs.export: Report export failed
+Traceback (most recent call last):
+  File \"/srv/app/stream_server.py\", line 71, in do_GET
+    self._stream(chunks, sleep)
+ConnectionRefusedError: [Errno 111] Connection refused
+
+During handling of the above exception, another exception occurred:
+
+Traceback (most recent call last):
+  File \"/srv/app/stream_server.py\", line 80, in do_GET
+    raise
+urllib.error.URLError: <urlopen error [Errno 111] Connection refused>
+127.0.0.1 - - [24/Nov/2026 15:43:31] \"GET /hello HTTP/1.1\" 200 -
+";
+    let r = records(log);
+    assert_eq!(r.len(), 2, "{r:#?}");
+    assert!(r[0].contains("During handling"));
+    assert!(r[0].ends_with("Connection refused>\n"));
+}
+
+#[test]
+fn interleaved_output_makes_a_broken_record_that_is_never_squashed() {
+    // Another thread's access line lands in the middle of a traceback.
+    let log = "\
+Traceback (most recent call last):
+  File \"/usr/lib/python3.11/socket.py\", line 851, in create_connection
+    raise exceptions[0]
+127.0.0.1 - - [24/Nov/2026 15:43:31] \"GET /hello HTTP/1.1\" 200 -
+  File \"/usr/lib/python3.11/socket.py\", line 836, in create_connection
+    sock.connect(sa)
+ConnectionRefusedError: [Errno 111] Connection refused
+";
+    let r = records(log);
+    assert!(r[1].starts_with("127.0.0.1"), "{r:#?}");
+    assert!(!is_sound(r[1].as_bytes()), "the access line must not be squashed with frames");
+}
+
+#[test]
+fn node_error_objects_and_dotnet_inner_exceptions_stay_together() {
+    let node = "\
+Error: write EPIPE
+    at afterWriteDispatched (node:internal/stream_base_commons:160:15)
+    at writeGeneric (node:internal/stream_base_commons:151:3) {
+  errno: -32,
+  code: 'EPIPE',
+  syscall: 'write'
+}
+GET /next 200
+";
+    assert_eq!(records(node).len(), 2);
+    let dotnet = "\
+fail: Microsoft.AspNetCore.Server.Kestrel[13]
+      Connection id \"0HMV\", Request id \"0HMV:00000002\": An unhandled exception was thrown by the application.
+      System.IO.IOException: Unable to write data to the transport connection: Broken pipe.
+       ---> System.Net.Sockets.SocketException (32): Broken pipe
+         at System.Net.Sockets.Socket.Send(ReadOnlySpan`1 buffer)
+         --- End of inner exception stack trace ---
+info: Microsoft.Hosting.Lifetime[0]
+";
+    assert_eq!(records(dotnet).len(), 2);
+}
+
+#[test]
+fn in_a_headed_log_lines_up_to_the_next_header_belong_to_it() {
+    let log = "\
+2026/11/24 15:48:49 [info] 5#5: *9 client prematurely closed connection while sending response to client
+2026/11/24 15:48:49 [error] 5#5: *10 recv() failed (104: Connection reset by peer) while reading response header from upstream
+a continuation of the message
+2026/11/24 15:48:50 [info] 5#5: *11 client 127.0.0.1 closed keepalive connection
+";
+    let r = records(log);
+    assert_eq!(r.len(), 3, "{r:#?}");
+    assert!(r[1].ends_with("a continuation of the message\n"));
+}
+
+#[test]
+fn blank_lines_between_plain_lines_are_records_of_their_own() {
+    assert_eq!(records("a\n\nb\n").len(), 3);
+}
+
+#[test]
+fn exception_lines_are_told_from_message_lines() {
+    for yes in [
+        "java.io.IOException: Broken pipe",
+        "org.apache.catalina.connector.ClientAbortException",
+        "BrokenPipeError: [Errno 32] Broken pipe",
+        "Error: write EPIPE",
+        "io.netty.channel.unix.Errors$NativeIoException: readAddress(..) failed: Connection reset by peer",
+        "Exception in thread \"main\" java.lang.IllegalStateException: x",
+        "System.IO.IOException: Unable to write data to the transport connection",
+    ] {
+        assert!(exception_class(yes.as_bytes()).is_some(), "{yes}");
+    }
+    for no in [
+        "SEVERE: Quote service call failed",
+        "WARNING: Streaming /stream failed",
+        "Note: retrying",
+        "Write to client /127.0.0.1:40960 failed:",
+        "self._sock.sendall(b)",
+        "127.0.0.1 - - [24/Nov/2026 15:42:53] \"GET /\"",
+    ] {
+        assert!(exception_class(no.as_bytes()).is_none(), "{no}");
+    }
+}

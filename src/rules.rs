@@ -1,0 +1,432 @@
+//! YAML rules → compiled rules, a literal prefilter, and the decision for each record.
+//!
+//! A rule takes a record when one of its `what` regexes matches, one of its `where` regexes
+//! matches (if it has any), and none of its own `never` regexes nor any file-level `never` regex
+//! matches. Rules are tried in the order they were loaded; the first that takes a record wins.
+//!
+//! Regexes never run on records that cannot match: every rule carries fixed strings (worked out
+//! from `what`, or given as `literal:`), one of which must occur in any record it takes, and one
+//! Aho-Corasick automaton over all of them picks the candidate rules first.
+//!
+//! The YAML side (positions, unknown keys, examples) lives in `rules/load.rs`; this file owns the
+//! compiled form.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::bytes::Regex;
+
+use crate::error::{Error, RuleError};
+use crate::record;
+
+mod load;
+#[cfg(test)]
+mod tests;
+
+/// The built-in rule files, compiled into the binary: `(name, YAML)`.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("rules/outbound.yaml", include_str!("../rules/outbound.yaml")),
+    ("rules/tomcat.yaml", include_str!("../rules/tomcat.yaml")),
+    ("rules/jetty.yaml", include_str!("../rules/jetty.yaml")),
+    ("rules/undertow.yaml", include_str!("../rules/undertow.yaml")),
+    ("rules/netty.yaml", include_str!("../rules/netty.yaml")),
+    ("rules/spring.yaml", include_str!("../rules/spring.yaml")),
+    ("rules/jdk.yaml", include_str!("../rules/jdk.yaml")),
+    ("rules/windows.yaml", include_str!("../rules/windows.yaml")),
+    ("rules/python.yaml", include_str!("../rules/python.yaml")),
+    ("rules/node.yaml", include_str!("../rules/node.yaml")),
+    ("rules/dotnet.yaml", include_str!("../rules/dotnet.yaml")),
+    ("rules/go.yaml", include_str!("../rules/go.yaml")),
+    ("rules/nginx.yaml", include_str!("../rules/nginx.yaml")),
+    ("rules/apache.yaml", include_str!("../rules/apache.yaml")),
+];
+
+/// One rules file's text and the name to report it by.
+#[derive(Clone, Debug)]
+pub struct RuleSource {
+    pub name: String,
+    pub text: String,
+}
+
+impl RuleSource {
+    /// The built-in rule files.
+    pub fn built_in() -> Vec<RuleSource> {
+        BUILT_IN
+            .iter()
+            .map(|(name, text)| RuleSource {
+                name: (*name).to_string(),
+                text: (*text).to_string(),
+            })
+            .collect()
+    }
+
+    /// Reads a rules file from disk.
+    pub fn read(path: &std::path::Path) -> Result<RuleSource, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::RulesFile {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(RuleSource {
+            name: path.display().to_string(),
+            text,
+        })
+    }
+}
+
+/// Where something was written in a rules file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    fn error(&self, rule: Option<&str>, message: impl Into<String>) -> RuleError {
+        RuleError {
+            file: self.file.clone(),
+            line: self.line,
+            column: self.column,
+            rule: rule.map(str::to_string),
+            message: message.into(),
+        }
+    }
+}
+
+/// What a rule's squashed records are counted by in summary lines.
+#[derive(Clone, Debug)]
+pub enum GroupBy {
+    /// The record's exception chain (`ClientAbortException < IOException: Broken pipe`).
+    Chain,
+    /// One count for the whole rule.
+    Rule,
+    /// The first capture group of this regex; the chain where it does not match.
+    Capture(Regex),
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub description: String,
+    what: Regex,
+    where_: Option<Regex>,
+    never: Option<Regex>,
+    pub group: GroupBy,
+    /// Fixed strings, one of which occurs in every record this rule takes.
+    pub literals: Vec<Vec<u8>>,
+    pub examples: Examples,
+    pub location: Location,
+}
+
+/// A rule's own test records.
+#[derive(Clone, Debug, Default)]
+pub struct Examples {
+    pub squash: Vec<(String, Location)>,
+    pub keep: Vec<(String, Location)>,
+}
+
+/// Why a rule did not take a record (for `--explain` and example failures).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Miss {
+    /// None of its literals occurs in the record.
+    NoLiteral,
+    /// No `what` regex matches.
+    What,
+    /// `what` matches, but no `where` regex does.
+    Where,
+    /// One of its `never` regexes matches.
+    Never,
+    /// A file-level `never` regex matches.
+    GlobalNever,
+}
+
+impl Miss {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Miss::NoLiteral => "none of its literals occurs",
+            Miss::What => "no `what` pattern matches",
+            Miss::Where => "`what` matches but no `where` pattern does (no inbound anchor)",
+            Miss::Never => "one of its `never` patterns matches (outbound anchor)",
+            Miss::GlobalNever => "a file-level `never` pattern matches (outbound anchor)",
+        }
+    }
+}
+
+/// What [`RuleSet::decide`] found for a record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// The rule with this index takes the record.
+    Squash(usize),
+    /// No rule takes it; where some rule came close, which one and why it did not.
+    Keep(Option<(usize, Miss)>),
+}
+
+/// All loaded rules, ready to decide records.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    global_never: Option<Regex>,
+    /// Over every rule's literals; `None` when there are no rules.
+    prefilter: Option<AhoCorasick>,
+    /// For each prefilter pattern, the rules it belongs to.
+    pattern_rules: Vec<Vec<usize>>,
+}
+
+impl RuleSet {
+    /// Loads and compiles rule files, reporting every problem found in any of them.
+    pub fn load(sources: &[RuleSource]) -> Result<RuleSet, Error> {
+        let mut errors = Vec::new();
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut never = Vec::new();
+        for source in sources {
+            let file = load::parse_file(source, &mut errors);
+            for rule in file.rules {
+                if let Some(first) = rules.iter().find(|r| r.id == rule.id) {
+                    errors.push(rule.location.error(
+                        Some(&rule.id),
+                        format!(
+                            "duplicate rule id; it is first defined at {}:{}:{}",
+                            first.location.file, first.location.line, first.location.column
+                        ),
+                    ));
+                } else {
+                    rules.push(rule);
+                }
+            }
+            never.extend(file.never);
+        }
+        if !errors.is_empty() {
+            return Err(Error::Rules(errors));
+        }
+        let global_never = (!never.is_empty()).then(|| {
+            alternation(&never).expect("each pattern compiled alone, so their alternation does")
+        });
+        Ok(RuleSet::new(rules, global_never))
+    }
+
+    fn new(rules: Vec<Rule>, global_never: Option<Regex>) -> RuleSet {
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for lit in &rule.literals {
+                match patterns.iter().position(|p| p == lit) {
+                    Some(p) => pattern_rules[p].push(i),
+                    None => {
+                        patterns.push(lit.clone());
+                        pattern_rules.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let prefilter = (!patterns.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .expect("literal sets are bounded in size")
+        });
+        RuleSet {
+            rules,
+            global_never,
+            prefilter,
+            pattern_rules,
+        }
+    }
+
+    /// A rule set with no rules: every record is kept.
+    pub fn empty() -> RuleSet {
+        RuleSet::new(Vec::new(), None)
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rules whose literals occur in `record`, as a bit per rule.
+    fn candidates(&self, record: &[u8]) -> Vec<bool> {
+        let mut hit = vec![false; self.rules.len()];
+        if let Some(ac) = &self.prefilter {
+            for m in ac.find_overlapping_iter(record) {
+                for &r in &self.pattern_rules[m.pattern().as_usize()] {
+                    hit[r] = true;
+                }
+            }
+        }
+        hit
+    }
+
+    /// Decides one record (its full text, line terminators included).
+    pub fn decide(&self, record: &[u8]) -> Decision {
+        let hit = self.candidates(record);
+        let mut near: Option<(usize, Miss)> = None;
+        let mut vetoed: Option<bool> = None;
+        for (i, rule) in self.rules.iter().enumerate() {
+            if !hit[i] {
+                continue;
+            }
+            match rule.test(record) {
+                Ok(()) => {
+                    let global = *vetoed.get_or_insert_with(|| {
+                        self.global_never.as_ref().is_some_and(|re| re.is_match(record))
+                    });
+                    if global {
+                        return Decision::Keep(Some((i, Miss::GlobalNever)));
+                    }
+                    return Decision::Squash(i);
+                }
+                Err(miss) => {
+                    // Report the rule that came closest: a veto beats a missing anchor beats
+                    // missing wording.
+                    if near.as_ref().is_none_or(|(_, m)| rank(&miss) > rank(m)) {
+                        near = Some((i, miss));
+                    }
+                }
+            }
+        }
+        Decision::Keep(near)
+    }
+
+    /// Why rule `i` does or does not take `record`, ignoring the other rules.
+    pub fn test_rule(&self, i: usize, record: &[u8]) -> Result<(), Miss> {
+        if !self.candidates(record)[i] {
+            return Err(Miss::NoLiteral);
+        }
+        self.rules[i].test(record)?;
+        if self.global_never.as_ref().is_some_and(|re| re.is_match(record)) {
+            return Err(Miss::GlobalNever);
+        }
+        Ok(())
+    }
+
+    /// Runs every rule's examples, with the whole set loaded: each `squash` example must be one
+    /// sound record that its rule takes, and no rule may take any record of a `keep` example.
+    pub fn check_examples(&self) -> Result<(), Error> {
+        let mut errors = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            for (n, (text, loc)) in rule.examples.squash.iter().enumerate() {
+                let n = n + 1;
+                let records = record::split_records(text.as_bytes());
+                if records.len() != 1 {
+                    errors.push(loc.error(
+                        Some(&rule.id),
+                        format!(
+                            "squash example {n} is {} records, not one; an example is one record \
+                             (a header and its continuation lines)",
+                            records.len()
+                        ),
+                    ));
+                    continue;
+                }
+                if !record::is_sound(text.as_bytes()) {
+                    errors.push(loc.error(
+                        Some(&rule.id),
+                        format!(
+                            "squash example {n} is not a sound record (stack frames with no \
+                             exception line before them), so it would never be squashed"
+                        ),
+                    ));
+                    continue;
+                }
+                if let Err(miss) = self.test_rule(i, text.as_bytes()) {
+                    errors.push(loc.error(
+                        Some(&rule.id),
+                        format!(
+                            "squash example {n} is not taken by this rule: {}",
+                            miss.describe()
+                        ),
+                    ));
+                }
+            }
+            for (n, (text, loc)) in rule.examples.keep.iter().enumerate() {
+                for range in record::split_records(text.as_bytes()) {
+                    if let Decision::Squash(by) = self.decide(&text.as_bytes()[range]) {
+                        errors.push(loc.error(
+                            Some(&rule.id),
+                            format!(
+                                "keep example {} would be squashed by rule `{}`",
+                                n + 1,
+                                self.rules[by].id
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Rules(errors))
+        }
+    }
+}
+
+fn rank(miss: &Miss) -> u8 {
+    match miss {
+        Miss::NoLiteral => 0,
+        Miss::What => 1,
+        Miss::Where => 2,
+        Miss::Never | Miss::GlobalNever => 3,
+    }
+}
+
+impl Rule {
+    /// The rule's own conditions (the prefilter and file-level vetoes aside).
+    fn test(&self, record: &[u8]) -> Result<(), Miss> {
+        if !self.what.is_match(record) {
+            return Err(Miss::What);
+        }
+        if let Some(re) = &self.where_
+            && !re.is_match(record) {
+                return Err(Miss::Where);
+            }
+        if let Some(re) = &self.never
+            && re.is_match(record) {
+                return Err(Miss::Never);
+            }
+        Ok(())
+    }
+}
+
+/// Compiles one pattern the way every rule pattern is compiled: bytes, multi-line, CRLF-aware.
+pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::bytes::RegexBuilder::new(pattern)
+        .multi_line(true)
+        .crlf(true)
+        .size_limit(1 << 24)
+        .build()
+}
+
+/// One regex matching where any of `patterns` matches.
+fn alternation(patterns: &[String]) -> Result<Regex, regex::Error> {
+    let joined = patterns
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|");
+    compile(&joined)
+}
+
+/// The fixed strings one of which every match of `pattern` contains, if they can be worked out.
+///
+/// Takes the pattern's literal prefixes, or failing that its suffixes; a set that is infinite,
+/// or that holds the empty string, proves nothing.
+pub fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::ParserBuilder::new()
+        .multi_line(true)
+        .crlf(true)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        let mut extractor = Extractor::new();
+        extractor.kind(kind);
+        let seq = extractor.extract(&hir);
+        if let Some(lits) = seq.literals()
+            && !lits.is_empty() && lits.iter().all(|l| !l.as_bytes().is_empty()) {
+                let mut out: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
+                out.dedup();
+                return Some(out);
+            }
+    }
+    None
+}

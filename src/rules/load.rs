@@ -1,0 +1,438 @@
+//! Reading one YAML rules file into rules, with a precise error for every mistake.
+//!
+//! The YAML is walked by hand over a position-annotated tree (saphyr's `MarkedYaml`), not
+//! deserialised with serde, so that every error can name the file, line, column and rule, and an
+//! unknown key can suggest the key that was meant.
+
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+
+use super::{
+    Examples, GroupBy, Location, Rule, compile, required_literals,
+};
+use crate::error::RuleError;
+
+/// What one file contributes.
+#[derive(Default)]
+pub(super) struct ParsedFile {
+    pub rules: Vec<Rule>,
+    /// File-level `never` patterns (already checked to compile).
+    pub never: Vec<String>,
+}
+
+const FILE_KEYS: &[&str] = &["rules", "never"];
+const RULE_KEYS: &[&str] = &[
+    "id",
+    "description",
+    "what",
+    "where",
+    "never",
+    "group",
+    "literal",
+    "examples",
+];
+const EXAMPLE_KEYS: &[&str] = &["squash", "keep"];
+
+/// The longest rules file accepted; a larger one is almost certainly not a rules file.
+const MAX_FILE_BYTES: usize = 8 << 20;
+
+struct Ctx<'a> {
+    file: &'a str,
+    errors: &'a mut Vec<RuleError>,
+}
+
+impl Ctx<'_> {
+    fn loc(&self, node: &MarkedYaml<'_>) -> Location {
+        let m = node.span.start;
+        Location {
+            file: self.file.to_string(),
+            line: m.line(),
+            column: m.col() + 1,
+        }
+    }
+
+    fn err(&mut self, node: &MarkedYaml<'_>, rule: Option<&str>, message: impl Into<String>) {
+        let e = self.loc(node).error(rule, message);
+        self.errors.push(e);
+    }
+}
+
+pub(super) fn parse_file(source: &super::RuleSource, errors: &mut Vec<RuleError>) -> ParsedFile {
+    let mut out = ParsedFile::default();
+    let at_start = |message: String| RuleError {
+        file: source.name.clone(),
+        line: 1,
+        column: 1,
+        rule: None,
+        message,
+    };
+    if source.text.len() > MAX_FILE_BYTES {
+        errors.push(at_start(format!(
+            "rules file is {} bytes; the limit is {MAX_FILE_BYTES}",
+            source.text.len()
+        )));
+        return out;
+    }
+    let docs = match MarkedYaml::load_from_str(&source.text) {
+        Ok(docs) => docs,
+        Err(e) => {
+            let m = e.marker();
+            errors.push(RuleError {
+                file: source.name.clone(),
+                line: m.line(),
+                column: m.col() + 1,
+                rule: None,
+                message: format!("not valid YAML: {}", e.info()),
+            });
+            return out;
+        }
+    };
+    let mut cx = Ctx {
+        file: &source.name,
+        errors,
+    };
+    let Some(doc) = docs.first() else {
+        cx.errors
+            .push(at_start("empty rules file; expected a mapping with `rules:`".into()));
+        return out;
+    };
+    if docs.len() > 1 {
+        cx.err(&docs[1], None, "more than one YAML document; put all rules in one");
+    }
+    let Some(map) = mapping(&mut cx, doc, None, "the file") else {
+        return out;
+    };
+    let mut saw_rules = false;
+    for (key, value) in map {
+        let Some(name) = key_name(&mut cx, key, None, FILE_KEYS) else {
+            continue;
+        };
+        match name {
+            "rules" => {
+                saw_rules = true;
+                if let YamlData::Sequence(items) = &value.data {
+                    for item in items {
+                        if let Some(rule) = parse_rule(&mut cx, item) {
+                            out.rules.push(rule);
+                        }
+                    }
+                } else {
+                    cx.err(value, None, "`rules` must be a list of rules");
+                }
+            }
+            "never" => {
+                if let Some(list) = patterns(&mut cx, value, None, "never") {
+                    out.never = list.into_iter().map(|(p, _)| p).collect();
+                }
+            }
+            _ => unreachable!("key_name only returns known keys"),
+        }
+    }
+    if !saw_rules {
+        cx.err(doc, None, "missing `rules:` (the list of rules)");
+    }
+    out
+}
+
+fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
+    let map = mapping(cx, node, None, "a rule")?;
+    // Find the id first, so every other error can name the rule.
+    let id_node = map
+        .iter()
+        .find(|(k, _)| scalar_text(k).as_deref() == Some("id"))
+        .map(|(_, v)| v);
+    let id = match id_node {
+        Some(v) => {
+            let id = string(cx, v, None, "id")?;
+            if id.is_empty()
+                || !id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                cx.err(
+                    v,
+                    Some(&id),
+                    "an id is lower-case letters, digits and `-` (it appears in summary lines)",
+                );
+                return None;
+            }
+            id
+        }
+        None => {
+            cx.err(node, None, "missing `id`");
+            return None;
+        }
+    };
+    let rid = Some(id.as_str());
+    let errors_before = cx.errors.len();
+    let mut description = None;
+    let mut what = None;
+    let mut where_ = None;
+    let mut never = None;
+    let mut group = GroupBy::Chain;
+    let mut literal = None;
+    let mut examples = Examples::default();
+    for (key, value) in map {
+        let Some(name) = key_name(cx, key, rid, RULE_KEYS) else {
+            continue;
+        };
+        match name {
+            "id" => {}
+            "description" => {
+                description = string(cx, value, rid, "description");
+                if description.as_deref().is_some_and(|d| d.trim().contains('\n')) {
+                    cx.err(value, rid, "`description` is one line");
+                }
+            }
+            "what" => what = patterns(cx, value, rid, "what").map(|p| (p, value)),
+            "where" => where_ = patterns(cx, value, rid, "where"),
+            "never" => never = patterns(cx, value, rid, "never"),
+            "group" => group = parse_group(cx, value, rid).unwrap_or(GroupBy::Chain),
+            "literal" => literal = strings(cx, value, rid, "literal"),
+            "examples" => examples = parse_examples(cx, value, rid),
+            _ => unreachable!("key_name only returns known keys"),
+        }
+    }
+    if description.is_none() && cx.errors.len() == errors_before {
+        cx.err(node, rid, "missing `description` (one line saying what the rule squashes)");
+    }
+    let Some((what, what_node)) = what else {
+        if cx.errors.len() == errors_before {
+            cx.err(node, rid, "missing `what` (the wording: a list of regexes)");
+        }
+        return None;
+    };
+    let literals = match literal {
+        Some(list) => {
+            if list.iter().any(|(s, _)| s.is_empty()) {
+                cx.err(what_node, rid, "`literal` strings must not be empty");
+            }
+            list.into_iter().map(|(s, _)| s.into_bytes()).collect()
+        }
+        None => {
+            let mut all = Vec::new();
+            for (pattern, _) in &what {
+                match required_literals(pattern) {
+                    Some(lits) => all.extend(lits),
+                    None => {
+                        cx.err(
+                            what_node,
+                            rid,
+                            format!(
+                                "cannot find fixed text that every match of `what` pattern \
+                                 '{pattern}' contains; make it more specific or list such \
+                                 strings under `literal:`"
+                            ),
+                        );
+                    }
+                }
+            }
+            all
+        }
+    };
+    if cx.errors.len() > errors_before {
+        return None;
+    }
+    let join = |list: Vec<(String, Location)>| {
+        super::alternation(&list.into_iter().map(|(p, _)| p).collect::<Vec<_>>())
+            .expect("each pattern compiled alone, so their alternation does")
+    };
+    Some(Rule {
+        id: id.clone(),
+        description: description.unwrap_or_default(),
+        what: join(what),
+        where_: where_.filter(|w| !w.is_empty()).map(join),
+        never: never.filter(|n| !n.is_empty()).map(join),
+        group,
+        literals,
+        examples,
+        location: cx.loc(node),
+    })
+}
+
+fn parse_group(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>, rid: Option<&str>) -> Option<GroupBy> {
+    let text = string(cx, node, rid, "group")?;
+    match text.as_str() {
+        "chain" => Some(GroupBy::Chain),
+        "rule" => Some(GroupBy::Rule),
+        pattern => match compile(pattern) {
+            Ok(re) if re.captures_len() >= 2 => Some(GroupBy::Capture(re)),
+            Ok(_) => {
+                cx.err(
+                    node,
+                    rid,
+                    "`group` is `chain`, `rule`, or a regex with a capture group `( )`",
+                );
+                None
+            }
+            Err(e) => {
+                cx.err(node, rid, format!("bad regex in `group`: {}", one_line(&e)));
+                None
+            }
+        },
+    }
+}
+
+fn parse_examples(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>, rid: Option<&str>) -> Examples {
+    let mut ex = Examples::default();
+    let Some(map) = mapping(cx, node, rid, "`examples`") else {
+        return ex;
+    };
+    for (key, value) in map {
+        match key_name(cx, key, rid, EXAMPLE_KEYS) {
+            Some("squash") => ex.squash = strings(cx, value, rid, "squash").unwrap_or_default(),
+            Some("keep") => ex.keep = strings(cx, value, rid, "keep").unwrap_or_default(),
+            _ => {}
+        }
+    }
+    ex
+}
+
+type Map<'a, 'input> = &'a saphyr::AnnotatedMapping<'input, MarkedYaml<'input>>;
+
+fn mapping<'a, 'input>(
+    cx: &mut Ctx<'_>,
+    node: &'a MarkedYaml<'input>,
+    rid: Option<&str>,
+    what: &str,
+) -> Option<Map<'a, 'input>> {
+    match &node.data {
+        YamlData::Mapping(m) => Some(m),
+        _ => {
+            cx.err(node, rid, format!("{what} must be a mapping of `key: value`"));
+            None
+        }
+    }
+}
+
+/// The key as text, if it is one of `known`; otherwise an error with a suggestion.
+fn key_name(
+    cx: &mut Ctx<'_>,
+    key: &MarkedYaml<'_>,
+    rid: Option<&str>,
+    known: &[&'static str],
+) -> Option<&'static str> {
+    let Some(text) = scalar_text(key) else {
+        cx.err(key, rid, "keys must be plain words");
+        return None;
+    };
+    if let Some(k) = known.iter().find(|k| **k == text) {
+        return Some(k);
+    }
+    let hint = known
+        .iter()
+        .map(|k| (edit_distance(k, &text), k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| format!("; did you mean `{k}`?"))
+        .unwrap_or_else(|| {
+            format!(
+                "; expected one of {}",
+                known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+    cx.err(key, rid, format!("unknown key `{text}`{hint}"));
+    None
+}
+
+fn scalar_text(node: &MarkedYaml<'_>) -> Option<String> {
+    match &node.data {
+        YamlData::Value(s) => Some(match s {
+            Scalar::String(s) => s.to_string(),
+            Scalar::Integer(i) => i.to_string(),
+            Scalar::FloatingPoint(f) => f.to_string(),
+            Scalar::Boolean(b) => b.to_string(),
+            Scalar::Null => return None,
+        }),
+        YamlData::Representation(s, _, _) => Some(s.to_string()),
+        _ => None,
+    }
+}
+
+fn string(
+    cx: &mut Ctx<'_>,
+    node: &MarkedYaml<'_>,
+    rid: Option<&str>,
+    key: &str,
+) -> Option<String> {
+    let text = scalar_text(node);
+    if text.is_none() {
+        cx.err(node, rid, format!("`{key}` must be a string"));
+    }
+    text
+}
+
+/// A list of strings (a single string counts as a list of one), each with its position.
+fn strings(
+    cx: &mut Ctx<'_>,
+    node: &MarkedYaml<'_>,
+    rid: Option<&str>,
+    key: &str,
+) -> Option<Vec<(String, Location)>> {
+    match &node.data {
+        YamlData::Sequence(items) => {
+            let mut out = Vec::new();
+            for item in items {
+                out.push((string(cx, item, rid, key)?, cx.loc(item)));
+            }
+            Some(out)
+        }
+        _ => Some(vec![(string(cx, node, rid, key)?, cx.loc(node))]),
+    }
+}
+
+/// A list of regexes, each compiled once to report its error where it was written.
+fn patterns(
+    cx: &mut Ctx<'_>,
+    node: &MarkedYaml<'_>,
+    rid: Option<&str>,
+    key: &str,
+) -> Option<Vec<(String, Location)>> {
+    let list = strings(cx, node, rid, key)?;
+    let mut ok = true;
+    for (pattern, loc) in &list {
+        if pattern.is_empty() {
+            cx.errors
+                .push(loc.error(rid, format!("empty pattern in `{key}` would match everything")));
+            ok = false;
+        } else if let Err(e) = compile(pattern) {
+            cx.errors
+                .push(loc.error(rid, format!("bad regex in `{key}`: {}", one_line(&e))));
+            ok = false;
+        }
+    }
+    ok.then_some(list)
+}
+
+/// The regex crate's multi-line error (pattern, caret, message) folded into one line.
+fn one_line(e: &regex::Error) -> String {
+    match e {
+        regex::Error::Syntax(s) => s
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("error: "))
+            .map(|l| l.trim_start_matches("error: ").to_string())
+            .unwrap_or_else(|| s.replace('\n', " ")),
+        regex::Error::CompiledTooBig(limit) => {
+            format!("the compiled pattern is larger than {limit} bytes; simplify it")
+        }
+        other => other.to_string(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,190 @@
+//! Rules as data: the built-in set is valid and its examples behave; broken files give errors
+//! that point at the mistake.
+
+use super::*;
+
+fn load(name: &str, text: &str) -> Result<RuleSet, Error> {
+    RuleSet::load(&[RuleSource {
+        name: name.into(),
+        text: text.into(),
+    }])
+}
+
+fn errors(text: &str) -> Vec<String> {
+    match load("ours.yaml", text) {
+        Err(Error::Rules(errors)) => errors.iter().map(ToString::to_string).collect(),
+        Err(other) => panic!("unexpected error {other}"),
+        Ok(_) => panic!("expected errors for:\n{text}"),
+    }
+}
+
+#[test]
+fn every_built_in_rule_compiles_and_its_examples_behave() {
+    let set = RuleSet::load(&RuleSource::built_in()).unwrap_or_else(|e| panic!("{e}"));
+    set.check_examples().unwrap_or_else(|e| panic!("{e}"));
+    for rule in set.rules() {
+        assert!(
+            !rule.examples.squash.is_empty() && !rule.examples.keep.is_empty(),
+            "built-in rule `{}` needs a squash and a keep example",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn built_in_ids_are_unique() {
+    // `load` rejects duplicates; this states the contract for the built-in files directly.
+    let set = RuleSet::load(&RuleSource::built_in()).unwrap();
+    let mut ids: Vec<&str> = set.rules().iter().map(|r| r.id.as_str()).collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
+}
+
+#[test]
+fn a_rule_takes_a_record_only_with_wording_anchor_and_no_veto() {
+    let set = load(
+        "t.yaml",
+        r"
+never: ['at com\.mysql\.']
+rules:
+  - id: out-io
+    description: test
+    what: ['Broken pipe']
+    where: ['at org\.apache\.catalina\.connector\.OutputBuffer']
+    never: ['SocketTimeoutException']
+",
+    )
+    .unwrap();
+    let rec = |s: &str| set.decide(s.as_bytes());
+    let inbound = "java.io.IOException: Broken pipe\n\tat org.apache.catalina.connector.OutputBuffer.x(OutputBuffer.java:1)\n";
+    assert_eq!(rec(inbound), Decision::Squash(0));
+    assert_eq!(
+        rec("java.io.IOException: Broken pipe\n\tat a.B.c(B.java:1)\n"),
+        Decision::Keep(Some((0, Miss::Where)))
+    );
+    assert_eq!(
+        rec(&format!("{inbound}\tat com.mysql.cj.protocol.X.y(X.java:2)\n")),
+        Decision::Keep(Some((0, Miss::GlobalNever)))
+    );
+    assert_eq!(
+        rec(&format!("{inbound}Caused by: java.net.SocketTimeoutException\n")),
+        Decision::Keep(Some((0, Miss::Never)))
+    );
+    assert_eq!(rec("all is well\n"), Decision::Keep(None));
+}
+
+#[test]
+fn literals_are_worked_out_from_what() {
+    assert_eq!(
+        required_literals("Broken pipe|Connection reset by peer").unwrap(),
+        vec![b"Broken pipe".to_vec(), b"Connection reset by peer".to_vec()]
+    );
+    assert!(required_literals(r"\w+Exception").is_some(), "suffix literal");
+    assert!(required_literals(r"\w+\d+").is_none());
+}
+
+#[test]
+fn a_pattern_without_fixed_text_needs_literal() {
+    let e = errors("rules:\n  - id: vague\n    description: d\n    what: ['\\w+\\d+']\n");
+    assert_eq!(e.len(), 1);
+    assert!(e[0].starts_with("ours.yaml:4:11: rule `vague`: cannot find fixed text"), "{}", e[0]);
+    load(
+        "ok.yaml",
+        "rules:\n  - id: vague\n    description: d\n    what: ['\\w+\\d+']\n    literal: ['x']\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn unknown_keys_are_errors_with_a_suggestion() {
+    let e = errors("rules:\n  - id: tomcat-abort\n    description: d\n    what: [x]\n    wehre: [y]\n");
+    assert_eq!(
+        e,
+        vec!["ours.yaml:5:5: rule `tomcat-abort`: unknown key `wehre`; did you mean `where`?"]
+    );
+    let e = errors("rule:\n  - id: a\n");
+    assert!(e[0].starts_with("ours.yaml:1:1: unknown key `rule`; did you mean `rules`?"), "{e:?}");
+}
+
+#[test]
+fn bad_yaml_names_the_position() {
+    let e = errors("rules:\n  - id: a\n    what: [unclosed\n");
+    assert_eq!(e.len(), 1);
+    assert!(e[0].starts_with("ours.yaml:"), "{}", e[0]);
+    assert!(e[0].contains("not valid YAML"), "{}", e[0]);
+}
+
+#[test]
+fn bad_regexes_name_the_pattern_position_and_the_rule() {
+    let e = errors("rules:\n  - id: a\n    description: d\n    what:\n      - 'ok'\n      - 'bad(('\n");
+    assert_eq!(e.len(), 1);
+    assert!(e[0].starts_with("ours.yaml:6:9: rule `a`: bad regex in `what`: "), "{}", e[0]);
+}
+
+#[test]
+fn duplicate_ids_point_at_both_definitions() {
+    let e = errors(
+        "rules:\n  - id: a\n    description: d\n    what: [x]\n  - id: a\n    description: d\n    what: [y]\n",
+    );
+    assert_eq!(
+        e,
+        vec!["ours.yaml:5:5: rule `a`: duplicate rule id; it is first defined at ours.yaml:2:5"]
+    );
+}
+
+#[test]
+fn missing_keys_and_wrong_shapes_are_reported() {
+    assert!(errors("rules:\n  - description: d\n    what: [x]\n")[0].contains("missing `id`"));
+    assert!(errors("rules:\n  - id: a\n    what: [x]\n")[0].contains("missing `description`"));
+    assert!(errors("rules:\n  - id: a\n    description: d\n")[0].contains("missing `what`"));
+    assert!(errors("rules: 3\n")[0].contains("`rules` must be a list"));
+    assert!(errors("rules:\n  - id: Bad_Id\n    description: d\n    what: [x]\n")[0]
+        .contains("lower-case"));
+    assert!(errors("")[0].contains("empty rules file"));
+}
+
+#[test]
+fn alias_bombs_are_refused_not_expanded() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    text.push_str("rules: []\n");
+    let e = errors(&text);
+    assert!(!e.is_empty());
+}
+
+#[test]
+fn examples_that_misbehave_are_reported() {
+    let set = load(
+        "ours.yaml",
+        r"
+rules:
+  - id: pipe
+    description: d
+    what: ['Broken pipe']
+    examples:
+      squash:
+        - 'all is well'
+      keep:
+        - 'java.io.IOException: Broken pipe'
+",
+    )
+    .unwrap();
+    let Err(Error::Rules(e)) = set.check_examples() else {
+        panic!("examples should fail")
+    };
+    let e: Vec<String> = e.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        e,
+        vec![
+            "ours.yaml:8:11: rule `pipe`: squash example 1 is not taken by this rule: none of its literals occurs",
+            "ours.yaml:10:11: rule `pipe`: keep example 1 would be squashed by rule `pipe`",
+        ]
+    );
+}

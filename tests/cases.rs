@@ -1,0 +1,56 @@
+//! Behaviour as case files: `testdata/cases/<name>/` holds `args` (one argument per line),
+//! `input.log` and `expected.log`. Each case runs at several buffer sizes, expecting the same
+//! bytes, and its output must satisfy the invariants.
+//!
+//! To write `expected.log` for a new case, run the tests with `RESETSQUASH_BLESS=1`, then read
+//! the result before committing it.
+
+use crate::util::{assert_bytes_eq, check_invariants, cmd, testdata};
+
+#[test]
+fn every_case_gives_its_expected_output_at_every_buffer_size() {
+    let bless = std::env::var_os("RESETSQUASH_BLESS").is_some();
+    let mut n = 0;
+    let mut dirs: Vec<_> = std::fs::read_dir(testdata("cases"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        n += 1;
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let args: Vec<String> = std::fs::read_to_string(dir.join("args"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        let input = std::fs::read(dir.join("input.log")).unwrap();
+        let mut first: Option<Vec<u8>> = None;
+        for size in ["262144", "1", "2", "5", "64", "4096"] {
+            let out = cmd(&dir)
+                .args(&args)
+                .args(["--buffer-size", size, "input.log"])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+            match &first {
+                None => first = Some(out.stdout),
+                Some(f) => assert_bytes_eq(&out.stdout, f, &format!("{name} at buffer size {size}")),
+            }
+        }
+        let got = first.unwrap();
+        if !args.iter().any(|a| a == "--explain" || a == "--keep-first") {
+            check_invariants(&input, &got);
+        }
+        let expected = dir.join("expected.log");
+        if bless {
+            std::fs::write(&expected, &got).unwrap();
+        } else {
+            let want = std::fs::read(&expected)
+                .unwrap_or_else(|_| panic!("{name}: no expected.log (run with RESETSQUASH_BLESS=1)"));
+            assert_bytes_eq(&got, &want, &name);
+        }
+    }
+    assert!(n > 0, "no cases found");
+}

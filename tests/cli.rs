@@ -1,0 +1,160 @@
+//! The command line: exit codes, errors that name what failed, output that ends early.
+
+use crate::util::{cmd, root, run_with_stdin, testdata};
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = cmd(&root()).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "0  success",
+        "1  an input could not be read",
+        "2  bad usage, or a rules file",
+    ] {
+        assert!(help.contains(line), "--help lacks {line:?}:\n{help}");
+    }
+}
+
+#[test]
+fn version_is_printed() {
+    let out = cmd(&root()).arg("--version").output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("resetsquash "));
+}
+
+#[test]
+fn an_unreadable_input_is_named_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cmd(dir.path()).arg("no-such.log").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no-such.log"), "{err}");
+    assert!(err.contains("No such file"), "{err}");
+}
+
+#[test]
+fn a_directory_as_input_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("logs")).unwrap();
+    let out = cmd(dir.path()).arg("logs").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("logs: is a directory"));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let out = cmd(&root()).args(["--window", "5x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = cmd(&root()).args(["--record-start", "(("]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--record-start"));
+}
+
+#[test]
+fn a_full_disk_is_loud() {
+    // /dev/full fails every write with ENOSPC, as a full disk does.
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = cmd(&root()).arg("Cargo.toml").stdout(full).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot write standard output"), "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+}
+
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // A reader that goes away after the first bytes, as `| head -c 10` does.
+    let big: Vec<u8> = (0..200_000).flat_map(|i| format!("line {i}\n").into_bytes()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.log");
+    std::fs::write(&path, &big).unwrap();
+    let mut child = cmd(dir.path())
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 10];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn dash_reads_standard_input_between_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.log"), "first\n").unwrap();
+    std::fs::write(dir.path().join("c.log"), "third\n").unwrap();
+    let mut c = cmd(dir.path());
+    c.args(["a.log", "-", "c.log"]);
+    let out = run_with_stdin(c, b"second\n");
+    assert!(out.status.success());
+    assert_eq!(out.stdout, b"first\nsecond\nthird\n");
+}
+
+#[test]
+fn gzip_input_is_recognised_by_content_and_concatenated_members_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = std::fs::read(testdata("excerpts/tomcat/tomcat-client-abort.squash.log")).unwrap();
+    // Two gzip members made by the real gzip program, concatenated, under a name without .gz.
+    let half = plain.len() / 2;
+    let gz = |bytes: &[u8]| {
+        let mut c = std::process::Command::new("gzip");
+        c.arg("-c");
+        let out = run_with_stdin(c, bytes);
+        assert!(out.status.success(), "gzip must be installed");
+        out.stdout
+    };
+    let mut joined = gz(&plain[..half]);
+    joined.extend(gz(&plain[half..]));
+    std::fs::write(dir.path().join("catalina.out.1"), &joined).unwrap();
+    std::fs::write(dir.path().join("plain.log"), &plain).unwrap();
+    let from_gz = cmd(dir.path()).arg("catalina.out.1").output().unwrap();
+    let from_plain = cmd(dir.path()).arg("plain.log").output().unwrap();
+    assert!(from_gz.status.success());
+    assert_eq!(from_gz.stdout, from_plain.stdout);
+    assert_ne!(from_plain.stdout, plain, "the excerpt has aborts to squash");
+}
+
+#[test]
+fn a_truncated_gzip_file_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = std::process::Command::new("gzip");
+    c.arg("-c");
+    let gz = run_with_stdin(c, &vec![b'x'; 100_000]).stdout;
+    std::fs::write(dir.path().join("cut.gz"), &gz[..gz.len() / 2]).unwrap();
+    let out = cmd(dir.path()).arg("cut.gz").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cut.gz"));
+}
+
+#[test]
+fn explain_says_which_rule_took_a_record_and_why_others_were_kept() {
+    let out = cmd(&root())
+        .arg("--explain")
+        .arg(testdata("excerpts/tomcat/tomcat-client-abort.squash.log"))
+        .arg(testdata("excerpts/tomcat/tomcat-client-abort.keep.log"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(": squash: rule `tomcat-client-abort`:"), "{text}");
+    assert!(text.contains(": keep: "), "{text}");
+    assert!(text.lines().last().unwrap().contains("squashed into"), "{text}");
+}
+
+#[test]
+fn stats_go_to_standard_error() {
+    let out = cmd(&root())
+        .arg("--stats")
+        .arg(testdata("excerpts/tomcat/tomcat-client-abort.squash.log"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("tomcat-client-abort"), "{err}");
+}

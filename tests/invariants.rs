@@ -1,0 +1,138 @@
+//! The central promises as property tests, on random mixtures of real records and odd lines:
+//! unsquashed bytes come out unchanged and in order, counts add up, no header is orphaned,
+//! no look-alike is squashed, and buffer size never changes a byte of the output.
+//!
+//! `PROPTEST_CASES` sets the number of cases (CI runs the default; a long run uses 100000).
+
+use proptest::prelude::*;
+use resetsquash::input::Source;
+use resetsquash::record::split_records;
+use resetsquash::rules::{RuleSet, RuleSource};
+use resetsquash::{Config, run};
+
+use crate::util::{check_invariants, testdata};
+
+/// The records of every excerpt of one kind (`squash` or `keep`).
+fn records(kind: &str) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut paths = Vec::new();
+    for family in std::fs::read_dir(testdata("excerpts")).unwrap() {
+        for f in std::fs::read_dir(family.unwrap().path()).unwrap() {
+            paths.push(f.unwrap().path());
+        }
+    }
+    paths.sort();
+    for p in paths {
+        if p.to_string_lossy().ends_with(&format!(".{kind}.log")) {
+            let text = std::fs::read(&p).unwrap();
+            for r in split_records(&text) {
+                let mut rec = text[r].to_vec();
+                if !rec.ends_with(b"\n") {
+                    rec.push(b'\n');
+                }
+                out.push(rec);
+            }
+        }
+    }
+    out
+}
+
+fn odd_line() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        Just(b"plain line\n".to_vec()),
+        Just(b"crlf line\r\n".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"nul \x00 byte\n".to_vec()),
+        Just(b"bad utf-8 \xff\xfe\n".to_vec()),
+        Just(b"\tat orphan.Frame(Frame.java:1)\n".to_vec()),
+        Just(b"2026-11-24 15:35:04.521  INFO 1 --- [main] a.B : hello\n".to_vec()),
+        Just(b"2026-11-24 16:35:04.521  INFO 1 --- [main] a.B : an hour later\n".to_vec()),
+        proptest::collection::vec(any::<u8>(), 0..200).prop_map(|mut v| {
+            v.push(b'\n');
+            v
+        }),
+        (2000usize..9000).prop_map(|n| {
+            let mut v = vec![b'y'; n];
+            v.push(b'\n');
+            v
+        }),
+    ]
+}
+
+#[derive(Clone, Debug)]
+enum Piece {
+    Abort(usize),
+    LookAlike(usize),
+    Odd(Vec<u8>),
+}
+
+fn pieces() -> impl Strategy<Value = Vec<Piece>> {
+    proptest::collection::vec(
+        prop_oneof![
+            3 => (0usize..10_000).prop_map(Piece::Abort),
+            2 => (0usize..10_000).prop_map(Piece::LookAlike),
+            3 => odd_line().prop_map(Piece::Odd),
+        ],
+        0..40,
+    )
+}
+
+fn squash(input: &[u8], read_size: usize, rules: &RuleSet) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.log");
+    std::fs::write(&path, input).unwrap();
+    let config = Config {
+        inputs: vec![Source::Path(path)],
+        read_size,
+        max_line: 4096,
+        ..Config::default()
+    };
+    run(&config, rules, Vec::new(), "test").unwrap().1
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn promises_hold_on_random_mixtures(pieces in pieces(), final_newline in any::<bool>()) {
+        let aborts = records("squash");
+        let alikes = records("keep");
+        let rules = RuleSet::load(&RuleSource::built_in()).unwrap();
+        let mut input = Vec::new();
+        let mut genuine = Vec::new();
+        for p in &pieces {
+            match p {
+                Piece::Abort(i) => input.extend_from_slice(&aborts[i % aborts.len()]),
+                Piece::LookAlike(i) => {
+                    let r = &alikes[i % alikes.len()];
+                    genuine.push(r.clone());
+                    input.extend_from_slice(r);
+                }
+                Piece::Odd(l) => input.extend_from_slice(l),
+            }
+        }
+        if !final_newline && input.ends_with(b"\n") {
+            input.pop();
+        }
+        let reference = squash(&input, 256 * 1024, &rules);
+        check_invariants(&input, &reference);
+        for size in [1, 3, 64, 4097] {
+            let out = squash(&input, size, &rules);
+            prop_assert!(out == reference, "buffer size {} changed the output", size);
+        }
+        // Every record that holds a look-alike is kept whole (whatever it fused with).
+        for range in split_records(&input) {
+            let record = &input[range];
+            let holds_genuine = genuine
+                .iter()
+                .any(|g| memchr::memmem::find(record, g.strip_suffix(b"\n").unwrap_or(g)).is_some());
+            if holds_genuine {
+                prop_assert!(
+                    memchr::memmem::find(&reference, record).is_some(),
+                    "a record with a look-alike was squashed: {:?}",
+                    String::from_utf8_lossy(record)
+                );
+            }
+        }
+    }
+}

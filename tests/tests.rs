@@ -1,0 +1,14 @@
+//! The integration tests: one binary, one module per user-visible capability.
+//!
+//! Each test runs the real `resetsquash` executable (or the library's `run`, where many code
+//! paths are compared) on real log excerpts from `testdata/`.
+
+mod util;
+
+mod cases;
+mod cli;
+mod corpus;
+mod invariants;
+mod passthrough;
+mod pipe;
+mod rules_check;
