@@ -244,6 +244,10 @@ impl RuleSet {
     fn candidates(&self, record: &[u8]) -> Vec<bool> {
         let mut hit = vec![false; self.rules.len()];
         if let Some(ac) = &self.prefilter {
+            // Most records hold no literal at all: a quick yes/no first, then the full scan.
+            if !ac.is_match(record) {
+                return hit;
+            }
             for m in ac.find_overlapping_iter(record) {
                 for &r in &self.pattern_rules[m.pattern().as_usize()] {
                     hit[r] = true;
