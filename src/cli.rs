@@ -214,5 +214,6 @@ fn parse_duration(s: &str) -> Result<u64, String> {
         "d" => 86_400,
         _ => return Err(format!("unknown unit in `{s}`; use s, m, h or d")),
     };
-    n.checked_mul(scale).ok_or_else(|| format!("`{s}` is too long"))
+    n.checked_mul(scale)
+        .ok_or_else(|| format!("`{s}` is too long"))
 }

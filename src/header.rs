@@ -139,7 +139,9 @@ impl<'a> Scan<'a> {
     }
 
     fn literal(&mut self, lit: &[u8]) -> Option<()> {
-        self.s[self.i..].starts_with(lit).then(|| self.i += lit.len())
+        self.s[self.i..]
+            .starts_with(lit)
+            .then(|| self.i += lit.len())
     }
 
     /// `HH:MM:SS`, as seconds of the day.
@@ -322,7 +324,11 @@ fn jul_simple_en(line: &[u8]) -> Option<Header> {
         false
     };
     sc.at_boundary().then_some(())?;
-    header(Format::JulSimple, sc.i, civil_seconds(y, mo, d, am_pm(tod, pm)))
+    header(
+        Format::JulSimple,
+        sc.i,
+        civil_seconds(y, mo, d, am_pm(tod, pm)),
+    )
 }
 
 /// `11月 24, 2026 3:56:49 下午` (SimpleFormatter under a Chinese locale).
@@ -345,7 +351,11 @@ fn jul_simple_zh(line: &[u8]) -> Option<Header> {
         false
     };
     sc.at_boundary().then_some(())?;
-    header(Format::JulSimple, sc.i, civil_seconds(y, mo, d, am_pm(tod, pm)))
+    header(
+        Format::JulSimple,
+        sc.i,
+        civil_seconds(y, mo, d, am_pm(tod, pm)),
+    )
 }
 
 /// `H:MM:SS` with a one- or two-digit hour 1..=12, as seconds (12 o'clock counted as 0).
@@ -377,10 +387,10 @@ fn syslog(line: &[u8]) -> Option<Header> {
 
 /// `info: Category[0]` and friends from .NET's console logger.
 fn dotnet_level(line: &[u8]) -> Option<Header> {
-    const LEVELS: [&[u8]; 6] = [b"trce: ", b"dbug: ", b"info: ", b"warn: ", b"fail: ", b"crit: "];
-    let rest = LEVELS
-        .iter()
-        .find_map(|lvl| line.strip_prefix(*lvl))?;
+    const LEVELS: [&[u8]; 6] = [
+        b"trce: ", b"dbug: ", b"info: ", b"warn: ", b"fail: ", b"crit: ",
+    ];
+    let rest = LEVELS.iter().find_map(|lvl| line.strip_prefix(*lvl))?;
     // The category is a dotted name directly after the level.
     rest.first()
         .is_some_and(u8::is_ascii_alphabetic)

@@ -66,11 +66,7 @@ pub fn open(source: &Source, read_size: usize) -> Result<Opened, Error> {
     } else {
         Box::new(buffered)
     };
-    Ok(Opened {
-        reader,
-        live,
-        name,
-    })
+    Ok(Opened { reader, live, name })
 }
 
 #[cfg(unix)]

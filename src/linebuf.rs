@@ -162,9 +162,15 @@ mod tests {
             let pieces = split(b"short\n0123456789\nok\n", size, 8);
             let kinds: String = pieces.iter().map(|(k, _)| *k).collect();
             assert!(kinds.starts_with("LS"), "{kinds} at {size}");
-            assert_eq!(pieces[1].1, b"01234567", "the head is the first 8 bytes at {size}");
+            assert_eq!(
+                pieces[1].1, b"01234567",
+                "the head is the first 8 bytes at {size}"
+            );
             assert!(kinds.ends_with("L"), "{kinds} at {size}");
-            assert!(!kinds[2..kinds.len() - 1].contains('L'), "{kinds} at {size}");
+            assert!(
+                !kinds[2..kinds.len() - 1].contains('L'),
+                "{kinds} at {size}"
+            );
             let joined: Vec<u8> = pieces.iter().flat_map(|(_, b)| b.clone()).collect();
             assert_eq!(joined, b"short\n0123456789\nok\n");
         }

@@ -63,7 +63,9 @@ impl<W: Write> Output<W> {
     }
 
     fn write_inner(&mut self, data: &[u8]) -> Result<(), Error> {
-        self.inner.write_all(data).map_err(|source| self.error(source))
+        self.inner
+            .write_all(data)
+            .map_err(|source| self.error(source))
     }
 
     fn error(&self, source: std::io::Error) -> Error {

@@ -22,6 +22,30 @@ pub struct Step {
     pub starts_record: bool,
     /// The line is a recognised header, with its timestamp.
     pub header: Option<Header>,
+    /// Where the line starts a record: whether the record it ends holds together.
+    pub previous: Soundness,
+}
+
+/// Whether a record holds together well enough to be squashed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Soundness {
+    Sound,
+    /// Its shape is inconsistent (frames with no exception line before them): never squash.
+    Broken,
+    /// Frames follow the header line directly: sound if that line names an exception
+    /// (see [`names_exception`]), which the caller, holding the line, decides.
+    IfHeaderNamesException,
+}
+
+impl Soundness {
+    /// Resolves [`Soundness::IfHeaderNamesException`] with the record's first line.
+    pub fn resolve(self, first_line: &[u8]) -> bool {
+        match self {
+            Soundness::Sound => true,
+            Soundness::Broken => false,
+            Soundness::IfHeaderNamesException => names_exception(first_line),
+        }
+    }
 }
 
 /// The record grammar, fed one line at a time.
@@ -48,6 +72,9 @@ struct RecordShape {
     intro: bool,
     /// The record can take no more lines (a socketserver block after its closing dashes).
     closed: bool,
+    /// Frames came straight after the header line, with no exception line: sound only if the
+    /// header line itself names the exception (see [`Soundness`]).
+    frames_after_header: bool,
     broken: bool,
 }
 
@@ -85,13 +112,18 @@ enum Kind {
     /// Indented `at …`, `... N more`, `File "…"`.
     Frame,
     /// An exception line (`java.io.IOException: Broken pipe`), indented or not.
-    Exception { indented: bool },
+    Exception {
+        indented: bool,
+    },
     /// `Caused by: …`, `Suppressed: …`, ` ---> …`.
     Cause,
     Traceback,
     /// "During handling of the above exception, another exception occurred:" and its sibling.
     PythonChain,
     Dashes,
+    /// Column-0 lines that belong inside a trace: Reactor's "Error has been observed at the
+    /// following site(s):", "Original Stack Trace:", .NET's "--- End of stack trace …".
+    TraceNote,
     /// `}` closing Node's error-object dump.
     CloseBrace,
     /// Any other indented line (code lines of a Python traceback, multi-line messages).
@@ -109,9 +141,15 @@ impl Grammar {
         }
     }
 
-    /// Whether the current record may be squashed: it holds together as a record.
-    pub fn record_is_sound(&self) -> bool {
-        !self.rec.broken
+    /// Whether the current record holds together as a record, so far.
+    pub fn soundness(&self) -> Soundness {
+        if self.rec.broken {
+            Soundness::Broken
+        } else if self.rec.frames_after_header {
+            Soundness::IfHeaderNamesException
+        } else {
+            Soundness::Sound
+        }
     }
 
     /// Forgets the current record: the next line starts a new one, whatever it is. Used when a
@@ -124,6 +162,7 @@ impl Grammar {
     pub fn step(&mut self, line: &[u8]) -> Step {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if let Some(re) = &self.custom_start {
+            let previous = self.soundness();
             let starts = re.is_match(line) || self.rec.kind == RecordKind::None;
             let header = starts.then_some(Header {
                 format: Format::Custom,
@@ -138,6 +177,7 @@ impl Grammar {
             return Step {
                 starts_record: starts,
                 header,
+                previous,
             };
         }
         let kind = kind(line);
@@ -145,10 +185,12 @@ impl Grammar {
             Kind::Header(h) => Some(h),
             _ => None,
         };
+        let previous = self.soundness();
         let starts_record = self.advance(kind, line);
         Step {
             starts_record,
             header,
+            previous,
         }
     }
 
@@ -175,8 +217,15 @@ impl Grammar {
                     || r.frames
             }
             Kind::Frame => {
+                // Frames need an exception line before them; a header line may carry it
+                // itself (`… ERROR … System.IO.IOException: …` then `   at …`).
                 if !r.exception {
-                    r.broken = true;
+                    if r.lines == 1 && matches!(r.kind, RecordKind::Header(_)) {
+                        r.frames_after_header = true;
+                        r.exception = true;
+                    } else {
+                        r.broken = true;
+                    }
                 }
                 r.frames = true;
                 true
@@ -203,8 +252,7 @@ impl Grammar {
             }
             Kind::Traceback => {
                 let cont = r.python == Python::Chained
-                    || (!r.exception
-                        && (was_intro || matches!(r.kind, RecordKind::Header(_))));
+                    || (!r.exception && (was_intro || matches!(r.kind, RecordKind::Header(_))));
                 if cont {
                     r.exception = true;
                     r.python = Python::InTraceback;
@@ -226,7 +274,7 @@ impl Grammar {
                 }
                 cont
             }
-            Kind::CloseBrace => r.exception,
+            Kind::CloseBrace | Kind::TraceNote => r.exception,
             Kind::Other => {
                 if r.kind == RecordKind::Dashes && r.lines == 1 {
                     r.intro = true;
@@ -255,7 +303,6 @@ impl Grammar {
         match kind {
             Kind::Header(h) => {
                 self.start(RecordKind::Header(h.format));
-                // A one-line JUL SimpleFormatter header is followed by its `LEVEL: message` line.
             }
             Kind::Dashes => self.start(RecordKind::Dashes),
             _ => {
@@ -272,7 +319,9 @@ impl Grammar {
                         r.frames = true;
                         r.broken = true;
                     }
-                    Kind::Indented | Kind::PythonChain | Kind::CloseBrace => r.broken = true,
+                    Kind::Indented | Kind::PythonChain | Kind::CloseBrace | Kind::TraceNote => {
+                        r.broken = true
+                    }
                     Kind::Other => r.intro = is_intro(line),
                     Kind::Blank | Kind::Header(_) | Kind::Dashes => {}
                 }
@@ -280,6 +329,15 @@ impl Grammar {
         }
         true
     }
+}
+
+/// Whether a header line carries an exception in its message: a word ending in `Exception`
+/// or `Error` followed by `:` (so its frames may follow directly).
+pub fn names_exception(line: &[u8]) -> bool {
+    memchr::memmem::find_iter(line, b"Exception")
+        .map(|i| i + b"Exception".len())
+        .chain(memchr::memmem::find_iter(line, b"Error").map(|i| i + b"Error".len()))
+        .any(|end| line.get(end) == Some(&b':'))
 }
 
 /// A message line that introduces the trace printed after it.
@@ -341,6 +399,8 @@ fn kind(line: &[u8]) -> Kind {
         Kind::Dashes
     } else if trim_end(line) == b"}" {
         Kind::CloseBrace
+    } else if TRACE_NOTES.iter().any(|n| line.starts_with(n)) {
+        Kind::TraceNote
     } else if exception_class(line).is_some() {
         Kind::Exception { indented: false }
     } else {
@@ -348,12 +408,20 @@ fn kind(line: &[u8]) -> Kind {
     }
 }
 
+/// Column-0 lines that only ever occur inside a stack trace.
+const TRACE_NOTES: &[&[u8]] = &[
+    b"Error has been observed at the following site(s):",
+    b"Original Stack Trace:",
+    b"Stack trace:",
+    b"--- End of ",
+];
+
 /// A stack frame line, its indentation removed.
 fn is_frame(t: &[u8]) -> bool {
     t.starts_with(b"at ")
         || t.starts_with(b"File \"")
-        || (t.starts_with(b"... ")
-            && (t.ends_with(b" more") || t.ends_with(b" omitted") || t.ends_with(b" more\r")))
+        || t.starts_with(b"--- End of ")
+        || (t.starts_with(b"... ") && (t.ends_with(b" more") || t.ends_with(b" omitted")))
 }
 
 /// If `line` is an exception line, the exception's class name.
@@ -381,6 +449,7 @@ pub fn exception_class(line: &[u8]) -> Option<&[u8]> {
     if name.ends_with(b".") || name.windows(2).any(|w| w == b"..") {
         return None;
     }
+    let rest = skip_code(rest);
     let at_end = rest.is_empty() || rest == b"\r" || rest == b" ";
     if !(at_end || rest.starts_with(b": ") || rest == b":") {
         return None;
@@ -393,6 +462,27 @@ pub fn exception_class(line: &[u8]) -> Option<&[u8]> {
     looks_like_class.then_some(name)
 }
 
+/// Skips an error code between an exception's name and its message: .NET's
+/// `SocketException (10054): …` and `(0x800704CD)`, Node's `Error [ERR_STREAM_PREMATURE_CLOSE]: …`.
+pub fn skip_code(rest: &[u8]) -> &[u8] {
+    for (open, close) in [(b" (", b')'), (b" [", b']')] {
+        if let Some(inner) = rest.strip_prefix(open) {
+            let Some(end) = memchr::memchr(close, inner) else {
+                continue;
+            };
+            let code = &inner[..end];
+            let ok = !code.is_empty()
+                && code
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-');
+            if ok && inner[end + 1..].starts_with(b":") {
+                return &inner[end + 1..];
+            }
+        }
+    }
+    rest
+}
+
 /// Cuts `text` into records with a fresh grammar: the byte ranges of each record, in order.
 /// Used for rule examples and tests; the filter itself feeds [`Grammar`] line by line.
 pub fn split_records(text: &[u8]) -> Vec<std::ops::Range<usize>> {
@@ -402,7 +492,9 @@ pub fn split_records(text: &[u8]) -> Vec<std::ops::Range<usize>> {
     let mut pos = 0;
     while pos < text.len() {
         let end = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |i| pos + i + 1);
-        let line = text[pos..end].strip_suffix(b"\n").unwrap_or(&text[pos..end]);
+        let line = text[pos..end]
+            .strip_suffix(b"\n")
+            .unwrap_or(&text[pos..end]);
         if grammar.step(line).starts_record && pos > start {
             records.push(start..pos);
             start = pos;
@@ -415,13 +507,14 @@ pub fn split_records(text: &[u8]) -> Vec<std::ops::Range<usize>> {
     records
 }
 
-/// Whether `text`, cut as one record, holds together (see [`Grammar::record_is_sound`]).
+/// Whether `text`, cut as one record, holds together (see [`Soundness`]).
 pub fn is_sound(text: &[u8]) -> bool {
     let mut grammar = Grammar::default();
     for line in text.split_inclusive(|&b| b == b'\n') {
         grammar.step(line.strip_suffix(b"\n").unwrap_or(line));
     }
-    grammar.record_is_sound()
+    let first = text.split(|&b| b == b'\n').next().unwrap_or(text);
+    grammar.soundness().resolve(first)
 }
 
 #[cfg(test)]

@@ -23,10 +23,16 @@ mod tests;
 
 /// The built-in rule files, compiled into the binary: `(name, YAML)`.
 pub const BUILT_IN: &[(&str, &str)] = &[
-    ("rules/outbound.yaml", include_str!("../rules/outbound.yaml")),
+    (
+        "rules/outbound.yaml",
+        include_str!("../rules/outbound.yaml"),
+    ),
     ("rules/tomcat.yaml", include_str!("../rules/tomcat.yaml")),
     ("rules/jetty.yaml", include_str!("../rules/jetty.yaml")),
-    ("rules/undertow.yaml", include_str!("../rules/undertow.yaml")),
+    (
+        "rules/undertow.yaml",
+        include_str!("../rules/undertow.yaml"),
+    ),
     ("rules/netty.yaml", include_str!("../rules/netty.yaml")),
     ("rules/spring.yaml", include_str!("../rules/spring.yaml")),
     ("rules/jdk.yaml", include_str!("../rules/jdk.yaml")),
@@ -269,7 +275,9 @@ impl RuleSet {
             match rule.test(record) {
                 Ok(()) => {
                     let global = *vetoed.get_or_insert_with(|| {
-                        self.global_never.as_ref().is_some_and(|re| re.is_match(record))
+                        self.global_never
+                            .as_ref()
+                            .is_some_and(|re| re.is_match(record))
                     });
                     if global {
                         return Decision::Keep(Some((i, Miss::GlobalNever)));
@@ -294,7 +302,11 @@ impl RuleSet {
             return Err(Miss::NoLiteral);
         }
         self.rules[i].test(record)?;
-        if self.global_never.as_ref().is_some_and(|re| re.is_match(record)) {
+        if self
+            .global_never
+            .as_ref()
+            .is_some_and(|re| re.is_match(record))
+        {
             return Err(Miss::GlobalNever);
         }
         Ok(())
@@ -378,13 +390,15 @@ impl Rule {
             return Err(Miss::What);
         }
         if let Some(re) = &self.where_
-            && !re.is_match(record) {
-                return Err(Miss::Where);
-            }
+            && !re.is_match(record)
+        {
+            return Err(Miss::Where);
+        }
         if let Some(re) = &self.never
-            && re.is_match(record) {
-                return Err(Miss::Never);
-            }
+            && re.is_match(record)
+        {
+            return Err(Miss::Never);
+        }
         Ok(())
     }
 }
@@ -426,11 +440,13 @@ pub fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
         extractor.kind(kind);
         let seq = extractor.extract(&hir);
         if let Some(lits) = seq.literals()
-            && !lits.is_empty() && lits.iter().all(|l| !l.as_bytes().is_empty()) {
-                let mut out: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
-                out.dedup();
-                return Some(out);
-            }
+            && !lits.is_empty()
+            && lits.iter().all(|l| !l.as_bytes().is_empty())
+        {
+            let mut out: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
+            out.dedup();
+            return Some(out);
+        }
     }
     None
 }

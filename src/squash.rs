@@ -104,9 +104,11 @@ pub struct Squasher<'r, W: Write> {
     /// The current record is being written through as it arrives (it broke a limit, or its
     /// head was already decided when the input went idle).
     passthrough: bool,
-    /// Whether the current record held together before the latest line.
-    sound: bool,
+    /// Whether the record being finished holds together.
+    sound: record::Soundness,
     line_no: u64,
+    /// The input has ended: the record being finished is the last.
+    at_end: bool,
     clock: Clock,
     groups: Vec<Group>,
     group_index: HashMap<(usize, Vec<u8>), usize>,
@@ -131,8 +133,9 @@ impl<'r, W: Write> Squasher<'r, W> {
             pending_lines: 0,
             pending_first_line: 0,
             passthrough: false,
-            sound: true,
+            sound: record::Soundness::Sound,
             line_no: 0,
+            at_end: false,
             clock: Clock::default(),
             groups: Vec::new(),
             group_index: HashMap::new(),
@@ -161,10 +164,9 @@ impl<'r, W: Write> Squasher<'r, W> {
     fn classify(&mut self, line: &[u8]) -> Result<(), Error> {
         self.line_no += 1;
         let body = line.strip_suffix(b"\n").unwrap_or(line);
-        let sound_before = self.grammar.record_is_sound();
         let step = self.grammar.step(body);
         if step.starts_record {
-            self.sound = sound_before;
+            self.sound = step.previous;
             self.finish_record()?;
             self.passthrough = false;
             if let Some(h) = step.header
@@ -194,7 +196,7 @@ impl<'r, W: Write> Squasher<'r, W> {
     /// ordinary line never waits for the next one. Lines that still continue it pass through.
     pub fn idle(&mut self) -> Result<(), Error> {
         if !self.pending.is_empty() {
-            self.sound = self.grammar.record_is_sound();
+            self.sound = self.grammar.soundness();
             self.finish_record()?;
             self.passthrough = true;
         }
@@ -214,7 +216,8 @@ impl<'r, W: Write> Squasher<'r, W> {
 
     /// End of input: the last record, every pending count, then the stats.
     pub fn finish(mut self) -> Result<(Stats, W), Error> {
-        self.sound = self.grammar.record_is_sound();
+        self.sound = self.grammar.soundness();
+        self.at_end = true;
         self.finish_record()?;
         self.grammar.reset();
         self.flush_groups()?;
@@ -236,6 +239,15 @@ impl<'r, W: Write> Squasher<'r, W> {
             return Ok(());
         }
         self.out.write(bytes)
+    }
+
+    /// Writes a record that is not squashed. The input's last line may lack a terminator; the
+    /// summaries still pending then go before it, so that no summary is glued onto it.
+    fn keep(&mut self, record: &[u8]) -> Result<(), Error> {
+        if self.at_end && !record.ends_with(b"\n") {
+            self.flush_groups()?;
+        }
+        self.emit(record)
     }
 
     /// The current record broke a limit: write what we hold and pass the rest through.
@@ -294,21 +306,22 @@ impl<'r, W: Write> Squasher<'r, W> {
         let first_line_end = memchr::memchr(b'\n', record).map_or(record.len(), |i| i + 1);
         if memchr::memmem::find(&record[..first_line_end], MARKER).is_some() {
             // One of our own summary lines (a log squashed before): never squashed again.
-            return self.emit(record);
+            return self.keep(record);
         }
         let decision = self.rules.decide(record);
-        if !self.sound {
+        if !self.sound.resolve(&record[..first_line_end]) {
             self.stats.unsquashable += 1;
             if self.opts.explain
-                && let Decision::Squash(i) = decision {
-                    let why = format!(
-                        "keep: rule `{}` matches, but the record does not hold together \
+                && let Decision::Squash(i) = decision
+            {
+                let why = format!(
+                    "keep: rule `{}` matches, but the record does not hold together \
                          (stack frames with no exception line before them: interleaved output?)",
-                        self.rules.rules()[i].id
-                    );
-                    self.explain(record, &why)?;
-                }
-            return self.emit(record);
+                    self.rules.rules()[i].id
+                );
+                self.explain(record, &why)?;
+            }
+            return self.keep(record);
         }
         let rule = match decision {
             Decision::Squash(i) => i,
@@ -321,7 +334,7 @@ impl<'r, W: Write> Squasher<'r, W> {
                     );
                     self.explain(record, &why)?;
                 }
-                return self.emit(record);
+                return self.keep(record);
             }
         };
         let (headline, chain) = headline_and_chain(record, self.clock_len_of(record));
@@ -368,12 +381,11 @@ impl<'r, W: Write> Squasher<'r, W> {
         g.seen += 1;
         if g.seen <= keep_first {
             if self.opts.explain {
-                let why = format!(
-                    "keep: first {keep_first} of its group in this window (--keep-first)"
-                );
+                let why =
+                    format!("keep: first {keep_first} of its group in this window (--keep-first)");
                 return self.explain(record, &why);
             }
-            return self.emit(record);
+            return self.keep(record);
         }
         g.count += 1;
         g.lines += lines as u64;
@@ -449,10 +461,23 @@ fn headline_and_chain(record: &[u8], timestamp_len: usize) -> (Vec<u8>, Vec<u8>)
     let mut headline: Option<&[u8]> = None;
     let mut classes: Vec<&[u8]> = Vec::new();
     let mut message: &[u8] = b"";
+    let mut suppressed_indent: Option<usize> = None;
     for line in record.split(|&b| b == b'\n') {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let t = trim_ascii_start(line);
-        let t = [&b"Caused by: "[..], b"Suppressed: ", b"---> "]
+        let indent = line.len() - t.len();
+        // A `Suppressed:` exception (and the causes nested under it) is not part of the chain.
+        if let Some(level) = suppressed_indent {
+            if indent > level || t.starts_with(b"at ") || t.starts_with(b"...") {
+                continue;
+            }
+            suppressed_indent = None;
+        }
+        if t.starts_with(b"Suppressed: ") {
+            suppressed_indent = Some(indent);
+            continue;
+        }
+        let t = [&b"Caused by: "[..], b"---> "]
             .iter()
             .find_map(|p| t.strip_prefix(*p))
             .unwrap_or(t);
@@ -464,7 +489,8 @@ fn headline_and_chain(record: &[u8], timestamp_len: usize) -> (Vec<u8>, Vec<u8>)
             if classes.last() != Some(&simple) {
                 classes.push(simple);
             }
-            rest = rest[name.len()..].strip_prefix(b":").unwrap_or(b"");
+            rest = record::skip_code(&rest[name.len()..]);
+            rest = rest.strip_prefix(b":").unwrap_or(b"");
             rest = rest.strip_prefix(b" ").unwrap_or(rest);
         }
         if found {
@@ -494,7 +520,10 @@ fn normalise(message: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(message.len());
     let mut i = 0;
     while i < message.len() {
-        let run = message[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let run = message[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         if run >= 4 {
             out.push(b'#');
             i += run;
@@ -510,7 +539,10 @@ fn normalise(message: &[u8]) -> Vec<u8> {
 }
 
 fn trim_ascii_start(s: &[u8]) -> &[u8] {
-    let i = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
+    let i = s
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(s.len());
     &s[i..]
 }
 

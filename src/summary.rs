@@ -135,7 +135,12 @@ fn field(out: &mut Vec<u8>, key: &str, value: &[u8]) {
 
 fn hex(out: &mut Vec<u8>, b: u8) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    out.extend_from_slice(&[b'\\', b'x', DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]]);
+    out.extend_from_slice(&[
+        b'\\',
+        b'x',
+        DIGITS[usize::from(b >> 4)],
+        DIGITS[usize::from(b & 15)],
+    ]);
 }
 
 /// One value at the start of `s`: the value and what follows it.
@@ -183,7 +188,9 @@ mod tests {
             bytes: 51_234,
             first: Some(b"24-Nov-2026 15:35:04.806".to_vec()),
             last: Some(b"24-Nov-2026 15:35:05.671".to_vec()),
-            sample: b"org.apache.catalina.connector.ClientAbortException: java.io.IOException: \"x\"\\y".to_vec(),
+            sample:
+                b"org.apache.catalina.connector.ClientAbortException: java.io.IOException: \"x\"\\y"
+                    .to_vec(),
         }
     }
 
@@ -225,7 +232,10 @@ mod tests {
 
     #[test]
     fn ordinary_lines_are_not_summaries() {
-        assert_eq!(Summary::parse(b"2026/11/24 15:48:49 [info] client closed"), None);
+        assert_eq!(
+            Summary::parse(b"2026/11/24 15:48:49 [info] client closed"),
+            None
+        );
         assert_eq!(Summary::parse(b"resetsquash: squashed many"), None);
     }
 }

@@ -33,10 +33,16 @@ fn every_case_gives_its_expected_output_at_every_buffer_size() {
                 .args(["--buffer-size", size, "input.log"])
                 .output()
                 .unwrap();
-            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{name}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             match &first {
                 None => first = Some(out.stdout),
-                Some(f) => assert_bytes_eq(&out.stdout, f, &format!("{name} at buffer size {size}")),
+                Some(f) => {
+                    assert_bytes_eq(&out.stdout, f, &format!("{name} at buffer size {size}"))
+                }
             }
         }
         let got = first.unwrap();
@@ -47,8 +53,9 @@ fn every_case_gives_its_expected_output_at_every_buffer_size() {
         if bless {
             std::fs::write(&expected, &got).unwrap();
         } else {
-            let want = std::fs::read(&expected)
-                .unwrap_or_else(|_| panic!("{name}: no expected.log (run with RESETSQUASH_BLESS=1)"));
+            let want = std::fs::read(&expected).unwrap_or_else(|_| {
+                panic!("{name}: no expected.log (run with RESETSQUASH_BLESS=1)")
+            });
             assert_bytes_eq(&got, &want, &name);
         }
     }

@@ -46,7 +46,10 @@ fn a_directory_as_input_is_an_error_naming_it() {
 fn bad_usage_exits_2() {
     let out = cmd(&root()).args(["--window", "5x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = cmd(&root()).args(["--record-start", "(("]).output().unwrap();
+    let out = cmd(&root())
+        .args(["--record-start", "(("])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--record-start"));
 }
@@ -54,8 +57,15 @@ fn bad_usage_exits_2() {
 #[test]
 fn a_full_disk_is_loud() {
     // /dev/full fails every write with ENOSPC, as a full disk does.
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
-    let out = cmd(&root()).arg("Cargo.toml").stdout(full).output().unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = cmd(&root())
+        .arg("Cargo.toml")
+        .stdout(full)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot write standard output"), "{err}");
@@ -67,7 +77,9 @@ fn a_closed_output_pipe_ends_quietly() {
     use std::io::Read;
     use std::process::Stdio;
     // A reader that goes away after the first bytes, as `| head -c 10` does.
-    let big: Vec<u8> = (0..200_000).flat_map(|i| format!("line {i}\n").into_bytes()).collect();
+    let big: Vec<u8> = (0..200_000)
+        .flat_map(|i| format!("line {i}\n").into_bytes())
+        .collect();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.log");
     std::fs::write(&path, &big).unwrap();
@@ -78,11 +90,20 @@ fn a_closed_output_pipe_ends_quietly() {
         .spawn()
         .unwrap();
     let mut first = [0u8; 10];
-    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -143,9 +164,15 @@ fn explain_says_which_rule_took_a_record_and_why_others_were_kept() {
         .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains(": squash: rule `tomcat-client-abort`:"), "{text}");
+    assert!(
+        text.contains(": squash: rule `tomcat-client-abort`:"),
+        "{text}"
+    );
     assert!(text.contains(": keep: "), "{text}");
-    assert!(text.lines().last().unwrap().contains("squashed into"), "{text}");
+    assert!(
+        text.lines().last().unwrap().contains("squashed into"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -10,7 +10,11 @@ fn filter(input: &[u8], extra: &[&str]) -> Vec<u8> {
         let mut c = cmd(&root());
         c.args(["--buffer-size", size]).args(extra);
         let out = run_with_stdin(c, input);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         match &first {
             None => first = Some(out.stdout),
             Some(f) => assert_bytes_eq(&out.stdout, f, &format!("buffer size {size}")),
@@ -21,7 +25,8 @@ fn filter(input: &[u8], extra: &[&str]) -> Vec<u8> {
 
 #[test]
 fn odd_bytes_pass_through_untouched() {
-    let input: &[u8] = b"plain\r\ncrlf line\r\n\x00nul\x00 inside\n\xff\xfe invalid utf-8 \xc3\x28\n\
+    let input: &[u8] =
+        b"plain\r\ncrlf line\r\n\x00nul\x00 inside\n\xff\xfe invalid utf-8 \xc3\x28\n\
         \n\n   indented after blanks\n\tat not.a.Frame(of anything)\nno final newline";
     assert_bytes_eq(&filter(input, &[]), input, "odd bytes");
 }
@@ -53,7 +58,11 @@ fn crlf_records_are_squashed_and_their_summary_ends_in_crlf() {
     let acc = check_invariants(&crlf, &out);
     assert!(acc.squashed > 0);
     for line in out.split_inclusive(|&b| b == b'\n') {
-        assert!(line.ends_with(b"\r\n"), "{:?}", String::from_utf8_lossy(line));
+        assert!(
+            line.ends_with(b"\r\n"),
+            "{:?}",
+            String::from_utf8_lossy(line)
+        );
     }
 }
 

@@ -33,7 +33,9 @@ fn an_ordinary_line_comes_out_while_the_input_is_still_open() {
         stdin.flush().unwrap();
         // The pipe stays open: the line must arrive without end of input. (The bound is only
         // there so a broken build fails instead of hanging; speed is measured in benches/.)
-        let got = rx.recv_timeout(Duration::from_secs(10)).expect("line held back");
+        let got = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("line held back");
         assert_eq!(got, text);
     }
     drop(stdin);

@@ -5,7 +5,11 @@ use crate::util::{cmd, root, testdata};
 #[test]
 fn the_built_in_rules_check_out() {
     let out = cmd(&root()).args(["rules", "check"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: "));
 }
 
@@ -15,18 +19,33 @@ fn rules_list_prints_one_line_per_rule() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.lines().count() >= 10, "{text}");
-    assert!(text.lines().any(|l| l.starts_with("tomcat-client-abort ")), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("tomcat-client-abort ")),
+        "{text}"
+    );
 }
 
 /// Each broken file in testdata/bad-rules, with the start of the error it must give.
 #[test]
 fn broken_rules_files_exit_2_and_point_at_the_mistake() {
     let cases = [
-        ("bad-yaml.yaml", "bad-yaml.yaml:5:"),
-        ("unknown-key.yaml", "unknown-key.yaml:6:5: rule `tomcat-abort`: unknown key `wehre`; did you mean `where`?"),
-        ("bad-regex.yaml", "bad-regex.yaml:7:9: rule `broken-pipe`: bad regex in `what`: "),
-        ("duplicate-id.yaml", "duplicate-id.yaml:6:5: rule `pipe`: duplicate rule id; it is first defined at bad-rules/duplicate-id.yaml:2:5"),
-        ("failing-example.yaml", "failing-example.yaml:9:11: rule `pipe`: keep example 1 would be squashed by rule `pipe`"),
+        ("bad-yaml.yaml", "bad-yaml.yaml:6:"),
+        (
+            "unknown-key.yaml",
+            "unknown-key.yaml:6:5: rule `tomcat-abort`: unknown key `wehre`; did you mean `where`?",
+        ),
+        (
+            "bad-regex.yaml",
+            "bad-regex.yaml:7:9: rule `broken-pipe`: bad regex in `what`: ",
+        ),
+        (
+            "duplicate-id.yaml",
+            "duplicate-id.yaml:6:5: rule `pipe`: duplicate rule id; it is first defined at bad-rules/duplicate-id.yaml:2:5",
+        ),
+        (
+            "failing-example.yaml",
+            "failing-example.yaml:10:11: rule `pipe`: keep example 1 would be squashed by rule `pipe`",
+        ),
     ];
     for (file, want) in cases {
         let out = cmd(&testdata(""))
@@ -45,7 +64,10 @@ fn broken_rules_files_exit_2_and_point_at_the_mistake() {
 
 #[test]
 fn a_missing_rules_file_is_named() {
-    let out = cmd(&root()).args(["--rules", "nope.yaml"]).output().unwrap();
+    let out = cmd(&root())
+        .args(["--rules", "nope.yaml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.yaml: cannot read rules file"));
 }
@@ -58,7 +80,11 @@ fn user_rules_are_used_for_filtering() {
         "rules:\n  - id: ours\n    description: d\n    what: ['went away']\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join("a.log"), "kept\nclient went away\nkept too\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.log"),
+        "kept\nclient went away\nkept too\n",
+    )
+    .unwrap();
     let out = cmd(dir.path())
         .args(["--no-default-rules", "--rules", "ours.yaml", "a.log"])
         .output()

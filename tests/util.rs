@@ -28,7 +28,9 @@ pub fn cmd(dir: &Path) -> Command {
 /// Runs `c` with `input` on stdin.
 pub fn run_with_stdin(mut c: Command, input: &[u8]) -> Output {
     use std::io::Write;
-    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = c.spawn().expect("spawn resetsquash");
     let mut stdin = child.stdin.take().unwrap();
     let input = input.to_vec();
@@ -48,8 +50,16 @@ pub fn assert_bytes_eq(got: &[u8], want: &[u8], context: &str) {
     }
     let g: Vec<&[u8]> = got.split_inclusive(|&b| b == b'\n').collect();
     let w: Vec<&[u8]> = want.split_inclusive(|&b| b == b'\n').collect();
-    let i = g.iter().zip(&w).position(|(a, b)| a != b).unwrap_or(g.len().min(w.len()));
-    let show = |l: Option<&&[u8]>| l.map_or("<end>".to_string(), |l| format!("{:?}", String::from_utf8_lossy(l)));
+    let i = g
+        .iter()
+        .zip(&w)
+        .position(|(a, b)| a != b)
+        .unwrap_or(g.len().min(w.len()));
+    let show = |l: Option<&&[u8]>| {
+        l.map_or("<end>".to_string(), |l| {
+            format!("{:?}", String::from_utf8_lossy(l))
+        })
+    };
     panic!(
         "{context}: output differs at line {} (got {} lines / {} bytes, want {} lines / {} bytes)\n  got:  {}\n  want: {}",
         i + 1,
@@ -123,7 +133,10 @@ pub fn check_invariants(input: &[u8], output: &[u8]) -> Accounting {
         "output has bytes that are neither input records nor summaries, at byte {pos}: {:?}",
         String::from_utf8_lossy(&output[pos..output.len().min(pos + 200)])
     );
-    assert_eq!(summed.0, removed_records, "summary counts vs records removed");
+    assert_eq!(
+        summed.0, removed_records,
+        "summary counts vs records removed"
+    );
     assert_eq!(summed.1, removed_lines, "summary lines= vs lines removed");
     assert_eq!(summed.2, removed_bytes, "summary bytes= vs bytes removed");
     acc.squashed = removed_records;

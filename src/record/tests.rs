@@ -143,7 +143,10 @@ ConnectionRefusedError: [Errno 111] Connection refused
 ";
     let r = records(log);
     assert!(r[1].starts_with("127.0.0.1"), "{r:#?}");
-    assert!(!is_sound(r[1].as_bytes()), "the access line must not be squashed with frames");
+    assert!(
+        !is_sound(r[1].as_bytes()),
+        "the access line must not be squashed with frames"
+    );
 }
 
 #[test]

@@ -6,9 +6,7 @@
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
-use super::{
-    Examples, GroupBy, Location, Rule, compile, required_literals,
-};
+use super::{Examples, GroupBy, Location, Rule, compile, required_literals};
 use crate::error::RuleError;
 
 /// What one file contributes.
@@ -91,12 +89,17 @@ pub(super) fn parse_file(source: &super::RuleSource, errors: &mut Vec<RuleError>
         errors,
     };
     let Some(doc) = docs.first() else {
-        cx.errors
-            .push(at_start("empty rules file; expected a mapping with `rules:`".into()));
+        cx.errors.push(at_start(
+            "empty rules file; expected a mapping with `rules:`".into(),
+        ));
         return out;
     };
     if docs.len() > 1 {
-        cx.err(&docs[1], None, "more than one YAML document; put all rules in one");
+        cx.err(
+            &docs[1],
+            None,
+            "more than one YAML document; put all rules in one",
+        );
     }
     let Some(map) = mapping(&mut cx, doc, None, "the file") else {
         return out;
@@ -179,7 +182,10 @@ fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
             "id" => {}
             "description" => {
                 description = string(cx, value, rid, "description");
-                if description.as_deref().is_some_and(|d| d.trim().contains('\n')) {
+                if description
+                    .as_deref()
+                    .is_some_and(|d| d.trim().contains('\n'))
+                {
                     cx.err(value, rid, "`description` is one line");
                 }
             }
@@ -193,7 +199,11 @@ fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
         }
     }
     if description.is_none() && cx.errors.len() == errors_before {
-        cx.err(node, rid, "missing `description` (one line saying what the rule squashes)");
+        cx.err(
+            node,
+            rid,
+            "missing `description` (one line saying what the rule squashes)",
+        );
     }
     let Some((what, what_node)) = what else {
         if cx.errors.len() == errors_before {
@@ -298,7 +308,11 @@ fn mapping<'a, 'input>(
     match &node.data {
         YamlData::Mapping(m) => Some(m),
         _ => {
-            cx.err(node, rid, format!("{what} must be a mapping of `key: value`"));
+            cx.err(
+                node,
+                rid,
+                format!("{what} must be a mapping of `key: value`"),
+            );
             None
         }
     }
@@ -352,12 +366,7 @@ fn scalar_text(node: &MarkedYaml<'_>) -> Option<String> {
     }
 }
 
-fn string(
-    cx: &mut Ctx<'_>,
-    node: &MarkedYaml<'_>,
-    rid: Option<&str>,
-    key: &str,
-) -> Option<String> {
+fn string(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>, rid: Option<&str>, key: &str) -> Option<String> {
     let text = scalar_text(node);
     if text.is_none() {
         cx.err(node, rid, format!("`{key}` must be a string"));
@@ -395,8 +404,10 @@ fn patterns(
     let mut ok = true;
     for (pattern, loc) in &list {
         if pattern.is_empty() {
-            cx.errors
-                .push(loc.error(rid, format!("empty pattern in `{key}` would match everything")));
+            cx.errors.push(loc.error(
+                rid,
+                format!("empty pattern in `{key}` would match everything"),
+            ));
             ok = false;
         } else if let Err(e) = compile(pattern) {
             cx.errors

@@ -65,11 +65,15 @@ rules:
         Decision::Keep(Some((0, Miss::Where)))
     );
     assert_eq!(
-        rec(&format!("{inbound}\tat com.mysql.cj.protocol.X.y(X.java:2)\n")),
+        rec(&format!(
+            "{inbound}\tat com.mysql.cj.protocol.X.y(X.java:2)\n"
+        )),
         Decision::Keep(Some((0, Miss::GlobalNever)))
     );
     assert_eq!(
-        rec(&format!("{inbound}Caused by: java.net.SocketTimeoutException\n")),
+        rec(&format!(
+            "{inbound}Caused by: java.net.SocketTimeoutException\n"
+        )),
         Decision::Keep(Some((0, Miss::Never)))
     );
     assert_eq!(rec("all is well\n"), Decision::Keep(None));
@@ -79,9 +83,15 @@ rules:
 fn literals_are_worked_out_from_what() {
     assert_eq!(
         required_literals("Broken pipe|Connection reset by peer").unwrap(),
-        vec![b"Broken pipe".to_vec(), b"Connection reset by peer".to_vec()]
+        vec![
+            b"Broken pipe".to_vec(),
+            b"Connection reset by peer".to_vec()
+        ]
     );
-    assert!(required_literals(r"\w+Exception").is_some(), "suffix literal");
+    assert!(
+        required_literals(r"\w+Exception").is_some(),
+        "suffix literal"
+    );
     assert!(required_literals(r"\w+\d+").is_none());
 }
 
@@ -89,7 +99,11 @@ fn literals_are_worked_out_from_what() {
 fn a_pattern_without_fixed_text_needs_literal() {
     let e = errors("rules:\n  - id: vague\n    description: d\n    what: ['\\w+\\d+']\n");
     assert_eq!(e.len(), 1);
-    assert!(e[0].starts_with("ours.yaml:4:11: rule `vague`: cannot find fixed text"), "{}", e[0]);
+    assert!(
+        e[0].starts_with("ours.yaml:4:11: rule `vague`: cannot find fixed text"),
+        "{}",
+        e[0]
+    );
     load(
         "ok.yaml",
         "rules:\n  - id: vague\n    description: d\n    what: ['\\w+\\d+']\n    literal: ['x']\n",
@@ -99,13 +113,17 @@ fn a_pattern_without_fixed_text_needs_literal() {
 
 #[test]
 fn unknown_keys_are_errors_with_a_suggestion() {
-    let e = errors("rules:\n  - id: tomcat-abort\n    description: d\n    what: [x]\n    wehre: [y]\n");
+    let e =
+        errors("rules:\n  - id: tomcat-abort\n    description: d\n    what: [x]\n    wehre: [y]\n");
     assert_eq!(
         e,
         vec!["ours.yaml:5:5: rule `tomcat-abort`: unknown key `wehre`; did you mean `where`?"]
     );
     let e = errors("rule:\n  - id: a\n");
-    assert!(e[0].starts_with("ours.yaml:1:1: unknown key `rule`; did you mean `rules`?"), "{e:?}");
+    assert!(
+        e[0].starts_with("ours.yaml:1:1: unknown key `rule`; did you mean `rules`?"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -118,9 +136,14 @@ fn bad_yaml_names_the_position() {
 
 #[test]
 fn bad_regexes_name_the_pattern_position_and_the_rule() {
-    let e = errors("rules:\n  - id: a\n    description: d\n    what:\n      - 'ok'\n      - 'bad(('\n");
+    let e =
+        errors("rules:\n  - id: a\n    description: d\n    what:\n      - 'ok'\n      - 'bad(('\n");
     assert_eq!(e.len(), 1);
-    assert!(e[0].starts_with("ours.yaml:6:9: rule `a`: bad regex in `what`: "), "{}", e[0]);
+    assert!(
+        e[0].starts_with("ours.yaml:6:9: rule `a`: bad regex in `what`: "),
+        "{}",
+        e[0]
+    );
 }
 
 #[test]
@@ -140,8 +163,10 @@ fn missing_keys_and_wrong_shapes_are_reported() {
     assert!(errors("rules:\n  - id: a\n    what: [x]\n")[0].contains("missing `description`"));
     assert!(errors("rules:\n  - id: a\n    description: d\n")[0].contains("missing `what`"));
     assert!(errors("rules: 3\n")[0].contains("`rules` must be a list"));
-    assert!(errors("rules:\n  - id: Bad_Id\n    description: d\n    what: [x]\n")[0]
-        .contains("lower-case"));
+    assert!(
+        errors("rules:\n  - id: Bad_Id\n    description: d\n    what: [x]\n")[0]
+            .contains("lower-case")
+    );
     assert!(errors("")[0].contains("empty rules file"));
 }
 
