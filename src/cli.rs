@@ -103,6 +103,11 @@ struct FilterArgs {
     #[arg(long)]
     stats: bool,
 
+    /// Threads for files (default: one per core). The output is the same for any number;
+    /// pipes are always read on one thread.
+    #[arg(long, short = 'j', value_name = "N")]
+    threads: Option<usize>,
+
     /// Bytes per read (for tests of buffer independence).
     #[arg(long, hide = true, default_value_t = 256 * 1024)]
     buffer_size: usize,
@@ -110,6 +115,10 @@ struct FilterArgs {
     /// Longest line handled whole; longer lines stream through unsquashed.
     #[arg(long, hide = true, default_value_t = 1 << 20)]
     max_line: usize,
+
+    /// Bytes per chunk when several threads share the work (for tests of chunk independence).
+    #[arg(long, hide = true, default_value_t = resetsquash::parallel::BLOCK)]
+    chunk_size: usize,
 
     /// Milliseconds a pipe may be quiet before a held record is decided.
     #[arg(long, hide = true, default_value_t = 20)]
@@ -173,6 +182,13 @@ impl Cli {
                     read_size: f.buffer_size.max(1),
                     max_line: f.max_line.max(64),
                     idle: Duration::from_millis(f.idle_ms),
+                    threads: f
+                        .threads
+                        .unwrap_or_else(|| {
+                            std::thread::available_parallelism().map_or(1, |n| n.get())
+                        })
+                        .max(1),
+                    chunk_size: f.chunk_size.max(1),
                     ..Config::default()
                 };
                 config.squash.window = (f.window > 0).then_some(f.window as i64);

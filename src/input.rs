@@ -38,6 +38,15 @@ pub struct Opened {
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
+/// Whether `source` is a pipe or terminal (see [`Opened::live`]), without opening it. An input
+/// that cannot be examined counts as not live; opening it will report the error.
+pub fn is_live(source: &Source) -> bool {
+    match source {
+        Source::Stdin => !stdin_is_regular_file(),
+        Source::Path(p) => std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir()),
+    }
+}
+
 /// Opens `source`, unwrapping gzip.
 pub fn open(source: &Source, read_size: usize) -> Result<Opened, Error> {
     let name = source.name();

@@ -8,7 +8,8 @@
 //! header    is this line a record header? its timestamp, in the log's format and in seconds
 //! record    lines → records (header + continuation: stack traces, tracebacks)
 //! rules     YAML rules → literal prefilter + regexes; decide each record
-//! squash    keep the record byte for byte, or count it into a group of its time window
+//! squash    decide each record: keep it byte for byte, or squash it into a group
+//! ledger    count squashed records per group and time window; write kept bytes and summaries
 //! summary   the summary line: written when a window closes, parsed back by readers
 //! output    buffered writer, flushed once per input batch
 //! ```
@@ -23,8 +24,10 @@ pub mod error;
 pub mod exit;
 pub mod header;
 pub mod input;
+pub mod ledger;
 pub mod linebuf;
 pub mod output;
+pub mod parallel;
 pub mod record;
 pub mod rules;
 pub mod squash;
@@ -38,11 +41,12 @@ use regex::bytes::Regex;
 
 pub use error::Error;
 use input::Source;
+use ledger::{Ledger, Sink};
 use linebuf::{LineSplitter, Piece};
 use output::Output;
 use record::Grammar;
 use rules::RuleSet;
-use squash::{Options, Squasher, Stats};
+use squash::{Assembler, Options, Stats};
 
 /// A validated configuration for one filtering run.
 #[derive(Clone, Debug)]
@@ -58,6 +62,10 @@ pub struct Config {
     pub max_line: usize,
     /// How long a live input may be quiet before a held record is decided without its end.
     pub idle: Duration,
+    /// Threads for files (pipes and terminals are always read on one, to stay prompt).
+    pub threads: usize,
+    /// Bytes per chunk when several threads share the work (see [`parallel`]).
+    pub chunk_size: usize,
 }
 
 impl Default for Config {
@@ -69,30 +77,39 @@ impl Default for Config {
             read_size: 256 * 1024,
             max_line: 1 << 20,
             idle: Duration::from_millis(20),
+            threads: 1,
+            chunk_size: parallel::BLOCK,
         }
     }
 }
 
 /// Filters every input of `config` into `out`, named `out_name` in errors.
+///
+/// With more than one thread and no live input, the work is spread over threads by
+/// [`parallel::run`]; the output is the same byte for byte.
 pub fn run<W: Write>(
     config: &Config,
     rules: &RuleSet,
     out: W,
     out_name: &str,
 ) -> Result<(Stats, W), Error> {
-    let grammar = Grammar::new(config.record_start.clone());
-    let mut squasher = Squasher::new(
-        rules,
-        config.squash.clone(),
-        grammar,
-        Output::new(out, out_name),
-    );
-    let mut lines = LineSplitter::new(config.max_line);
+    if config.threads > 1 && !config.squash.explain && !config.inputs.iter().any(input::is_live) {
+        return parallel::run(config, rules, out, out_name, config.threads);
+    }
+    let mut stage = Stage {
+        assembler: Assembler::new(
+            rules,
+            config.squash.clone(),
+            Grammar::new(config.record_start.clone()),
+        ),
+        ledger: Ledger::new(rules, &config.squash, Output::new(out, out_name)),
+        lines: LineSplitter::new(config.max_line),
+    };
     for source in &config.inputs {
         let opened = input::open(source, config.read_size)?;
         let name = opened.name.clone();
         if opened.live {
-            read_live(opened, config, &mut lines, &mut squasher)?;
+            read_live(opened, config, &mut stage)?;
         } else {
             let mut reader = opened.reader;
             let mut buf = vec![0; config.read_size.max(1)];
@@ -103,20 +120,47 @@ pub fn run<W: Write>(
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                     Err(source) => return Err(Error::Input { path: name, source }),
                 };
-                lines.feed(&buf[..n], &mut |p| feed(&mut squasher, p))?;
-                squasher.flush()?;
+                stage.feed(&buf[..n])?;
+                stage.ledger.flush()?;
             }
         }
     }
-    lines.finish(&mut |p| feed(&mut squasher, p))?;
-    squasher.finish()
+    stage.finish()
 }
 
-fn feed<W: Write>(squasher: &mut Squasher<'_, W>, piece: Piece<'_>) -> Result<(), Error> {
+/// The sequential pipeline: lines → records → ledger.
+struct Stage<'r, W: Write> {
+    assembler: Assembler<'r>,
+    ledger: Ledger<'r, W>,
+    lines: LineSplitter,
+}
+
+impl<W: Write> Stage<'_, W> {
+    fn feed(&mut self, data: &[u8]) -> Result<(), Error> {
+        let (assembler, ledger) = (&mut self.assembler, &mut self.ledger);
+        self.lines
+            .feed(data, &mut |p| feed_piece(assembler, ledger, p))
+    }
+
+    fn finish(mut self) -> Result<(Stats, W), Error> {
+        let (assembler, ledger) = (&mut self.assembler, &mut self.ledger);
+        self.lines
+            .finish(&mut |p| feed_piece(assembler, ledger, p))?;
+        self.assembler.finish(&mut self.ledger)?;
+        self.ledger.finish(self.assembler.stats())
+    }
+}
+
+/// Hands one piece of input to the assembler.
+pub(crate) fn feed_piece<S: Sink>(
+    assembler: &mut Assembler<'_>,
+    sink: &mut S,
+    piece: Piece<'_>,
+) -> Result<(), Error> {
     match piece {
-        Piece::Line(l) => squasher.line(l),
-        Piece::LongStart(h) => squasher.long_line_start(h),
-        Piece::LongMore(m) => squasher.long_line_more(m),
+        Piece::Line(l) => assembler.line(l, sink),
+        Piece::LongStart(h) => assembler.long_line_start(h, sink),
+        Piece::LongMore(m) => assembler.long_line_more(m, sink),
     }
 }
 
@@ -124,8 +168,7 @@ fn feed<W: Write>(squasher: &mut Squasher<'_, W>, piece: Piece<'_>) -> Result<()
 fn read_live<W: Write>(
     opened: input::Opened,
     config: &Config,
-    lines: &mut LineSplitter,
-    squasher: &mut Squasher<'_, W>,
+    stage: &mut Stage<'_, W>,
 ) -> Result<(), Error> {
     let (tx, rx) = mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
     let read_size = config.read_size.max(1);
@@ -153,7 +196,8 @@ fn read_live<W: Write>(
             match rx.recv_timeout(config.idle) {
                 Ok(m) => m,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    squasher.idle()?;
+                    stage.assembler.idle(&mut stage.ledger)?;
+                    stage.ledger.flush()?;
                     held = false;
                     continue;
                 }
@@ -168,8 +212,8 @@ fn read_live<W: Write>(
         match msg {
             Ok(chunk) if chunk.is_empty() => return Ok(()),
             Ok(chunk) => {
-                lines.feed(&chunk, &mut |p| feed(squasher, p))?;
-                squasher.flush()?;
+                stage.feed(&chunk)?;
+                stage.ledger.flush()?;
                 held = true;
             }
             Err(source) => {

@@ -40,11 +40,6 @@ impl<W: Write> Output<W> {
         Ok(())
     }
 
-    /// The queue itself, for callers that format straight into it (summary lines).
-    pub fn buffer(&mut self) -> &mut Vec<u8> {
-        &mut self.buf
-    }
-
     /// Writes everything queued and flushes the destination.
     pub fn flush(&mut self) -> Result<(), Error> {
         self.drain()?;

@@ -173,7 +173,8 @@ pub struct RuleSet {
     global_never: Option<Regex>,
     /// Over every rule's literals; `None` when there are no rules.
     prefilter: Option<AhoCorasick>,
-    /// For each prefilter pattern, the rules it belongs to.
+    /// For each prefilter pattern, the rules it proves candidates: its own, and those of the
+    /// patterns that are prefixes of it.
     pattern_rules: Vec<Vec<usize>>,
 }
 
@@ -223,9 +224,25 @@ impl RuleSet {
                 }
             }
         }
+        // The search reports one pattern per start position, the longest; a shorter pattern
+        // that starts there too is a prefix of it, so finding the longer one implies its rules.
+        let implied: Vec<Vec<usize>> = patterns
+            .iter()
+            .map(|p| {
+                let mut rules: Vec<usize> = patterns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, q)| p.starts_with(q))
+                    .flat_map(|(j, _)| pattern_rules[j].iter().copied())
+                    .collect();
+                rules.sort_unstable();
+                rules.dedup();
+                rules
+            })
+            .collect();
         let prefilter = (!patterns.is_empty()).then(|| {
             AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
+                .match_kind(MatchKind::LeftmostLongest)
                 .build(&patterns)
                 .expect("literal sets are bounded in size")
         });
@@ -233,7 +250,7 @@ impl RuleSet {
             rules,
             global_never,
             prefilter,
-            pattern_rules,
+            pattern_rules: implied,
         }
     }
 
@@ -247,17 +264,20 @@ impl RuleSet {
     }
 
     /// The rules whose literals occur in `record`, as a bit per rule.
+    ///
+    /// One leftmost-longest search per literal occurrence, each resuming one byte after the
+    /// previous match's start, visits every position where some literal starts; with the
+    /// prefix patterns folded into each pattern's rules, no literal is missed. Between
+    /// occurrences the search skips with SIMD, which an overlapping search cannot.
     fn candidates(&self, record: &[u8]) -> Vec<bool> {
         let mut hit = vec![false; self.rules.len()];
         if let Some(ac) = &self.prefilter {
-            // Most records hold no literal at all: a quick yes/no first, then the full scan.
-            if !ac.is_match(record) {
-                return hit;
-            }
-            for m in ac.find_overlapping_iter(record) {
+            let mut at = 0;
+            while let Some(m) = ac.find(aho_corasick::Input::new(record).range(at..)) {
                 for &r in &self.pattern_rules[m.pattern().as_usize()] {
                     hit[r] = true;
                 }
+                at = m.start() + 1;
             }
         }
         hit
@@ -403,11 +423,14 @@ impl Rule {
     }
 }
 
-/// Compiles one pattern the way every rule pattern is compiled: bytes, multi-line, CRLF-aware.
+/// Compiles one pattern the way every rule pattern is compiled: bytes, multi-line, CRLF-aware,
+/// and ASCII classes (`\w`, `\b`, `\d`, `(?i)` are ASCII; other text matches as its UTF-8
+/// bytes). Unicode word boundaries would force the slowest regex engine onto every record.
 pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
     regex::bytes::RegexBuilder::new(pattern)
         .multi_line(true)
         .crlf(true)
+        .unicode(false)
         .size_limit(1 << 24)
         .build()
 }
@@ -422,15 +445,19 @@ fn alternation(patterns: &[String]) -> Result<Regex, regex::Error> {
     compile(&joined)
 }
 
+/// The shortest fixed string worth prefiltering on.
+const MIN_LITERAL: usize = 3;
+
 /// The fixed strings one of which every match of `pattern` contains, if they can be worked out.
 ///
 /// Takes the pattern's literal prefixes, or failing that its suffixes; a set that is infinite,
-/// or that holds the empty string, proves nothing.
+/// or that holds a string shorter than [`MIN_LITERAL`], is no use.
 pub fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let hir = regex_syntax::ParserBuilder::new()
         .multi_line(true)
         .crlf(true)
+        .unicode(false)
         .utf8(false)
         .build()
         .parse(pattern)
@@ -439,9 +466,10 @@ pub fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
         let mut extractor = Extractor::new();
         extractor.kind(kind);
         let seq = extractor.extract(&hir);
+        // Very short strings (a digit, `: `) are in almost every line: no filter at all.
         if let Some(lits) = seq.literals()
             && !lits.is_empty()
-            && lits.iter().all(|l| !l.as_bytes().is_empty())
+            && lits.iter().all(|l| l.as_bytes().len() >= MIN_LITERAL)
         {
             let mut out: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
             out.dedup();

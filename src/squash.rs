@@ -1,24 +1,20 @@
-//! Records → kept bytes and counted summaries: the filter's decisions and its bookkeeping.
+//! Lines → decided records: keep each record byte for byte, or hand it to the ledger to count.
 //!
-//! The squasher is fed lines in order. It holds the record being assembled, and when the record
-//! is complete either writes it out byte for byte or counts it into a group (rule + exception
-//! chain) of the current time window. A window closes when the log's own clock (the timestamps of
-//! its header lines) moves past it, and its groups are then written as summary lines, in the
-//! order they were first seen. So where a summary lands depends only on the log's content: never
-//! on buffer sizes, chunking or timing.
+//! The assembler is fed lines in order. It holds the record being assembled (the grammar says
+//! where records end), and when the record is complete asks the rules about it and tells its
+//! [`Sink`] (the ledger, or a recorder for a chunk decided in parallel): keep these bytes, or
+//! this record was squashed by that rule, in that group. It has no notion of time windows; the
+//! ledger does.
 //!
-//! Invariants: every byte of a record that is not squashed is written exactly once, in order; the
-//! counts of the summary lines add up to the records squashed; a record that breaks a limit
-//! (too many lines, too many bytes, an over-long line) is never squashed.
-
-use std::collections::HashMap;
-use std::io::Write;
+//! Invariants: every byte of a record that is not squashed is passed on exactly once, in order;
+//! a record that breaks a limit (too many lines, too many bytes, an over-long line) or does not
+//! hold together is never squashed.
 
 use crate::error::Error;
-use crate::output::Output;
+use crate::ledger::{Sink, Squashed};
 use crate::record::{self, Grammar};
 use crate::rules::{Decision, GroupBy, RuleSet};
-use crate::summary::{MARKER, Summary};
+use crate::summary::MARKER;
 
 /// The filter's knobs; [`Options::default`] is what the command line uses unless told otherwise.
 #[derive(Clone, Debug)]
@@ -69,34 +65,11 @@ impl Stats {
     }
 }
 
-/// The timestamp of the latest header line.
-#[derive(Default)]
-struct Clock {
-    text: Vec<u8>,
-    seconds: Option<i64>,
-    window: Option<i64>,
-}
-
-struct Group {
-    rule: usize,
-    key: Vec<u8>,
-    /// Records of this group in this window, kept examples included.
-    seen: u64,
-    count: u64,
-    lines: u64,
-    bytes: u64,
-    first: Option<Vec<u8>>,
-    last: Option<Vec<u8>>,
-    sample: Vec<u8>,
-    eol: &'static [u8],
-}
-
-/// The streaming filter.
-pub struct Squasher<'r, W: Write> {
+/// The record stage: holds the record being assembled and decides it when it is complete.
+pub struct Assembler<'r> {
     rules: &'r RuleSet,
     opts: Options,
     grammar: Grammar,
-    out: Output<W>,
     /// The record being assembled.
     pending: Vec<u8>,
     pending_lines: usize,
@@ -109,26 +82,18 @@ pub struct Squasher<'r, W: Write> {
     line_no: u64,
     /// The input has ended: the record being finished is the last.
     at_end: bool,
-    clock: Clock,
-    groups: Vec<Group>,
-    group_index: HashMap<(usize, Vec<u8>), usize>,
-    stats: Stats,
+    records: u64,
+    unsquashable: u64,
+    /// Finds [`MARKER`]; built once, as it is asked about every record.
+    marker: memchr::memmem::Finder<'static>,
 }
 
-/// Longest sample kept for a summary line.
-const SAMPLE_BYTES: usize = 200;
-
-impl<'r, W: Write> Squasher<'r, W> {
-    pub fn new(rules: &'r RuleSet, opts: Options, grammar: Grammar, out: Output<W>) -> Self {
-        let stats = Stats {
-            squashed: rules.rules().iter().map(|r| (r.id.clone(), 0)).collect(),
-            ..Stats::default()
-        };
-        Squasher {
+impl<'r> Assembler<'r> {
+    pub fn new(rules: &'r RuleSet, opts: Options, grammar: Grammar) -> Self {
+        Assembler {
             rules,
             opts,
             grammar,
-            out,
             pending: Vec::new(),
             pending_lines: 0,
             pending_first_line: 0,
@@ -136,43 +101,51 @@ impl<'r, W: Write> Squasher<'r, W> {
             sound: record::Soundness::Sound,
             line_no: 0,
             at_end: false,
-            clock: Clock::default(),
-            groups: Vec::new(),
-            group_index: HashMap::new(),
-            stats,
+            records: 0,
+            unsquashable: 0,
+            marker: memchr::memmem::Finder::new(MARKER),
+        }
+    }
+
+    /// The counts this stage keeps (records seen, records that could not be squashed).
+    pub fn stats(&self) -> Stats {
+        Stats {
+            records: self.records,
+            unsquashable: self.unsquashable,
+            ..Stats::default()
         }
     }
 
     /// One complete line, terminator included (the last line of the input may have none).
-    pub fn line(&mut self, line: &[u8]) -> Result<(), Error> {
-        self.classify(line)?;
+    pub fn line<S: Sink>(&mut self, line: &[u8], sink: &mut S) -> Result<(), Error> {
+        self.classify(line, sink)?;
         if self.passthrough {
-            return self.emit(line);
+            return sink.keep(line);
         }
         self.pending.extend_from_slice(line);
         self.pending_lines += 1;
         if self.pending_lines > self.opts.max_record_lines
             || self.pending.len() > self.opts.max_record_bytes
         {
-            self.give_up_on_record()?;
+            self.give_up_on_record(sink)?;
         }
         Ok(())
     }
 
     /// Runs the grammar on a new line; where it starts a record, finishes the previous one and
     /// moves the clock to the line's timestamp.
-    fn classify(&mut self, line: &[u8]) -> Result<(), Error> {
+    fn classify<S: Sink>(&mut self, line: &[u8], sink: &mut S) -> Result<(), Error> {
         self.line_no += 1;
         let body = line.strip_suffix(b"\n").unwrap_or(line);
         let step = self.grammar.step(body);
         if step.starts_record {
             self.sound = step.previous;
-            self.finish_record()?;
+            self.finish_record(sink)?;
             self.passthrough = false;
             if let Some(h) = step.header
                 && let Some(secs) = h.seconds
             {
-                self.observe_time(secs, &body[..h.timestamp_len])?;
+                sink.clock(secs, &body[..h.timestamp_len])?;
             }
             self.pending_first_line = self.line_no;
         }
@@ -180,148 +153,98 @@ impl<'r, W: Write> Squasher<'r, W> {
     }
 
     /// The start of a line longer than the line limit: the record it is in is not squashable, so
-    /// it and the rest of the line (see [`Squasher::long_line_more`]) are written through.
-    pub fn long_line_start(&mut self, head: &[u8]) -> Result<(), Error> {
-        self.classify(head)?;
-        self.give_up_on_record()?;
-        self.emit(head)
+    /// it and the rest of the line (see [`Assembler::long_line_more`]) are written through.
+    pub fn long_line_start<S: Sink>(&mut self, head: &[u8], sink: &mut S) -> Result<(), Error> {
+        self.classify(head, sink)?;
+        self.give_up_on_record(sink)?;
+        sink.keep(head)
     }
 
     /// More of an over-long line.
-    pub fn long_line_more(&mut self, more: &[u8]) -> Result<(), Error> {
-        self.emit(more)
+    pub fn long_line_more<S: Sink>(&mut self, more: &[u8], sink: &mut S) -> Result<(), Error> {
+        sink.keep(more)
     }
 
     /// The input went quiet: decide the record held so far rather than wait for its end, so an
     /// ordinary line never waits for the next one. Lines that still continue it pass through.
-    pub fn idle(&mut self) -> Result<(), Error> {
+    pub fn idle<S: Sink>(&mut self, sink: &mut S) -> Result<(), Error> {
         if !self.pending.is_empty() {
             self.sound = self.grammar.soundness();
-            self.finish_record()?;
-            self.passthrough = true;
-        }
-        self.out.flush()
-    }
-
-    /// Writes out what is queued (end of an input batch).
-    pub fn flush(&mut self) -> Result<(), Error> {
-        self.out.flush()
-    }
-
-    /// Writes every pending count now (a wall-clock flush in pipe mode).
-    pub fn flush_summaries(&mut self) -> Result<(), Error> {
-        self.flush_groups()?;
-        self.out.flush()
-    }
-
-    /// End of input: the last record, every pending count, then the stats.
-    pub fn finish(mut self) -> Result<(Stats, W), Error> {
-        self.sound = self.grammar.soundness();
-        self.at_end = true;
-        self.finish_record()?;
-        self.grammar.reset();
-        self.flush_groups()?;
-        if self.opts.explain {
-            let line = format!(
-                "{} records, {} squashed into {} summary lines\n",
-                self.stats.records,
-                self.stats.squashed_total(),
-                self.stats.summaries
-            );
-            self.out.write(line.as_bytes())?;
-        }
-        self.out.flush()?;
-        Ok((self.stats, self.out.into_inner()))
-    }
-
-    fn emit(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        if self.opts.explain {
-            return Ok(());
-        }
-        self.out.write(bytes)
-    }
-
-    /// Writes a record that is not squashed. The input's last line may lack a terminator; the
-    /// summaries still pending then go before it, so that no summary is glued onto it.
-    fn keep(&mut self, record: &[u8]) -> Result<(), Error> {
-        if self.at_end && !record.ends_with(b"\n") {
-            self.flush_groups()?;
-        }
-        self.emit(record)
-    }
-
-    /// The current record broke a limit: write what we hold and pass the rest through.
-    fn give_up_on_record(&mut self) -> Result<(), Error> {
-        if !self.passthrough {
-            if !self.pending.is_empty() {
-                self.stats.records += 1;
-                self.stats.unsquashable += 1;
-                let pending = std::mem::take(&mut self.pending);
-                self.emit(&pending)?;
-                self.pending = pending;
-                self.pending.clear();
-                self.pending_lines = 0;
-            } else {
-                self.stats.records += 1;
-                self.stats.unsquashable += 1;
-            }
+            self.finish_record(sink)?;
             self.passthrough = true;
         }
         Ok(())
     }
 
-    fn observe_time(&mut self, secs: i64, text: &[u8]) -> Result<(), Error> {
-        if let Some(len) = self.opts.window.filter(|&w| w > 0) {
-            let w = secs.div_euclid(len);
-            match self.clock.window {
-                Some(cur) if w > cur => {
-                    self.flush_groups()?;
-                    self.clock.window = Some(w);
-                }
-                Some(_) => {}
-                None => self.clock.window = Some(w),
-            }
+    /// End of input: decides the last record.
+    pub fn finish<S: Sink>(&mut self, sink: &mut S) -> Result<(), Error> {
+        self.sound = self.grammar.soundness();
+        self.at_end = true;
+        self.finish_record(sink)?;
+        self.grammar.reset();
+        Ok(())
+    }
+
+    /// Writes a record that is not squashed.
+    fn keep<S: Sink>(&self, record: &[u8], sink: &mut S) -> Result<(), Error> {
+        if self.at_end && !record.ends_with(b"\n") {
+            sink.keep_last(record)
+        } else {
+            sink.keep(record)
         }
-        self.clock.seconds = Some(secs);
-        self.clock.text.clear();
-        self.clock.text.extend_from_slice(text);
+    }
+
+    /// The current record broke a limit: write what we hold and pass the rest through. Pending
+    /// summaries go first, so that none lands inside the record or after an unterminated last
+    /// line of it.
+    fn give_up_on_record<S: Sink>(&mut self, sink: &mut S) -> Result<(), Error> {
+        if !self.passthrough {
+            sink.summaries_now()?;
+            self.records += 1;
+            self.unsquashable += 1;
+            if !self.pending.is_empty() {
+                sink.keep(&self.pending)?;
+                self.pending.clear();
+                self.pending_lines = 0;
+            }
+            self.passthrough = true;
+        }
         Ok(())
     }
 
     /// Decides the held record and writes or counts it.
-    fn finish_record(&mut self) -> Result<(), Error> {
+    fn finish_record<S: Sink>(&mut self, sink: &mut S) -> Result<(), Error> {
         if self.pending.is_empty() {
             return Ok(());
         }
         let record = std::mem::take(&mut self.pending);
         let lines = std::mem::take(&mut self.pending_lines);
-        self.stats.records += 1;
-        let result = self.decide_and_write(&record, lines);
+        self.records += 1;
+        let result = self.decide(&record, lines, sink);
         self.pending = record;
         self.pending.clear();
         result
     }
 
-    fn decide_and_write(&mut self, record: &[u8], lines: usize) -> Result<(), Error> {
+    fn decide<S: Sink>(&mut self, record: &[u8], lines: usize, sink: &mut S) -> Result<(), Error> {
         let first_line_end = memchr::memchr(b'\n', record).map_or(record.len(), |i| i + 1);
-        if memchr::memmem::find(&record[..first_line_end], MARKER).is_some() {
+        let first_line = &record[..first_line_end];
+        if self.marker.find(first_line).is_some() {
             // One of our own summary lines (a log squashed before): never squashed again.
-            return self.keep(record);
+            return self.keep(record, sink);
         }
         let decision = self.rules.decide(record);
-        if !self.sound.resolve(&record[..first_line_end]) {
-            self.stats.unsquashable += 1;
-            if self.opts.explain
-                && let Decision::Squash(i) = decision
-            {
+        if !self.sound.resolve(first_line) {
+            self.unsquashable += 1;
+            if let (true, Decision::Squash(i)) = (self.opts.explain, &decision) {
                 let why = format!(
                     "keep: rule `{}` matches, but the record does not hold together \
-                         (stack frames with no exception line before them: interleaved output?)",
-                    self.rules.rules()[i].id
+                     (stack frames with no exception line before them: interleaved output?)",
+                    self.rules.rules()[*i].id
                 );
-                self.explain(record, &why)?;
+                self.note(&why, first_line, sink)?;
             }
-            return self.keep(record);
+            return self.keep(record, sink);
         }
         let rule = match decision {
             Decision::Squash(i) => i,
@@ -332,12 +255,15 @@ impl<'r, W: Write> Squasher<'r, W> {
                         self.rules.rules()[i].id,
                         miss.describe()
                     );
-                    self.explain(record, &why)?;
+                    self.note(&why, first_line, sink)?;
                 }
-                return self.keep(record);
+                return self.keep(record, sink);
             }
         };
-        let (headline, chain) = headline_and_chain(record, self.clock_len_of(record));
+        let timestamp_len =
+            crate::header::detect(first_line.strip_suffix(b"\n").unwrap_or(first_line))
+                .map_or(0, |h| h.timestamp_len);
+        let (headline, chain) = headline_and_chain(record, timestamp_len);
         let key = match &self.rules.rules()[rule].group {
             GroupBy::Chain => chain,
             GroupBy::Rule => Vec::new(),
@@ -346,112 +272,29 @@ impl<'r, W: Write> Squasher<'r, W> {
                 None => chain,
             },
         };
-        if self.groups.len() >= self.opts.max_groups
-            && !self.group_index.contains_key(&(rule, key.clone()))
-        {
-            self.flush_groups()?;
-        }
-        let eol: &'static [u8] = if record.ends_with(b"\r\n") {
-            b"\r\n"
-        } else {
-            b"\n"
-        };
-        let ts = self.clock.seconds.map(|_| self.clock.text.clone());
-        let idx = match self.group_index.get(&(rule, key.clone())) {
-            Some(&i) => i,
-            None => {
-                self.groups.push(Group {
-                    rule,
-                    key: key.clone(),
-                    seen: 0,
-                    count: 0,
-                    lines: 0,
-                    bytes: 0,
-                    first: None,
-                    last: None,
-                    sample: headline[..headline.len().min(SAMPLE_BYTES)].to_vec(),
-                    eol,
-                });
-                self.group_index.insert((rule, key), self.groups.len() - 1);
-                self.groups.len() - 1
-            }
-        };
-        let keep_first = self.opts.keep_first;
-        let g = &mut self.groups[idx];
-        g.seen += 1;
-        if g.seen <= keep_first {
-            if self.opts.explain {
-                let why =
-                    format!("keep: first {keep_first} of its group in this window (--keep-first)");
-                return self.explain(record, &why);
-            }
-            return self.keep(record);
-        }
-        g.count += 1;
-        g.lines += lines as u64;
-        g.bytes += record.len() as u64;
-        if g.first.is_none() {
-            g.first.clone_from(&ts);
-        }
-        if ts.is_some() {
-            g.last = ts;
-        }
-        g.eol = eol;
-        self.stats.squashed[rule].1 += 1;
-        if self.opts.explain {
-            let why = format!("squash: rule `{}`", self.rules.rules()[rule].id);
-            self.explain(record, &why)?;
-        }
-        Ok(())
+        sink.squash(&Squashed {
+            rule,
+            key: &key,
+            headline: &headline,
+            record,
+            lines: lines as u64,
+            bytes: record.len() as u64,
+            crlf: record.ends_with(b"\r\n"),
+            line_no: self.pending_first_line,
+            first_line,
+        })
     }
 
-    /// Length of the timestamp at the start of `record`, if its first line is a header.
-    fn clock_len_of(&self, record: &[u8]) -> usize {
-        let first = record.split(|&b| b == b'\n').next().unwrap_or(record);
-        crate::header::detect(first).map_or(0, |h| h.timestamp_len)
-    }
-
-    fn explain(&mut self, record: &[u8], why: &str) -> Result<(), Error> {
-        let first = record.split(|&b| b == b'\n').next().unwrap_or(record);
+    fn note<S: Sink>(&self, why: &str, first_line: &[u8], sink: &mut S) -> Result<(), Error> {
+        let first = first_line.strip_suffix(b"\n").unwrap_or(first_line);
         let first = first.strip_suffix(b"\r").unwrap_or(first);
         let shown = &first[..first.len().min(120)];
-        let line = format!(
+        sink.note(&format!(
             "line {}: {}: {}\n",
             self.pending_first_line,
             why,
             String::from_utf8_lossy(shown)
-        );
-        self.out.write(line.as_bytes())
-    }
-
-    /// Writes a summary line for every group with a count, then forgets them all.
-    fn flush_groups(&mut self) -> Result<(), Error> {
-        let groups = std::mem::take(&mut self.groups);
-        self.group_index.clear();
-        for g in groups {
-            if g.count == 0 {
-                continue;
-            }
-            self.stats.summaries += 1;
-            let summary = Summary {
-                timestamp: g.last.clone().unwrap_or_default(),
-                count: g.count,
-                rule: self.rules.rules()[g.rule].id.clone(),
-                group: g.key,
-                lines: g.lines,
-                bytes: g.bytes,
-                first: g.first,
-                last: g.last,
-                sample: g.sample,
-            };
-            if self.opts.explain {
-                continue;
-            }
-            let mut line = Vec::new();
-            summary.write(g.eol, &mut line);
-            self.out.write(&line)?;
-        }
-        Ok(())
+        ))
     }
 }
 
@@ -472,6 +315,10 @@ fn headline_and_chain(record: &[u8], timestamp_len: usize) -> (Vec<u8>, Vec<u8>)
                 continue;
             }
             suppressed_indent = None;
+        }
+        // Frames are most of a trace and never exception lines: the cheapest test first.
+        if t.starts_with(b"at ") || t.starts_with(b"... ") || t.starts_with(b"File \"") {
+            continue;
         }
         if t.starts_with(b"Suppressed: ") {
             suppressed_indent = Some(indent);

@@ -1,11 +1,33 @@
 //! Behaviour as case files: `testdata/cases/<name>/` holds `args` (one argument per line),
-//! `input.log` and `expected.log`. Each case runs at several buffer sizes, expecting the same
-//! bytes, and its output must satisfy the invariants.
+//! `input.log` and `expected.log`. Each case runs at several buffer sizes, thread counts and
+//! chunk sizes, expecting the same bytes, and its output must satisfy the invariants.
 //!
 //! To write `expected.log` for a new case, run the tests with `RESETSQUASH_BLESS=1`, then read
 //! the result before committing it.
 
 use crate::util::{assert_bytes_eq, check_invariants, cmd, testdata};
+
+/// Every code path a case runs through: one thread at several read sizes, and several threads
+/// with chunks small enough to cut every case into many.
+const PATHS: &[&[&str]] = &[
+    &["--threads", "1"],
+    &["--threads", "1", "--buffer-size", "1"],
+    &["--threads", "1", "--buffer-size", "2"],
+    &["--threads", "1", "--buffer-size", "5"],
+    &["--threads", "1", "--buffer-size", "64"],
+    &["--threads", "1", "--buffer-size", "4096"],
+    &["--threads", "2"],
+    &["--threads", "2", "--chunk-size", "1000"],
+    &[
+        "--threads",
+        "3",
+        "--chunk-size",
+        "4096",
+        "--buffer-size",
+        "7",
+    ],
+    &["--threads", "4", "--chunk-size", "64"],
+];
 
 #[test]
 fn every_case_gives_its_expected_output_at_every_buffer_size() {
@@ -27,10 +49,11 @@ fn every_case_gives_its_expected_output_at_every_buffer_size() {
             .collect();
         let input = std::fs::read(dir.join("input.log")).unwrap();
         let mut first: Option<Vec<u8>> = None;
-        for size in ["262144", "1", "2", "5", "64", "4096"] {
+        for path in PATHS {
             let out = cmd(&dir)
                 .args(&args)
-                .args(["--buffer-size", size, "input.log"])
+                .args(*path)
+                .arg("input.log")
                 .output()
                 .unwrap();
             assert!(
@@ -40,9 +63,7 @@ fn every_case_gives_its_expected_output_at_every_buffer_size() {
             );
             match &first {
                 None => first = Some(out.stdout),
-                Some(f) => {
-                    assert_bytes_eq(&out.stdout, f, &format!("{name} at buffer size {size}"))
-                }
+                Some(f) => assert_bytes_eq(&out.stdout, f, &format!("{name} with {path:?}")),
             }
         }
         let got = first.unwrap();

@@ -1,6 +1,7 @@
 //! The central promises as property tests, on random mixtures of real records and odd lines:
 //! unsquashed bytes come out unchanged and in order, counts add up, no header is orphaned,
-//! no look-alike is squashed, and buffer size never changes a byte of the output.
+//! no look-alike is squashed, and neither buffer size nor thread count changes a byte of the
+//! output.
 //!
 //! `PROPTEST_CASES` sets the number of cases (CI runs the default; a long run uses 100000).
 
@@ -77,7 +78,7 @@ fn pieces() -> impl Strategy<Value = Vec<Piece>> {
     )
 }
 
-fn squash(input: &[u8], read_size: usize, rules: &RuleSet) -> Vec<u8> {
+fn squash(input: &[u8], read_size: usize, threads: usize, rules: &RuleSet) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("in.log");
     std::fs::write(&path, input).unwrap();
@@ -85,13 +86,17 @@ fn squash(input: &[u8], read_size: usize, rules: &RuleSet) -> Vec<u8> {
         inputs: vec![Source::Path(path)],
         read_size,
         max_line: 4096,
+        threads,
+        chunk_size: 512,
         ..Config::default()
     };
     run(&config, rules, Vec::new(), "test").unwrap().1
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+    ))]
 
     #[test]
     fn promises_hold_on_random_mixtures(pieces in pieces(), final_newline in any::<bool>()) {
@@ -114,11 +119,16 @@ proptest! {
         if !final_newline && input.ends_with(b"\n") {
             input.pop();
         }
-        let reference = squash(&input, 256 * 1024, &rules);
+        let reference = squash(&input, 256 * 1024, 1, &rules);
         check_invariants(&input, &reference);
-        for size in [1, 3, 64, 4097] {
-            let out = squash(&input, size, &rules);
-            prop_assert!(out == reference, "buffer size {} changed the output", size);
+        for (size, threads) in [(1, 1), (3, 1), (64, 1), (4097, 1), (4096, 2), (7, 3)] {
+            let out = squash(&input, size, threads, &rules);
+            prop_assert!(
+                out == reference,
+                "buffer size {} with {} threads changed the output",
+                size,
+                threads
+            );
         }
         // Every record that holds a look-alike is kept whole (whatever it fused with).
         for range in split_records(&input) {

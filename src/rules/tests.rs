@@ -106,15 +106,16 @@ fn a_pattern_without_fixed_text_needs_literal() {
     );
     load(
         "ok.yaml",
-        "rules:\n  - id: vague\n    description: d\n    what: ['\\w+\\d+']\n    literal: ['x']\n",
+        "rules:\n  - id: vague\n    description: d\n    what: ['\\w+\\d+']\n    literal: ['abc']\n",
     )
     .unwrap();
 }
 
 #[test]
 fn unknown_keys_are_errors_with_a_suggestion() {
-    let e =
-        errors("rules:\n  - id: tomcat-abort\n    description: d\n    what: [x]\n    wehre: [y]\n");
+    let e = errors(
+        "rules:\n  - id: tomcat-abort\n    description: d\n    what: [went away]\n    wehre: [y]\n",
+    );
     assert_eq!(
         e,
         vec!["ours.yaml:5:5: rule `tomcat-abort`: unknown key `wehre`; did you mean `where`?"]
@@ -149,7 +150,7 @@ fn bad_regexes_name_the_pattern_position_and_the_rule() {
 #[test]
 fn duplicate_ids_point_at_both_definitions() {
     let e = errors(
-        "rules:\n  - id: a\n    description: d\n    what: [x]\n  - id: a\n    description: d\n    what: [y]\n",
+        "rules:\n  - id: a\n    description: d\n    what: [went away]\n  - id: a\n    description: d\n    what: [gone away]\n",
     );
     assert_eq!(
         e,
@@ -159,12 +160,16 @@ fn duplicate_ids_point_at_both_definitions() {
 
 #[test]
 fn missing_keys_and_wrong_shapes_are_reported() {
-    assert!(errors("rules:\n  - description: d\n    what: [x]\n")[0].contains("missing `id`"));
-    assert!(errors("rules:\n  - id: a\n    what: [x]\n")[0].contains("missing `description`"));
+    assert!(
+        errors("rules:\n  - description: d\n    what: [went away]\n")[0].contains("missing `id`")
+    );
+    assert!(
+        errors("rules:\n  - id: a\n    what: [went away]\n")[0].contains("missing `description`")
+    );
     assert!(errors("rules:\n  - id: a\n    description: d\n")[0].contains("missing `what`"));
     assert!(errors("rules: 3\n")[0].contains("`rules` must be a list"));
     assert!(
-        errors("rules:\n  - id: Bad_Id\n    description: d\n    what: [x]\n")[0]
+        errors("rules:\n  - id: Bad_Id\n    description: d\n    what: [went away]\n")[0]
             .contains("lower-case")
     );
     assert!(errors("")[0].contains("empty rules file"));

@@ -1,0 +1,303 @@
+//! Decisions → output: kept bytes written through, squashed records counted per group and time
+//! window, summary lines written when a window closes.
+//!
+//! The ledger is the only stateful stage after the record decisions, and it sees them in input
+//! order, whether they come straight from one [`crate::squash::Assembler`] or are replayed from
+//! chunks decided in parallel. That is what makes the output the same for every thread count.
+//!
+//! A window closes when the log's own clock (the timestamps of its header lines) moves past it;
+//! its groups are then written as summary lines, in the order they were first seen. So where a
+//! summary lands depends only on the log's content: never on buffer sizes, chunking or timing.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use crate::error::Error;
+use crate::output::Output;
+use crate::rules::RuleSet;
+use crate::squash::{Options, Stats};
+use crate::summary::Summary;
+
+/// Where the record stage sends its decisions, in input order.
+pub trait Sink {
+    /// Bytes that pass through unchanged: a kept record, or a piece of one.
+    fn keep(&mut self, bytes: &[u8]) -> Result<(), Error>;
+    /// The input's last record, kept, when it lacks a final line terminator: pending summaries
+    /// go before it, so that none is glued onto its last line.
+    fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error>;
+    /// A record a rule took.
+    fn squash(&mut self, squashed: &Squashed<'_>) -> Result<(), Error>;
+    /// A header line set the log's clock.
+    fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error>;
+    /// A line of `--explain` output.
+    fn note(&mut self, text: &str) -> Result<(), Error>;
+    /// Write the pending summaries now: a record too large to hold is about to stream through,
+    /// and its last line may be the input's last, without a terminator to end it.
+    fn summaries_now(&mut self) -> Result<(), Error>;
+}
+
+/// A record a rule took, as the ledger needs it.
+#[derive(Debug)]
+pub struct Squashed<'a> {
+    pub rule: usize,
+    /// What it is counted by within the rule.
+    pub key: &'a [u8],
+    /// Its exception headline, the summary's sample.
+    pub headline: &'a [u8],
+    /// The whole record: written as is if `--keep-first` lets it through. May be empty when
+    /// `--keep-first` is 0.
+    pub record: &'a [u8],
+    pub lines: u64,
+    pub bytes: u64,
+    /// Its lines end in `\r\n`: so will the summary line.
+    pub crlf: bool,
+    /// Line number of its first line, for `--explain`.
+    pub line_no: u64,
+    /// Its first line, for `--explain` (may be empty otherwise).
+    pub first_line: &'a [u8],
+}
+
+/// The timestamp of the latest header line.
+#[derive(Default)]
+struct Clock {
+    text: Vec<u8>,
+    known: bool,
+    window: Option<i64>,
+}
+
+struct Group {
+    rule: usize,
+    key: Vec<u8>,
+    /// Records of this group in this window, kept examples included.
+    seen: u64,
+    count: u64,
+    lines: u64,
+    bytes: u64,
+    first: Option<Vec<u8>>,
+    last: Option<Vec<u8>>,
+    sample: Vec<u8>,
+    eol: &'static [u8],
+}
+
+/// Longest sample kept for a summary line.
+const SAMPLE_BYTES: usize = 200;
+
+/// The counting, windowing and writing stage.
+pub struct Ledger<'r, W: Write> {
+    rules: &'r RuleSet,
+    window: Option<i64>,
+    keep_first: u64,
+    max_groups: usize,
+    explain: bool,
+    out: Output<W>,
+    clock: Clock,
+    groups: Vec<Group>,
+    /// Per rule: group key → index in `groups`.
+    group_index: Vec<HashMap<Vec<u8>, usize>>,
+    squashed: Vec<u64>,
+    summaries: u64,
+    scratch: Vec<u8>,
+    /// The output so far ends with a line terminator (or is empty).
+    ends_line: bool,
+}
+
+impl<'r, W: Write> Ledger<'r, W> {
+    pub fn new(rules: &'r RuleSet, opts: &Options, out: Output<W>) -> Self {
+        Ledger {
+            rules,
+            window: opts.window.filter(|&w| w > 0),
+            keep_first: opts.keep_first,
+            max_groups: opts.max_groups.max(1),
+            explain: opts.explain,
+            out,
+            clock: Clock::default(),
+            groups: Vec::new(),
+            group_index: vec![HashMap::new(); rules.rules().len()],
+            squashed: vec![0; rules.rules().len()],
+            summaries: 0,
+            scratch: Vec::new(),
+            ends_line: true,
+        }
+    }
+
+    /// Writes out what is queued (end of an input batch).
+    pub fn flush(&mut self) -> Result<(), Error> {
+        self.out.flush()
+    }
+
+    /// Writes every pending count now, then flushes.
+    pub fn flush_summaries(&mut self) -> Result<(), Error> {
+        self.flush_groups()?;
+        self.out.flush()
+    }
+
+    /// End of input: every pending count; adds the ledger's counts to `stats`.
+    pub fn finish(mut self, mut stats: Stats) -> Result<(Stats, W), Error> {
+        if !self.ends_line && self.groups.iter().any(|g| g.count > 0) {
+            // The input ended inside a line (a pipe that went quiet mid-record, then closed):
+            // end it, rather than glue a summary onto it.
+            self.out.write(b"\n")?;
+        }
+        self.flush_groups()?;
+        stats.summaries = self.summaries;
+        stats.squashed = self
+            .rules
+            .rules()
+            .iter()
+            .zip(&self.squashed)
+            .map(|(r, &n)| (r.id.clone(), n))
+            .collect();
+        if self.explain {
+            let line = format!(
+                "{} records, {} squashed into {} summary lines\n",
+                stats.records,
+                stats.squashed_total(),
+                stats.summaries
+            );
+            self.out.write(line.as_bytes())?;
+        }
+        self.out.flush()?;
+        Ok((stats, self.out.into_inner()))
+    }
+
+    /// Writes a summary line for every group with a count, then forgets them all.
+    fn flush_groups(&mut self) -> Result<(), Error> {
+        let groups = std::mem::take(&mut self.groups);
+        for index in &mut self.group_index {
+            index.clear();
+        }
+        for g in groups {
+            if g.count == 0 {
+                continue;
+            }
+            self.summaries += 1;
+            if self.explain {
+                continue;
+            }
+            let summary = Summary {
+                timestamp: g.last.clone().unwrap_or_default(),
+                count: g.count,
+                rule: self.rules.rules()[g.rule].id.clone(),
+                group: g.key,
+                lines: g.lines,
+                bytes: g.bytes,
+                first: g.first,
+                last: g.last,
+                sample: g.sample,
+            };
+            self.scratch.clear();
+            summary.write(g.eol, &mut self.scratch);
+            self.out.write(&self.scratch)?;
+        }
+        Ok(())
+    }
+
+    fn explain_line(&mut self, line_no: u64, why: &str, first_line: &[u8]) -> Result<(), Error> {
+        let first = first_line.strip_suffix(b"\n").unwrap_or(first_line);
+        let first = first.strip_suffix(b"\r").unwrap_or(first);
+        let shown = &first[..first.len().min(120)];
+        let line = format!(
+            "line {line_no}: {why}: {}\n",
+            String::from_utf8_lossy(shown)
+        );
+        self.out.write(line.as_bytes())
+    }
+}
+
+impl<W: Write> Sink for Ledger<'_, W> {
+    fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if self.explain || bytes.is_empty() {
+            return Ok(());
+        }
+        self.ends_line = bytes.ends_with(b"\n");
+        self.out.write(bytes)
+    }
+
+    fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.flush_groups()?;
+        self.keep(bytes)
+    }
+
+    fn squash(&mut self, s: &Squashed<'_>) -> Result<(), Error> {
+        if self.groups.len() >= self.max_groups && !self.group_index[s.rule].contains_key(s.key) {
+            self.flush_groups()?;
+        }
+        let eol: &'static [u8] = if s.crlf { b"\r\n" } else { b"\n" };
+        let idx = match self.group_index[s.rule].get(s.key) {
+            Some(&i) => i,
+            None => {
+                self.groups.push(Group {
+                    rule: s.rule,
+                    key: s.key.to_vec(),
+                    seen: 0,
+                    count: 0,
+                    lines: 0,
+                    bytes: 0,
+                    first: None,
+                    last: None,
+                    sample: s.headline[..s.headline.len().min(SAMPLE_BYTES)].to_vec(),
+                    eol,
+                });
+                self.group_index[s.rule].insert(s.key.to_vec(), self.groups.len() - 1);
+                self.groups.len() - 1
+            }
+        };
+        let keep_first = self.keep_first;
+        let g = &mut self.groups[idx];
+        g.seen += 1;
+        if g.seen <= keep_first {
+            if self.explain {
+                let why =
+                    format!("keep: first {keep_first} of its group in this window (--keep-first)");
+                return self.explain_line(s.line_no, &why, s.first_line);
+            }
+            self.ends_line = s.record.ends_with(b"\n");
+            return self.out.write(s.record);
+        }
+        g.count += 1;
+        g.lines += s.lines;
+        g.bytes += s.bytes;
+        if self.clock.known {
+            let now = &self.clock.text;
+            if g.first.is_none() {
+                g.first = Some(now.clone());
+            }
+            let last = g.last.get_or_insert_with(Vec::new);
+            last.clear();
+            last.extend_from_slice(now);
+        }
+        g.eol = eol;
+        self.squashed[s.rule] += 1;
+        if self.explain {
+            let why = format!("squash: rule `{}`", self.rules.rules()[s.rule].id);
+            return self.explain_line(s.line_no, &why, s.first_line);
+        }
+        Ok(())
+    }
+
+    fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {
+        if let Some(len) = self.window {
+            let w = seconds.div_euclid(len);
+            match self.clock.window {
+                Some(cur) if w > cur => {
+                    self.flush_groups()?;
+                    self.clock.window = Some(w);
+                }
+                Some(_) => {}
+                None => self.clock.window = Some(w),
+            }
+        }
+        self.clock.known = true;
+        self.clock.text.clear();
+        self.clock.text.extend_from_slice(text);
+        Ok(())
+    }
+
+    fn note(&mut self, text: &str) -> Result<(), Error> {
+        self.out.write(text.as_bytes())
+    }
+
+    fn summaries_now(&mut self) -> Result<(), Error> {
+        self.flush_groups()
+    }
+}

@@ -1,0 +1,479 @@
+//! The parallel batch engine: files cut into chunks at record boundaries, chunks decided on
+//! several threads, decisions replayed in order into one ledger.
+//!
+//! Why the output is byte-identical to one thread's: a header line always starts a record and
+//! resets the record grammar, so a chunk that begins at a header line is cut into exactly the
+//! records the sequential pass would cut, and each record's decision depends on the record
+//! alone. Everything that depends on order (time windows, groups, `--keep-first`, where a summary
+//! lands) happens in the [`Ledger`], which sees every chunk's decisions in input order, just as it
+//! would from one [`Assembler`].
+//!
+//! Memory stays bounded: the input is read in blocks, and at most `3 × threads` chunks (each
+//! about [`BLOCK`] bytes, with their decisions) are in flight at once. A stretch with no header
+//! line for 32 chunk sizes (a log without timestamps) cannot be cut safely, so from there on
+//! the input is finished on one thread, streaming, with the same ledger.
+//!
+//! Inputs are read with `read`, never memory-mapped: a log that a server is still appending to,
+//! or that logrotate truncates under us, would make a mapping fault (SIGBUS), while `read` just
+//! sees the bytes that are there. The copy costs little next to the rule work.
+
+use std::io::{Read, Write};
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::error::Error;
+use crate::ledger::{Ledger, Sink, Squashed};
+use crate::linebuf::LineSplitter;
+use crate::output::Output;
+use crate::record::Grammar;
+use crate::rules::RuleSet;
+use crate::squash::{Assembler, Stats};
+use crate::{Config, feed_piece, input};
+
+/// The default chunk size: bytes read at a time, and the size past which a chunk is cut (at its
+/// last header line). [`crate::Config::chunk_size`] sets it.
+pub const BLOCK: usize = 2 << 20;
+/// How many chunk sizes a chunk may grow to without a header line before the rest is done on one
+/// thread.
+const MAX_CHUNK_BLOCKS: usize = 32;
+
+/// One decision of a chunk, with its bytes in [`Recording::data`].
+#[derive(Debug)]
+enum Event {
+    Keep(Range<usize>),
+    KeepLast(Range<usize>),
+    Squash {
+        rule: usize,
+        key: Range<usize>,
+        headline: Range<usize>,
+        record: Range<usize>,
+        lines: u64,
+        bytes: u64,
+        crlf: bool,
+        line_no: u64,
+    },
+    Clock {
+        seconds: i64,
+        text: Range<usize>,
+    },
+    Note(Range<usize>),
+    SummariesNow,
+}
+
+/// A chunk's decisions, to be replayed into the ledger.
+#[derive(Default)]
+struct Recording {
+    data: Vec<u8>,
+    events: Vec<Event>,
+    /// Keep the bytes of squashed records (only `--keep-first` needs them).
+    keep_records: bool,
+    stats: Stats,
+}
+
+impl Recording {
+    fn store(&mut self, bytes: &[u8]) -> Range<usize> {
+        let start = self.data.len();
+        self.data.extend_from_slice(bytes);
+        start..self.data.len()
+    }
+
+    fn replay<W: Write>(&self, ledger: &mut Ledger<'_, W>) -> Result<(), Error> {
+        let d = &self.data;
+        for ev in &self.events {
+            match ev {
+                Event::Keep(r) => ledger.keep(&d[r.clone()])?,
+                Event::KeepLast(r) => ledger.keep_last(&d[r.clone()])?,
+                Event::Squash {
+                    rule,
+                    key,
+                    headline,
+                    record,
+                    lines,
+                    bytes,
+                    crlf,
+                    line_no,
+                } => ledger.squash(&Squashed {
+                    rule: *rule,
+                    key: &d[key.clone()],
+                    headline: &d[headline.clone()],
+                    record: &d[record.clone()],
+                    lines: *lines,
+                    bytes: *bytes,
+                    crlf: *crlf,
+                    line_no: *line_no,
+                    first_line: &[],
+                })?,
+                Event::Clock { seconds, text } => ledger.clock(*seconds, &d[text.clone()])?,
+                Event::Note(r) => ledger.note(&String::from_utf8_lossy(&d[r.clone()]))?,
+                Event::SummariesNow => ledger.summaries_now()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Recording {
+    fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        // Consecutive kept bytes become one event.
+        if let Some(Event::Keep(r)) = self.events.last_mut()
+            && r.end == self.data.len()
+        {
+            self.data.extend_from_slice(bytes);
+            r.end = self.data.len();
+            return Ok(());
+        }
+        let r = self.store(bytes);
+        self.events.push(Event::Keep(r));
+        Ok(())
+    }
+
+    fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let r = self.store(bytes);
+        self.events.push(Event::KeepLast(r));
+        Ok(())
+    }
+
+    fn squash(&mut self, s: &Squashed<'_>) -> Result<(), Error> {
+        let key = self.store(s.key);
+        let headline = self.store(&s.headline[..s.headline.len().min(256)]);
+        let record = if self.keep_records {
+            self.store(s.record)
+        } else {
+            0..0
+        };
+        self.events.push(Event::Squash {
+            rule: s.rule,
+            key,
+            headline,
+            record,
+            lines: s.lines,
+            bytes: s.bytes,
+            crlf: s.crlf,
+            line_no: s.line_no,
+        });
+        Ok(())
+    }
+
+    fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {
+        let text = self.store(text);
+        self.events.push(Event::Clock { seconds, text });
+        Ok(())
+    }
+
+    fn note(&mut self, text: &str) -> Result<(), Error> {
+        let r = self.store(text.as_bytes());
+        self.events.push(Event::Note(r));
+        Ok(())
+    }
+
+    fn summaries_now(&mut self) -> Result<(), Error> {
+        self.events.push(Event::SummariesNow);
+        Ok(())
+    }
+}
+
+/// Filters `config`'s inputs (none of them live) on `threads` threads into `out`.
+pub fn run<W: Write>(
+    config: &Config,
+    rules: &RuleSet,
+    out: W,
+    out_name: &str,
+    threads: usize,
+) -> Result<(Stats, W), Error> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let mut ledger = Ledger::new(rules, &config.squash, Output::new(out, out_name));
+    let mut stats = Stats::default();
+    let mut stream = Stream::new(config);
+    let in_flight = threads;
+    // A pipeline of three stages on the calling thread and the pool: while the pool decides
+    // batch N, this thread replays batch N-1 into the ledger and reads batch N+1.
+    std::thread::scope(|scope| {
+        let mut decided: Option<std::thread::ScopedJoinHandle<'_, Batch>> = None;
+        loop {
+            let (chunks, next) = read_batch(&mut stream, in_flight)?;
+            let deciding = (!chunks.is_empty()).then(|| {
+                let pool = &pool;
+                scope.spawn(move || decide_batch(pool, config, rules, chunks))
+            });
+            if let Some(handle) = decided.take() {
+                replay_batch(handle, &mut stream, &mut ledger, &mut stats)?;
+            }
+            decided = deciding;
+            match next {
+                Next::More => {}
+                Next::End => {
+                    if let Some(handle) = decided.take() {
+                        replay_batch(handle, &mut stream, &mut ledger, &mut stats)?;
+                    }
+                    return Ok(());
+                }
+                Next::Uncuttable(head) => {
+                    // Replay what is decided, then stream the rest on this thread.
+                    if let Some(handle) = decided.take() {
+                        replay_batch(handle, &mut stream, &mut ledger, &mut stats)?;
+                    }
+                    let rest = finish_sequentially(config, rules, head, &mut stream, &mut ledger)?;
+                    add(&mut stats, &rest);
+                    return Ok(());
+                }
+            }
+        }
+    })?;
+    ledger.finish(stats)
+}
+
+/// Chunks with their decisions (or the first error).
+type Batch = (Vec<Vec<u8>>, Result<Vec<Recording>, Error>);
+
+/// What follows a batch.
+enum Next {
+    More,
+    End,
+    /// Too many bytes with no place to cut: the rest goes on one thread, from these bytes.
+    Uncuttable(Vec<u8>),
+}
+
+fn read_batch(stream: &mut Stream<'_>, n: usize) -> Result<(Vec<Vec<u8>>, Next), Error> {
+    let mut chunks = Vec::with_capacity(n);
+    while chunks.len() < n {
+        match stream.next_chunk()? {
+            Some(Chunk::Cut(c)) => chunks.push(c),
+            Some(Chunk::Last(c)) => {
+                chunks.push(c);
+                return Ok((chunks, Next::End));
+            }
+            Some(Chunk::Uncuttable(head)) => return Ok((chunks, Next::Uncuttable(head))),
+            None => return Ok((chunks, Next::End)),
+        }
+    }
+    Ok((chunks, Next::More))
+}
+
+fn decide_batch(
+    pool: &rayon::ThreadPool,
+    config: &Config,
+    rules: &RuleSet,
+    chunks: Vec<Vec<u8>>,
+) -> Batch {
+    let recordings = pool.install(|| {
+        chunks
+            .par_iter()
+            .map(|chunk| decide_chunk(config, rules, chunk))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    (chunks, recordings)
+}
+
+fn replay_batch<W: Write>(
+    handle: std::thread::ScopedJoinHandle<'_, Batch>,
+    stream: &mut Stream<'_>,
+    ledger: &mut Ledger<'_, W>,
+    stats: &mut Stats,
+) -> Result<(), Error> {
+    let (chunks, recordings) = handle.join().expect("a decision thread panicked");
+    for rec in recordings? {
+        add(stats, &rec.stats);
+        rec.replay(ledger)?;
+    }
+    ledger.flush()?;
+    for chunk in chunks {
+        stream.recycle(chunk);
+    }
+    Ok(())
+}
+
+fn add(total: &mut Stats, part: &Stats) {
+    total.records += part.records;
+    total.unsquashable += part.unsquashable;
+}
+
+/// Cuts one chunk into records and decides them, on a fresh grammar.
+fn decide_chunk(config: &Config, rules: &RuleSet, chunk: &[u8]) -> Result<Recording, Error> {
+    let mut assembler = Assembler::new(
+        rules,
+        config.squash.clone(),
+        Grammar::new(config.record_start.clone()),
+    );
+    let mut rec = Recording {
+        keep_records: config.squash.keep_first > 0,
+        data: Vec::with_capacity(chunk.len() / 2),
+        ..Recording::default()
+    };
+    let mut lines = LineSplitter::new(config.max_line);
+    lines.feed(chunk, &mut |p| feed_piece(&mut assembler, &mut rec, p))?;
+    lines.finish(&mut |p| feed_piece(&mut assembler, &mut rec, p))?;
+    assembler.finish(&mut rec)?;
+    rec.stats = assembler.stats();
+    Ok(rec)
+}
+
+/// The rest of the input on one thread, from `head` (which starts at a record boundary).
+fn finish_sequentially<W: Write>(
+    config: &Config,
+    rules: &RuleSet,
+    head: Vec<u8>,
+    stream: &mut Stream<'_>,
+    ledger: &mut Ledger<'_, W>,
+) -> Result<Stats, Error> {
+    let mut assembler = Assembler::new(
+        rules,
+        config.squash.clone(),
+        Grammar::new(config.record_start.clone()),
+    );
+    let mut lines = LineSplitter::new(config.max_line);
+    lines.feed(&head, &mut |p| feed_piece(&mut assembler, ledger, p))?;
+    let mut block = Vec::with_capacity(config.chunk_size);
+    while stream.read_into(&mut block)? > 0 {
+        lines.feed(&block, &mut |p| feed_piece(&mut assembler, ledger, p))?;
+        ledger.flush()?;
+        block.clear();
+    }
+    lines.finish(&mut |p| feed_piece(&mut assembler, ledger, p))?;
+    assembler.finish(ledger)?;
+    Ok(assembler.stats())
+}
+
+enum Chunk {
+    /// Ends right before a header line.
+    Cut(Vec<u8>),
+    /// The end of the input.
+    Last(Vec<u8>),
+    /// Too many bytes with no place to cut.
+    Uncuttable(Vec<u8>),
+}
+
+/// All inputs as one byte stream (like `cat`), handed out in chunks that end at record
+/// boundaries.
+struct Stream<'c> {
+    config: &'c Config,
+    next_input: usize,
+    reader: Option<(Box<dyn Read + Send>, std::path::PathBuf)>,
+    /// Bytes read but not yet handed out; always starts at a record boundary.
+    carry: Vec<u8>,
+    eof: bool,
+    /// Chunk buffers handed back, for reuse: fresh multi-megabyte buffers cost page faults.
+    spare: Vec<Vec<u8>>,
+    /// The chunk size.
+    block: usize,
+}
+
+impl<'c> Stream<'c> {
+    fn new(config: &'c Config) -> Self {
+        Stream {
+            config,
+            next_input: 0,
+            reader: None,
+            carry: Vec::new(),
+            eof: false,
+            spare: Vec::new(),
+            block: config.chunk_size.max(1),
+        }
+    }
+
+    /// Appends up to a chunk size of bytes to `buf`, crossing from one input to the next;
+    /// returns how many (0 at the end of the last input).
+    fn read_into(&mut self, buf: &mut Vec<u8>) -> Result<usize, Error> {
+        loop {
+            if self.reader.is_none() {
+                let Some(source) = self.config.inputs.get(self.next_input) else {
+                    return Ok(0);
+                };
+                self.next_input += 1;
+                let opened = input::open(source, self.config.read_size)?;
+                self.reader = Some((opened.reader, opened.name));
+            }
+            let (reader, name) = self.reader.as_mut().expect("opened above");
+            let len = buf.len();
+            buf.resize(len + self.block, 0);
+            let result = reader.read(&mut buf[len..]);
+            buf.truncate(len + *result.as_ref().unwrap_or(&0));
+            match result {
+                Ok(0) => self.reader = None,
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(source) => {
+                    return Err(Error::Input {
+                        path: name.clone(),
+                        source,
+                    });
+                }
+            }
+        }
+    }
+
+    /// A buffer for the next chunk, reusing one handed back by [`Stream::recycle`].
+    fn fresh_buffer(&mut self) -> Vec<u8> {
+        let block = self.block;
+        self.spare
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(2 * block))
+    }
+
+    /// Takes back a chunk's buffer once its decisions are replayed.
+    fn recycle(&mut self, mut buf: Vec<u8>) {
+        if self.spare.len() < 16 && buf.capacity() <= 4 * self.block {
+            buf.clear();
+            self.spare.push(buf);
+        }
+    }
+
+    fn next_chunk(&mut self) -> Result<Option<Chunk>, Error> {
+        loop {
+            if self.eof {
+                return Ok(
+                    (!self.carry.is_empty()).then(|| Chunk::Last(std::mem::take(&mut self.carry)))
+                );
+            }
+            if self.carry.len() >= self.block
+                && let Some(cut) = self.cut_point()
+            {
+                let mut rest = self.fresh_buffer();
+                rest.extend_from_slice(&self.carry[cut..]);
+                self.carry.truncate(cut);
+                return Ok(Some(Chunk::Cut(std::mem::replace(&mut self.carry, rest))));
+            }
+            if self.carry.len() >= self.block * MAX_CHUNK_BLOCKS {
+                return Ok(Some(Chunk::Uncuttable(std::mem::take(&mut self.carry))));
+            }
+            let mut carry = std::mem::take(&mut self.carry);
+            let n = self.read_into(&mut carry);
+            self.carry = carry;
+            if n? == 0 {
+                self.eof = true;
+            }
+        }
+    }
+
+    /// The start of the last complete header line in `carry` (not at 0), if any: the latest
+    /// place where a record certainly begins.
+    fn cut_point(&self) -> Option<usize> {
+        let buf = &self.carry;
+        let mut end = memchr::memrchr(b'\n', buf)?;
+        // Walk back line by line over the tail of the buffer.
+        let floor = buf.len().saturating_sub(self.block);
+        while end > floor {
+            let start = memchr::memrchr(b'\n', &buf[..end]).map_or(0, |i| i + 1);
+            if start == 0 {
+                return None;
+            }
+            let line = &buf[start..end];
+            if line.len() < self.config.max_line && self.starts_record(line) {
+                return Some(start);
+            }
+            end = start - 1;
+        }
+        None
+    }
+
+    fn starts_record(&self, line: &[u8]) -> bool {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        match &self.config.record_start {
+            Some(re) => re.is_match(line),
+            None => crate::header::detect(line).is_some(),
+        }
+    }
+}
