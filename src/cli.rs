@@ -49,6 +49,10 @@ enum Command {
 enum RulesCommand {
     /// Print every loaded rule, one line each: id, source, description.
     List(RuleArgs),
+    /// Print the fixed strings the prefilter looks for, one per line (for benchmarks:
+    /// `rg -c -F -f` over them is the yardstick of a literal scan).
+    #[command(hide = true)]
+    Literals(RuleArgs),
     /// Validate rules files and run their examples against all loaded rules.
     ///
     /// Exits 0 when every file is valid and every example behaves, 2 otherwise; each problem is
@@ -121,7 +125,7 @@ struct FilterArgs {
     chunk_size: usize,
 
     /// Milliseconds a pipe may be quiet before a held record is decided.
-    #[arg(long, hide = true, default_value_t = 20)]
+    #[arg(long, hide = true, default_value_t = 10)]
     idle_ms: u64,
 }
 
@@ -135,6 +139,9 @@ pub enum Invocation {
     List {
         rules: Vec<RuleSource>,
     },
+    Literals {
+        rules: Vec<RuleSource>,
+    },
     Check {
         rules: Vec<RuleSource>,
     },
@@ -145,6 +152,9 @@ impl Cli {
     pub fn into_command(self) -> Result<Invocation, Error> {
         match self.command {
             Some(Command::Rules(RulesCommand::List(args))) => Ok(Invocation::List {
+                rules: rule_sources(&args, &[])?,
+            }),
+            Some(Command::Rules(RulesCommand::Literals(args))) => Ok(Invocation::Literals {
                 rules: rule_sources(&args, &[])?,
             }),
             Some(Command::Rules(RulesCommand::Check { files, rules })) => Ok(Invocation::Check {

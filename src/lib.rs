@@ -76,7 +76,7 @@ impl Default for Config {
             record_start: None,
             read_size: 256 * 1024,
             max_line: 1 << 20,
-            idle: Duration::from_millis(20),
+            idle: Duration::from_millis(10),
             threads: 1,
             chunk_size: parallel::BLOCK,
         }

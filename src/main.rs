@@ -61,6 +61,17 @@ fn run(cli: cli::Cli) -> Result<(), Error> {
             }
             write_stdout(out.as_bytes())
         }
+        cli::Invocation::Literals { rules } => {
+            let rules = RuleSet::load(&rules)?;
+            let mut out = Vec::new();
+            for r in rules.rules() {
+                for lit in &r.literals {
+                    out.extend_from_slice(lit);
+                    out.push(b'\n');
+                }
+            }
+            write_stdout(&out)
+        }
         cli::Invocation::Check { rules } => {
             let set = RuleSet::load(&rules)?;
             set.check_examples()?;
