@@ -310,51 +310,37 @@ fn jul_simple_en(line: &[u8]) -> Option<Header> {
     let mut sc = Scan::new(line);
     let mo = sc.month_name()?;
     sc.byte(b' ')?;
-    let d = sc.digits_1_2()?;
-    sc.byte(b',')?;
-    sc.byte(b' ')?;
-    let y = sc.digits(4)?;
-    sc.byte(b' ')?;
-    let tod = twelve_hour_time(&mut sc)?;
-    sc.byte(b' ')?;
-    let pm = if sc.literal(b"PM").is_some() {
-        true
-    } else {
-        sc.literal(b"AM")?;
-        false
-    };
-    sc.at_boundary().then_some(())?;
-    header(
-        Format::JulSimple,
-        sc.i,
-        civil_seconds(y, mo, d, am_pm(tod, pm)),
-    )
+    jul_simple_rest(sc, mo, b"AM", b"PM")
 }
 
 /// `11月 24, 2026 3:56:49 下午` (SimpleFormatter under a Chinese locale).
 fn jul_simple_zh(line: &[u8]) -> Option<Header> {
     let mut sc = Scan::new(line);
     let mo = sc.digits_1_2()?;
-    sc.literal("月".as_bytes())?;
-    sc.byte(b' ')?;
+    sc.literal("月 ".as_bytes())?;
+    jul_simple_rest(sc, mo, "上午".as_bytes(), "下午".as_bytes())
+}
+
+/// The part of a SimpleFormatter timestamp after the month: `24, 2026 3:55:49 PM`, with the
+/// locale's words for before and after noon.
+fn jul_simple_rest(mut sc: Scan<'_>, mo: i64, am: &[u8], pm: &[u8]) -> Option<Header> {
     let d = sc.digits_1_2()?;
-    sc.byte(b',')?;
-    sc.byte(b' ')?;
+    sc.literal(b", ")?;
     let y = sc.digits(4)?;
     sc.byte(b' ')?;
     let tod = twelve_hour_time(&mut sc)?;
     sc.byte(b' ')?;
-    let pm = if sc.literal("下午".as_bytes()).is_some() {
+    let after_noon = if sc.literal(pm).is_some() {
         true
     } else {
-        sc.literal("上午".as_bytes())?;
+        sc.literal(am)?;
         false
     };
     sc.at_boundary().then_some(())?;
     header(
         Format::JulSimple,
         sc.i,
-        civil_seconds(y, mo, d, am_pm(tod, pm)),
+        civil_seconds(y, mo, d, am_pm(tod, after_noon)),
     )
 }
 

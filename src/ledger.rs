@@ -125,12 +125,6 @@ impl<'r, W: Write> Ledger<'r, W> {
         self.out.flush()
     }
 
-    /// Writes every pending count now, then flushes.
-    pub fn flush_summaries(&mut self) -> Result<(), Error> {
-        self.flush_groups()?;
-        self.out.flush()
-    }
-
     /// End of input: every pending count; adds the ledger's counts to `stats`.
     pub fn finish(mut self, mut stats: Stats) -> Result<(Stats, W), Error> {
         if !self.ends_line && self.groups.iter().any(|g| g.count > 0) {
