@@ -164,10 +164,14 @@ impl Grammar {
         if let Some(re) = &self.custom_start {
             let previous = self.soundness();
             let starts = re.is_match(line) || self.rec.kind == RecordKind::None;
-            let header = starts.then_some(Header {
-                format: Format::Custom,
-                timestamp_len: 0,
-                seconds: None,
+            // The user decides where records start; a timestamp we recognise still sets the
+            // clock, so windows and summary timestamps work as usual.
+            let header = starts.then(|| {
+                header::detect(line).unwrap_or(Header {
+                    format: Format::Custom,
+                    timestamp_len: 0,
+                    seconds: None,
+                })
             });
             if starts {
                 self.start(RecordKind::Header(Format::Custom));
