@@ -94,14 +94,10 @@ pub fn run<W: Write>(
     out_name: &str,
 ) -> Result<(Stats, W), Error> {
     if config.threads > 1 && !config.squash.explain && !config.inputs.iter().any(input::is_live) {
-        return parallel::run(config, rules, out, out_name, config.threads);
+        return parallel::run(config, rules, out, out_name);
     }
     let mut stage = Stage {
-        assembler: Assembler::new(
-            rules,
-            config.squash.clone(),
-            Grammar::new(config.record_start.clone()),
-        ),
+        assembler: assembler(config, rules),
         ledger: Ledger::new(rules, &config.squash, Output::new(out, out_name)),
         lines: LineSplitter::new(config.max_line),
     };
@@ -126,6 +122,15 @@ pub fn run<W: Write>(
         }
     }
     stage.finish()
+}
+
+/// A record stage set up as `config` says.
+pub(crate) fn assembler<'r>(config: &Config, rules: &'r RuleSet) -> Assembler<'r> {
+    Assembler::new(
+        rules,
+        config.squash.clone(),
+        Grammar::new(config.record_start.clone()),
+    )
 }
 
 /// The sequential pipeline: lines → records → ledger.

@@ -26,9 +26,8 @@ use crate::error::Error;
 use crate::ledger::{Ledger, Sink, Squashed};
 use crate::linebuf::LineSplitter;
 use crate::output::Output;
-use crate::record::Grammar;
 use crate::rules::RuleSet;
-use crate::squash::{Assembler, Stats};
+use crate::squash::Stats;
 use crate::{Config, feed_piece, input};
 
 /// The default chunk size: bytes read at a time, and the size past which a chunk is cut (at its
@@ -173,14 +172,14 @@ impl Sink for Recording {
     }
 }
 
-/// Filters `config`'s inputs (none of them live) on `threads` threads into `out`.
+/// Filters `config`'s inputs (none of them live) on `config.threads` threads into `out`.
 pub fn run<W: Write>(
     config: &Config,
     rules: &RuleSet,
     out: W,
     out_name: &str,
-    threads: usize,
 ) -> Result<(Stats, W), Error> {
+    let threads = config.threads.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -293,11 +292,7 @@ fn add(total: &mut Stats, part: &Stats) {
 
 /// Cuts one chunk into records and decides them, on a fresh grammar.
 fn decide_chunk(config: &Config, rules: &RuleSet, chunk: &[u8]) -> Result<Recording, Error> {
-    let mut assembler = Assembler::new(
-        rules,
-        config.squash.clone(),
-        Grammar::new(config.record_start.clone()),
-    );
+    let mut assembler = crate::assembler(config, rules);
     let mut rec = Recording {
         keep_records: config.squash.keep_first > 0,
         data: Vec::with_capacity(chunk.len() / 2),
@@ -319,11 +314,7 @@ fn finish_sequentially<W: Write>(
     stream: &mut Stream<'_>,
     ledger: &mut Ledger<'_, W>,
 ) -> Result<Stats, Error> {
-    let mut assembler = Assembler::new(
-        rules,
-        config.squash.clone(),
-        Grammar::new(config.record_start.clone()),
-    );
+    let mut assembler = crate::assembler(config, rules);
     let mut lines = LineSplitter::new(config.max_line);
     lines.feed(&head, &mut |p| feed_piece(&mut assembler, ledger, p))?;
     let mut block = Vec::with_capacity(config.chunk_size);
