@@ -17,6 +17,10 @@ Examples:
   resetsquash --explain app.log.1            show which rule took which record, and why not
   resetsquash rules check ours.yaml          validate a rules file and run its examples
 
+Signals (reading a pipe):
+  SIGTERM, SIGINT  decide the last record, write every pending count, then end by the signal
+  SIGHUP           reopen the -o FILE (after logrotate moved it)
+
 Exit status:
   0  success (also when our output is closed early, as by `| head`)
   1  an input could not be read, or the output could not be written
@@ -107,6 +111,17 @@ struct FilterArgs {
     #[arg(long)]
     stats: bool,
 
+    /// Append to FILE instead of writing to standard output, as rotatelogs does (for Tomcat's
+    /// CATALINA_OUT_CMD and httpd's ErrorLog "|…", which give no log file on stdout). SIGHUP
+    /// reopens it, for logrotate's `create` and `postrotate kill -HUP`.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// From a pipe, also write pending counts every DURATION of wall-clock time (`30s`, `5m`),
+    /// so a quiet server still reports them. Off by default.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    flush_every: Option<u64>,
+
     /// Threads for files (default: one per core). The output is the same for any number;
     /// pipes are always read on one thread.
     #[arg(long, short = 'j', value_name = "N")]
@@ -132,9 +147,10 @@ struct FilterArgs {
 /// What the binary was asked to do, validated.
 pub enum Invocation {
     Filter {
-        config: Config,
+        config: Box<Config>,
         rules: Vec<RuleSource>,
         stats: bool,
+        output: Option<PathBuf>,
     },
     List {
         rules: Vec<RuleSource>,
@@ -199,15 +215,18 @@ impl Cli {
                         })
                         .max(1),
                     chunk_size: f.chunk_size.max(1),
+                    flush_every: f.flush_every.filter(|&s| s > 0).map(Duration::from_secs),
+                    handle_signals: true,
                     ..Config::default()
                 };
                 config.squash.window = (f.window > 0).then_some(f.window as i64);
                 config.squash.keep_first = f.keep_first;
                 config.squash.explain = f.explain;
                 Ok(Invocation::Filter {
-                    config,
+                    config: Box::new(config),
                     rules,
                     stats: f.stats,
+                    output: f.output,
                 })
             }
         }

@@ -125,6 +125,14 @@ impl<'r, W: Write> Ledger<'r, W> {
         self.out.flush()
     }
 
+    /// Reopens the output (`-o FILE` after logrotate moved it away).
+    pub fn reopen(&mut self) -> Result<(), Error>
+    where
+        W: crate::output::Destination,
+    {
+        self.out.reopen()
+    }
+
     /// End of input: every pending count; adds the ledger's counts to `stats`.
     pub fn finish(mut self, mut stats: Stats) -> Result<(Stats, W), Error> {
         if !self.ends_line && self.groups.iter().any(|g| g.count > 0) {

@@ -28,13 +28,13 @@ pub mod ledger;
 pub mod linebuf;
 pub mod output;
 pub mod parallel;
+pub mod pipe;
 pub mod record;
 pub mod rules;
 pub mod squash;
 pub mod summary;
 
 use std::io::Write;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use regex::bytes::Regex;
@@ -43,7 +43,7 @@ pub use error::Error;
 use input::Source;
 use ledger::{Ledger, Sink};
 use linebuf::{LineSplitter, Piece};
-use output::Output;
+use output::{Destination, Output};
 use record::Grammar;
 use rules::RuleSet;
 use squash::{Assembler, Options, Stats};
@@ -66,6 +66,11 @@ pub struct Config {
     pub threads: usize,
     /// Bytes per chunk when several threads share the work (see [`parallel`]).
     pub chunk_size: usize,
+    /// From a live input: write pending counts on this wall-clock schedule as well.
+    pub flush_every: Option<Duration>,
+    /// From a live input: end cleanly on SIGTERM/SIGINT and reopen the output on SIGHUP (the
+    /// binary sets this; a library caller that handles signals itself leaves it off).
+    pub handle_signals: bool,
 }
 
 impl Default for Config {
@@ -79,6 +84,8 @@ impl Default for Config {
             idle: Duration::from_millis(10),
             threads: 1,
             chunk_size: parallel::BLOCK,
+            flush_every: None,
+            handle_signals: false,
         }
     }
 }
@@ -87,7 +94,7 @@ impl Default for Config {
 ///
 /// With more than one thread and no live input, the work is spread over threads by
 /// [`parallel::run`]; the output is the same byte for byte.
-pub fn run<W: Write>(
+pub fn run<W: Write + Destination>(
     config: &Config,
     rules: &RuleSet,
     out: W,
@@ -105,7 +112,11 @@ pub fn run<W: Write>(
         let opened = input::open(source, config.read_size)?;
         let name = opened.name.clone();
         if opened.live {
-            read_live(opened, config, &mut stage)?;
+            if let pipe::Ended::Signal(sig) = pipe::read_live(opened, config, &mut stage)? {
+                let (mut stats, out) = stage.finish()?;
+                stats.signal = Some(sig);
+                return Ok((stats, out));
+            }
         } else {
             let mut reader = opened.reader;
             let mut buf = vec![0; config.read_size.max(1)];
@@ -134,14 +145,14 @@ pub(crate) fn assembler<'r>(config: &Config, rules: &'r RuleSet) -> Assembler<'r
 }
 
 /// The sequential pipeline: lines → records → ledger.
-struct Stage<'r, W: Write> {
-    assembler: Assembler<'r>,
-    ledger: Ledger<'r, W>,
+pub(crate) struct Stage<'r, W: Write> {
+    pub(crate) assembler: Assembler<'r>,
+    pub(crate) ledger: Ledger<'r, W>,
     lines: LineSplitter,
 }
 
 impl<W: Write> Stage<'_, W> {
-    fn feed(&mut self, data: &[u8]) -> Result<(), Error> {
+    pub(crate) fn feed(&mut self, data: &[u8]) -> Result<(), Error> {
         let (assembler, ledger) = (&mut self.assembler, &mut self.ledger);
         self.lines
             .feed(data, &mut |p| feed_piece(assembler, ledger, p))
@@ -166,67 +177,5 @@ pub(crate) fn feed_piece<S: Sink>(
         Piece::Line(l) => assembler.line(l, sink),
         Piece::LongStart(h) => assembler.long_line_start(h, sink),
         Piece::LongMore(m) => assembler.long_line_more(m, sink),
-    }
-}
-
-/// Reads a pipe or terminal on a thread, so the filter can notice when it goes quiet.
-fn read_live<W: Write>(
-    opened: input::Opened,
-    config: &Config,
-    stage: &mut Stage<'_, W>,
-) -> Result<(), Error> {
-    let (tx, rx) = mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
-    let read_size = config.read_size.max(1);
-    let mut reader = opened.reader;
-    std::thread::spawn(move || {
-        loop {
-            let mut buf = vec![0; read_size];
-            let msg = match reader.read(&mut buf) {
-                Ok(n) => {
-                    buf.truncate(n);
-                    Ok(buf)
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => Err(e),
-            };
-            let done = !matches!(&msg, Ok(b) if !b.is_empty());
-            if tx.send(msg).is_err() || done {
-                return;
-            }
-        }
-    });
-    let mut held = false;
-    loop {
-        let msg = if held {
-            match rx.recv_timeout(config.idle) {
-                Ok(m) => m,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    stage.assembler.idle(&mut stage.ledger)?;
-                    stage.ledger.flush()?;
-                    held = false;
-                    continue;
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
-            }
-        } else {
-            match rx.recv() {
-                Ok(m) => m,
-                Err(_) => return Ok(()),
-            }
-        };
-        match msg {
-            Ok(chunk) if chunk.is_empty() => return Ok(()),
-            Ok(chunk) => {
-                stage.feed(&chunk)?;
-                stage.ledger.flush()?;
-                held = true;
-            }
-            Err(source) => {
-                return Err(Error::Input {
-                    path: opened.name,
-                    source,
-                });
-            }
-        }
     }
 }

@@ -7,6 +7,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
+use resetsquash::output::AppendFile;
 use resetsquash::rules::RuleSet;
 use resetsquash::{Error, exit};
 
@@ -30,10 +31,23 @@ fn run(cli: cli::Cli) -> Result<(), Error> {
             config,
             rules,
             stats,
+            output,
         } => {
             let rules = RuleSet::load(&rules)?;
-            let stdout = std::io::stdout().lock();
-            let (stats_out, _) = resetsquash::run(&config, &rules, stdout, "standard output")?;
+            let stats_out = match &output {
+                Some(path) => {
+                    let name = path.display().to_string();
+                    let file = AppendFile::open(path).map_err(|source| Error::Output {
+                        what: name.clone(),
+                        source,
+                    })?;
+                    resetsquash::run(&config, &rules, file, &name)?.0
+                }
+                None => {
+                    let stdout = std::io::stdout().lock();
+                    resetsquash::run(&config, &rules, stdout, "standard output")?.0
+                }
+            };
             if stats {
                 let mut err = std::io::stderr().lock();
                 let _ = writeln!(
@@ -47,6 +61,11 @@ fn run(cli: cli::Cli) -> Result<(), Error> {
                 for (id, n) in stats_out.squashed.iter().filter(|(_, n)| *n > 0) {
                     let _ = writeln!(err, "{n:>10}  {id}");
                 }
+            }
+            if let Some(sig) = stats_out.signal {
+                // Everything is written: now end the way the signal asked, so that whoever
+                // sent it sees the process end by it.
+                let _ = signal_hook::low_level::emulate_default_handler(sig);
             }
             Ok(())
         }

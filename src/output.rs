@@ -4,9 +4,59 @@
 //! flood is written in big writes. Every write error becomes an [`Error::Output`] naming the
 //! destination, so a full disk is reported, never swallowed.
 
+use std::fs::{File, OpenOptions};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+
+/// Where the output goes, and whether it can be reopened (SIGHUP after logrotate moved it).
+pub trait Destination {
+    /// Starts writing to the file at the destination's path anew; a no-op for streams.
+    fn reopen(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Destination for Vec<u8> {}
+impl Destination for std::io::StdoutLock<'_> {}
+
+/// `-o FILE`: a log file opened for appending, as rotatelogs writes one, that can be reopened.
+/// Appending makes a restart continue the file instead of overwriting it.
+pub struct AppendFile {
+    path: PathBuf,
+    file: File,
+}
+
+impl AppendFile {
+    pub fn open(path: &Path) -> std::io::Result<AppendFile> {
+        Ok(AppendFile {
+            path: path.to_path_buf(),
+            file: Self::open_file(path)?,
+        })
+    }
+
+    fn open_file(path: &Path) -> std::io::Result<File> {
+        OpenOptions::new().create(true).append(true).open(path)
+    }
+}
+
+impl Write for AppendFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Destination for AppendFile {
+    fn reopen(&mut self) -> std::io::Result<()> {
+        self.file = Self::open_file(&self.path)?;
+        Ok(())
+    }
+}
 
 /// Buffered, error-reporting writer.
 pub struct Output<W: Write> {
@@ -72,5 +122,13 @@ impl<W: Write> Output<W> {
 
     pub fn into_inner(self) -> W {
         self.inner
+    }
+}
+
+impl<W: Write + Destination> Output<W> {
+    /// Writes out what is queued, then reopens the destination.
+    pub fn reopen(&mut self) -> Result<(), Error> {
+        self.flush()?;
+        self.inner.reopen().map_err(|source| self.error(source))
     }
 }

@@ -57,6 +57,8 @@ pub struct Stats {
     pub summaries: u64,
     /// Records kept only because they broke a size limit or did not hold together.
     pub unsquashable: u64,
+    /// The run ended early on this signal (SIGTERM, SIGINT), after writing everything.
+    pub signal: Option<i32>,
 }
 
 impl Stats {
@@ -77,6 +79,8 @@ pub struct Assembler<'r> {
     /// The current record is being written through as it arrives (it broke a limit, or its
     /// head was already decided when the input went idle).
     passthrough: bool,
+    /// The pass-through is a record's tail after an idle decision, not an oversized record.
+    after_idle: bool,
     /// Whether the record being finished holds together.
     sound: record::Soundness,
     line_no: u64,
@@ -98,6 +102,7 @@ impl<'r> Assembler<'r> {
             pending_lines: 0,
             pending_first_line: 0,
             passthrough: false,
+            after_idle: false,
             sound: record::Soundness::Sound,
             line_no: 0,
             at_end: false,
@@ -105,6 +110,13 @@ impl<'r> Assembler<'r> {
             unsquashable: 0,
             marker: memchr::memmem::Finder::new(MARKER),
         }
+    }
+
+    /// Whether a summary written now lands between records: nothing of the current record
+    /// has been written yet, or the record was already decided when the input went quiet (its
+    /// head is out; whatever may still follow is a late tail).
+    pub fn between_records(&self) -> bool {
+        !self.passthrough || self.after_idle
     }
 
     /// The counts this stage keeps (records seen, records that could not be squashed).
@@ -142,6 +154,7 @@ impl<'r> Assembler<'r> {
             self.sound = step.previous;
             self.finish_record(sink)?;
             self.passthrough = false;
+            self.after_idle = false;
             if let Some(h) = step.header
                 && let Some(secs) = h.seconds
             {
@@ -172,6 +185,7 @@ impl<'r> Assembler<'r> {
             self.sound = self.grammar.soundness();
             self.finish_record(sink)?;
             self.passthrough = true;
+            self.after_idle = true;
         }
         Ok(())
     }

@@ -41,3 +41,145 @@ fn an_ordinary_line_comes_out_while_the_input_is_still_open() {
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
+
+/// Waits (up to 10 s: a bound for a broken build, not a speed test) until `cond` holds.
+fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !cond() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn kill(signal: &str, pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .expect("the kill program");
+    assert!(status.success());
+}
+
+#[test]
+fn sigterm_writes_every_pending_count_then_ends_by_the_signal() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let input = std::fs::read(crate::util::testdata(
+        "excerpts/tomcat/tomcat-client-abort.squash.log",
+    ))
+    .unwrap();
+    let mut child = cmd(dir.path())
+        .args(["-o", "out.log"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&input).unwrap();
+    stdin.flush().unwrap();
+    let out = dir.path().join("out.log");
+    // The ordinary lines come out while the pipe is open; the counts are still pending.
+    wait_until("the ordinary lines", || {
+        std::fs::read(&out).is_ok_and(|o| o.starts_with(b"24-Nov-2026 15:35:02.925 INFO"))
+    });
+    kill("-TERM", child.id());
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.signal(),
+        Some(15),
+        "ends by SIGTERM, as httpd expects"
+    );
+    let output = std::fs::read(&out).unwrap();
+    let acc = crate::util::check_invariants(&input, &output);
+    assert!(acc.squashed > 0 && acc.summaries > 0, "{acc:?}");
+}
+
+#[test]
+fn flush_every_writes_counts_while_the_pipe_stays_open() {
+    let mut child = cmd(&root())
+        .args(["--flush-every", "1s"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    // One nginx client abort, then an ordinary line: the abort is decided at once, but its
+    // one-minute window stays open; only the wall-clock flush can report it now.
+    stdin
+        .write_all(
+            b"2026/11/24 15:48:49 [info] 5#5: *9 client prematurely closed connection while sending response to client, client: 127.0.0.1\n\
+              2026/11/24 15:48:50 [info] 5#5: *10 client 127.0.0.1 closed keepalive connection\n",
+        )
+        .unwrap();
+    stdin.flush().unwrap();
+    let mut seen = Vec::new();
+    let start = std::time::Instant::now();
+    while !seen
+        .iter()
+        .any(|l: &String| l.contains("resetsquash: squashed 1 "))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no summary while open: {seen:?}"
+        );
+        if let Ok(l) = rx.recv_timeout(Duration::from_millis(100)) {
+            seen.push(l);
+        }
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn sighup_reopens_the_output_file_after_logrotate_moved_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    let mut child = cmd(dir.path())
+        .args(["-o", "app.log"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"before rotation\n").unwrap();
+    stdin.flush().unwrap();
+    wait_until("the first line", || {
+        std::fs::read(&log).is_ok_and(|o| o == b"before rotation\n")
+    });
+    // What logrotate's `create` recipe does: move the file, then `kill -HUP`.
+    std::fs::rename(&log, dir.path().join("app.log.1")).unwrap();
+    kill("-HUP", child.id());
+    wait_until("the reopened file", || log.exists());
+    stdin.write_all(b"after rotation\n").unwrap();
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    assert_eq!(std::fs::read(&log).unwrap(), b"after rotation\n");
+    assert_eq!(
+        std::fs::read(dir.path().join("app.log.1")).unwrap(),
+        b"before rotation\n"
+    );
+}
+
+#[test]
+fn output_file_is_appended_to_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    for text in ["first run\n", "second run\n"] {
+        let mut c = cmd(dir.path());
+        c.args(["-o", "app.log"]);
+        let out = crate::util::run_with_stdin(c, text.as_bytes());
+        assert!(out.status.success());
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("app.log")).unwrap(),
+        b"first run\nsecond run\n"
+    );
+}
