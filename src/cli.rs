@@ -117,6 +117,16 @@ struct FilterArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
 
+    /// Write gzip (as a logrotate `compresscmd`: `compressoptions --gzip`, `compressext .gz`).
+    #[arg(long, conflicts_with_all = ["output", "in_place", "explain"])]
+    gzip: bool,
+
+    /// Squash each FILE in place, safely: a temporary file in the same directory, synced, with
+    /// the original's owner, mode and mtime, renamed over it (gzip in, gzip out). For
+    /// logrotate's `postrotate` with "$2".
+    #[arg(long, requires = "files", conflicts_with_all = ["output", "explain"])]
+    in_place: bool,
+
     /// From a pipe, also write pending counts every DURATION of wall-clock time (`30s`, `5m`),
     /// so a quiet server still reports them. Off by default.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
@@ -151,6 +161,9 @@ pub enum Invocation {
         rules: Vec<RuleSource>,
         stats: bool,
         output: Option<PathBuf>,
+        gzip: bool,
+        /// Squash these files in place instead.
+        in_place: Option<Vec<PathBuf>>,
     },
     List {
         rules: Vec<RuleSource>,
@@ -188,6 +201,13 @@ impl Cli {
                         })
                     })
                     .transpose()?;
+                let in_place = f.in_place.then(|| f.files.clone());
+                if in_place
+                    .as_ref()
+                    .is_some_and(|files| files.iter().any(|p| p.as_os_str() == "-"))
+                {
+                    return Err(Error::Usage("--in-place needs files, not `-`".into()));
+                }
                 let inputs = if f.files.is_empty() {
                     vec![Source::Stdin]
                 } else {
@@ -227,6 +247,8 @@ impl Cli {
                     rules,
                     stats: f.stats,
                     output: f.output,
+                    gzip: f.gzip,
+                    in_place,
                 })
             }
         }

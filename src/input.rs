@@ -92,3 +92,17 @@ fn stdin_is_regular_file() -> bool {
 fn stdin_is_regular_file() -> bool {
     false
 }
+
+/// Whether the file at `path` starts with the gzip magic bytes.
+pub fn is_gzip_file(path: &std::path::Path) -> std::io::Result<bool> {
+    let mut head = [0u8; 2];
+    let mut f = File::open(path)?;
+    let mut n = 0;
+    while n < 2 {
+        match f.read(&mut head[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n == 2 && head == GZIP_MAGIC)
+}

@@ -14,7 +14,9 @@
 //! output    buffered writer, flushed once per input batch
 //! ```
 //!
-//! [`run`] drives it: every input in order, like `cat`, into one output.
+//! [`run`] drives it: every input in order, like `cat`, into one output. The ways of running it
+//! live beside: [`pipe`] (a live input: quiet time, wall-clock flushes, signals), [`parallel`]
+//! (files on several threads) and [`rotate`] (a rotated log squashed in place).
 //!
 //! What always holds: every line that is not squashed comes out exactly as it came in, in order;
 //! every squashed record is counted in exactly one summary line; a record that does not hold
@@ -30,6 +32,7 @@ pub mod output;
 pub mod parallel;
 pub mod pipe;
 pub mod record;
+pub mod rotate;
 pub mod rules;
 pub mod squash;
 pub mod summary;

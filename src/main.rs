@@ -32,20 +32,39 @@ fn run(cli: cli::Cli) -> Result<(), Error> {
             rules,
             stats,
             output,
+            gzip,
+            in_place,
         } => {
             let rules = RuleSet::load(&rules)?;
-            let stats_out = match &output {
-                Some(path) => {
-                    let name = path.display().to_string();
-                    let file = AppendFile::open(path).map_err(|source| Error::Output {
-                        what: name.clone(),
+            let stats_out = if let Some(files) = in_place {
+                squash_files_in_place(&config, &rules, &files)?
+            } else if gzip {
+                let stdout = std::io::stdout().lock();
+                let encoder = flate2::write::GzEncoder::new(stdout, flate2::Compression::default());
+                let (stats, encoder) =
+                    resetsquash::run(&config, &rules, encoder, "standard output")?;
+                encoder
+                    .finish()
+                    .and_then(|mut stdout| stdout.flush())
+                    .map_err(|source| Error::Output {
+                        what: "standard output".into(),
                         source,
                     })?;
-                    resetsquash::run(&config, &rules, file, &name)?.0
-                }
-                None => {
-                    let stdout = std::io::stdout().lock();
-                    resetsquash::run(&config, &rules, stdout, "standard output")?.0
+                stats
+            } else {
+                match &output {
+                    Some(path) => {
+                        let name = path.display().to_string();
+                        let file = AppendFile::open(path).map_err(|source| Error::Output {
+                            what: name.clone(),
+                            source,
+                        })?;
+                        resetsquash::run(&config, &rules, file, &name)?.0
+                    }
+                    None => {
+                        let stdout = std::io::stdout().lock();
+                        resetsquash::run(&config, &rules, stdout, "standard output")?.0
+                    }
                 }
             };
             if stats {
@@ -108,6 +127,44 @@ fn run(cli: cli::Cli) -> Result<(), Error> {
                 .as_bytes(),
             )
         }
+    }
+}
+
+/// `--in-place`: every file is tried; the first failure is returned after the others were
+/// reported, and a file that failed is left exactly as it was.
+fn squash_files_in_place(
+    config: &resetsquash::Config,
+    rules: &RuleSet,
+    files: &[std::path::PathBuf],
+) -> Result<resetsquash::squash::Stats, Error> {
+    let mut total = resetsquash::squash::Stats::default();
+    let mut first_error = None;
+    for path in files {
+        match resetsquash::rotate::squash_in_place(config, rules, path) {
+            Ok(stats) => {
+                total.records += stats.records;
+                total.unsquashable += stats.unsquashable;
+                total.summaries += stats.summaries;
+                if total.squashed.is_empty() {
+                    total.squashed = stats.squashed;
+                } else {
+                    for (t, (_, n)) in total.squashed.iter_mut().zip(stats.squashed) {
+                        t.1 += n;
+                    }
+                }
+            }
+            Err(e) => {
+                if first_error.is_some() {
+                    eprintln!("resetsquash: {e}");
+                } else {
+                    first_error = Some(e);
+                }
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(total),
     }
 }
 

@@ -20,6 +20,8 @@ pub trait Destination {
 
 impl Destination for Vec<u8> {}
 impl Destination for std::io::StdoutLock<'_> {}
+impl<W: Write> Destination for std::io::BufWriter<W> {}
+impl<W: Write> Destination for flate2::write::GzEncoder<W> {}
 
 /// `-o FILE`: a log file opened for appending, as rotatelogs writes one, that can be reopened.
 /// Appending makes a restart continue the file instead of overwriting it.

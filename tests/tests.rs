@@ -11,4 +11,5 @@ mod corpus;
 mod invariants;
 mod passthrough;
 mod pipe;
+mod rotate;
 mod rules_check;

@@ -1,0 +1,260 @@
+//! Rotated logs: `--in-place` and `--gzip`, and the real logrotate driving both recipes.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::{check_invariants, cmd, run_with_stdin, testdata};
+
+fn excerpt() -> Vec<u8> {
+    std::fs::read(testdata("excerpts/tomcat/tomcat-client-abort.squash.log")).unwrap()
+}
+
+/// What resetsquash writes for `input` on standard output (the reference for in-place runs).
+fn squashed(dir: &Path, input: &[u8]) -> Vec<u8> {
+    let out = run_with_stdin(cmd(dir), input);
+    assert!(out.status.success());
+    out.stdout
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut c = Command::new("gzip");
+    c.arg("-c");
+    let out = run_with_stdin(c, bytes);
+    assert!(out.status.success(), "gzip must be installed");
+    out.stdout
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut c = Command::new("gzip");
+    c.arg("-dc");
+    let out = run_with_stdin(c, bytes);
+    assert!(
+        out.status.success(),
+        "not gzip: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn in_place_writes_the_squashed_copy_and_keeps_mode_and_mtime() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("catalina.out.1");
+    std::fs::write(&path, excerpt()).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let mtime = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_795_168_800);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let out = cmd(dir.path())
+        .args(["--in-place", "catalina.out.1"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    let after = std::fs::metadata(&path).unwrap();
+    assert_eq!(after.permissions().mode() & 0o777, 0o640);
+    assert_eq!(after.modified().unwrap(), mtime);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        squashed(dir.path(), &excerpt())
+    );
+    let litter: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(litter.len(), 1, "no temporary file is left behind");
+}
+
+#[test]
+fn in_place_gzip_in_gzip_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.log.2.gz");
+    std::fs::write(&path, gzip(&excerpt())).unwrap();
+    let out = cmd(dir.path())
+        .args(["--in-place", "app.log.2.gz"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = gunzip(&std::fs::read(&path).unwrap());
+    assert_eq!(got, squashed(dir.path(), &excerpt()));
+    check_invariants(&excerpt(), &got);
+}
+
+#[test]
+fn gzip_output_is_the_squashed_log_compressed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = cmd(dir.path());
+    c.arg("--gzip");
+    let out = run_with_stdin(c, &excerpt());
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty());
+    assert_eq!(gunzip(&out.stdout), squashed(dir.path(), &excerpt()));
+}
+
+#[test]
+fn in_place_on_a_full_disk_fails_loudly_and_leaves_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("small");
+    std::fs::create_dir(&mnt).unwrap();
+    // A real full file system: a 64 KiB tmpfs holding a 40 KiB log with nothing to squash,
+    // so its copy cannot fit beside it.
+    let status = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .expect("mount");
+    assert!(status.success(), "mounting a tmpfs needs root");
+    let original: Vec<u8> = (0..1500)
+        .flat_map(|i| format!("ordinary line {i:05} ......\n").into_bytes())
+        .collect();
+    let path = mnt.join("app.log.1");
+    std::fs::write(&path, &original).unwrap();
+    let out = cmd(&mnt)
+        .args(["--in-place", "app.log.1"])
+        .output()
+        .unwrap();
+    let listing: Vec<String> = std::fs::read_dir(&mnt)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let after = std::fs::read(&path).unwrap();
+    Command::new("umount").arg(&mnt).status().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("No space left on device"), "{err}");
+    assert!(
+        err.contains(".app.log.1.resetsquash-"),
+        "names the file it could not write: {err}"
+    );
+    assert_eq!(after, original, "the original is intact");
+    assert_eq!(
+        listing,
+        vec!["app.log.1".to_string()],
+        "no temporary file is left behind"
+    );
+}
+
+#[test]
+fn kill_9_during_in_place_leaves_the_original_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.log.1");
+    let one = excerpt();
+    let original: Vec<u8> = std::iter::repeat_n(one.as_slice(), 4000)
+        .flatten()
+        .copied()
+        .collect();
+    std::fs::write(&path, &original).unwrap();
+    let mut child = cmd(dir.path())
+        .args(["--in-place", "--threads", "1", "big.log.1"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let status = Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let _ = child.wait();
+    let after = std::fs::read(&path).unwrap();
+    // Either the kill came first (the original is untouched) or the run had finished (the
+    // file is the complete squashed copy): never anything in between.
+    assert!(
+        after == original || after == squashed(dir.path(), &original),
+        "a kill -9 left a partial file ({} of {} bytes)",
+        after.len(),
+        original.len()
+    );
+}
+
+/// Runs the real logrotate with `conf` (a forced rotation, its own state file).
+fn logrotate(dir: &Path, conf: &str) {
+    let conf_path = dir.join("logrotate.conf");
+    std::fs::write(&conf_path, conf).unwrap();
+    std::fs::set_permissions(&conf_path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = Command::new("logrotate")
+        .arg("-s")
+        .arg(dir.join("state"))
+        .arg("-f")
+        .arg(&conf_path)
+        .output()
+        .expect("logrotate must be installed (scripts/test installs it)");
+    assert!(
+        out.status.success(),
+        "logrotate failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_resetsquash")
+}
+
+#[test]
+fn logrotate_compressor_recipe_squashes_into_the_gz() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("catalina.out");
+    std::fs::write(&log, excerpt()).unwrap();
+    let conf = format!(
+        "{log} {{\n  rotate 3\n  compress\n  compresscmd {bin}\n  compressoptions --gzip\n  compressext .gz\n  create 0640\n}}\n",
+        log = log.display(),
+        bin = bin()
+    );
+    logrotate(dir.path(), &conf);
+    let gz = std::fs::read(dir.path().join("catalina.out.1.gz")).expect("rotated and compressed");
+    assert_eq!(gunzip(&gz), squashed(dir.path(), &excerpt()));
+    assert_eq!(std::fs::read(&log).unwrap(), b"", "a fresh log was created");
+}
+
+#[test]
+fn logrotate_compressor_recipe_with_delaycompress() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    let conf = format!(
+        "{log} {{\n  rotate 3\n  compress\n  delaycompress\n  compresscmd {bin}\n  compressoptions --gzip\n  compressext .gz\n  create\n}}\n",
+        log = log.display(),
+        bin = bin()
+    );
+    std::fs::write(&log, excerpt()).unwrap();
+    logrotate(dir.path(), &conf);
+    // First rotation: kept as it was, uncompressed, for a writer that may still hold it.
+    assert_eq!(
+        std::fs::read(dir.path().join("app.log.1")).unwrap(),
+        excerpt()
+    );
+    std::fs::write(&log, b"second day\n").unwrap();
+    logrotate(dir.path(), &conf);
+    // Second rotation: yesterday's file is squashed into app.log.2.gz.
+    let gz = std::fs::read(dir.path().join("app.log.2.gz")).expect("compressed on the next run");
+    assert_eq!(gunzip(&gz), squashed(dir.path(), &excerpt()));
+    assert_eq!(
+        std::fs::read(dir.path().join("app.log.1")).unwrap(),
+        b"second day\n"
+    );
+}
+
+#[test]
+fn logrotate_postrotate_recipe_squashes_the_rotated_file_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    std::fs::write(&log, excerpt()).unwrap();
+    let conf = format!(
+        "{log} {{\n  rotate 3\n  create\n  postrotate\n    {bin} --in-place \"$2\"\n  endscript\n}}\n",
+        log = log.display(),
+        bin = bin()
+    );
+    logrotate(dir.path(), &conf);
+    assert_eq!(
+        std::fs::read(dir.path().join("app.log.1")).unwrap(),
+        squashed(dir.path(), &excerpt())
+    );
+}
