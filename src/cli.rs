@@ -47,6 +47,20 @@ enum Command {
     /// List or check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Write the man page or shell completions to standard output (for packagers).
+    #[command(hide = true, subcommand)]
+    Generate(Generate),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Generate {
+    /// The man page, in roff: `resetsquash generate man > resetsquash.1`.
+    Man,
+    /// Completions for SHELL: `resetsquash generate completions bash > resetsquash.bash`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -156,6 +170,7 @@ struct FilterArgs {
 
 /// What the binary was asked to do, validated.
 pub enum Invocation {
+    Generate(Generate),
     Filter {
         config: Box<Config>,
         rules: Vec<RuleSource>,
@@ -180,6 +195,7 @@ impl Cli {
     /// Validates the parsed command line.
     pub fn into_command(self) -> Result<Invocation, Error> {
         match self.command {
+            Some(Command::Generate(what)) => Ok(Invocation::Generate(what)),
             Some(Command::Rules(RulesCommand::List(args))) => Ok(Invocation::List {
                 rules: rule_sources(&args, &[])?,
             }),
@@ -283,4 +299,17 @@ fn parse_duration(s: &str) -> Result<u64, String> {
     };
     n.checked_mul(scale)
         .ok_or_else(|| format!("`{s}` is too long"))
+}
+
+/// Writes the man page or completions, generated from this very definition.
+pub fn generate(what: &Generate, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    match what {
+        Generate::Man => clap_mangen::Man::new(command).render(out),
+        Generate::Completions { shell } => {
+            clap_complete::generate(*shell, &mut command, "resetsquash", out);
+            Ok(())
+        }
+    }
 }

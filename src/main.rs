@@ -27,6 +27,14 @@ fn main() -> ExitCode {
 
 fn run(cli: cli::Cli) -> Result<(), Error> {
     match cli.into_command()? {
+        cli::Invocation::Generate(what) => {
+            let mut out = Vec::new();
+            cli::generate(&what, &mut out).map_err(|source| Error::Output {
+                what: "standard output".into(),
+                source,
+            })?;
+            write_stdout(&out)
+        }
         cli::Invocation::Filter {
             config,
             rules,

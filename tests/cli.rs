@@ -185,3 +185,32 @@ fn stats_go_to_standard_error() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("tomcat-client-abort"), "{err}");
 }
+
+#[test]
+fn the_man_page_and_completions_come_from_the_cli_definition() {
+    let man = cmd(&root()).args(["generate", "man"]).output().unwrap();
+    assert!(man.status.success());
+    let page = String::from_utf8(man.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH resetsquash 1"),
+        "{page}"
+    );
+    for needle in ["\\-\\-in\\-place", "\\-\\-flush\\-every", "Exit status"] {
+        assert!(page.contains(needle), "man page lacks {needle}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = cmd(&root())
+        .args(["generate", "completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let script = dir.path().join("resetsquash.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    // The real bash parses it.
+    let check = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(check.success());
+}
