@@ -176,6 +176,15 @@ fn kill_9_during_in_place_leaves_the_original_intact() {
     );
 }
 
+/// A recipe from `recipes/`, with the log and the binary filled in: the tests run exactly the
+/// text the README shows.
+fn recipe(name: &str, log: &Path) -> String {
+    std::fs::read_to_string(crate::util::root().join("recipes").join(name))
+        .unwrap()
+        .replace("@LOG@", &log.display().to_string())
+        .replace("@RESETSQUASH@", bin())
+}
+
 /// Runs the real logrotate with `conf` (a forced rotation, its own state file).
 fn logrotate(dir: &Path, conf: &str) {
     let conf_path = dir.join("logrotate.conf");
@@ -204,12 +213,7 @@ fn logrotate_compressor_recipe_squashes_into_the_gz() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("catalina.out");
     std::fs::write(&log, excerpt()).unwrap();
-    let conf = format!(
-        "{log} {{\n  rotate 3\n  compress\n  compresscmd {bin}\n  compressoptions --gzip\n  compressext .gz\n  create 0640\n}}\n",
-        log = log.display(),
-        bin = bin()
-    );
-    logrotate(dir.path(), &conf);
+    logrotate(dir.path(), &recipe("logrotate-compress.conf", &log));
     let gz = std::fs::read(dir.path().join("catalina.out.1.gz")).expect("rotated and compressed");
     assert_eq!(gunzip(&gz), squashed(dir.path(), &excerpt()));
     assert_eq!(std::fs::read(&log).unwrap(), b"", "a fresh log was created");
@@ -219,11 +223,7 @@ fn logrotate_compressor_recipe_squashes_into_the_gz() {
 fn logrotate_compressor_recipe_with_delaycompress() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
-    let conf = format!(
-        "{log} {{\n  rotate 3\n  compress\n  delaycompress\n  compresscmd {bin}\n  compressoptions --gzip\n  compressext .gz\n  create\n}}\n",
-        log = log.display(),
-        bin = bin()
-    );
+    let conf = recipe("logrotate-delaycompress.conf", &log);
     std::fs::write(&log, excerpt()).unwrap();
     logrotate(dir.path(), &conf);
     // First rotation: kept as it was, uncompressed, for a writer that may still hold it.
@@ -247,12 +247,7 @@ fn logrotate_postrotate_recipe_squashes_the_rotated_file_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     std::fs::write(&log, excerpt()).unwrap();
-    let conf = format!(
-        "{log} {{\n  rotate 3\n  create\n  postrotate\n    {bin} --in-place \"$2\"\n  endscript\n}}\n",
-        log = log.display(),
-        bin = bin()
-    );
-    logrotate(dir.path(), &conf);
+    logrotate(dir.path(), &recipe("logrotate-postrotate.conf", &log));
     assert_eq!(
         std::fs::read(dir.path().join("app.log.1")).unwrap(),
         squashed(dir.path(), &excerpt())
