@@ -166,6 +166,10 @@ struct FilterArgs {
     /// Milliseconds a pipe may be quiet before a held record is decided.
     #[arg(long, hide = true, default_value_t = 10)]
     idle_ms: u64,
+
+    /// The same for a record inside a stack trace.
+    #[arg(long, hide = true, default_value_t = 500)]
+    idle_in_trace_ms: u64,
 }
 
 /// What the binary was asked to do, validated.
@@ -244,6 +248,7 @@ impl Cli {
                     read_size: f.buffer_size.max(1),
                     max_line: f.max_line.max(64),
                     idle: Duration::from_millis(f.idle_ms),
+                    idle_in_trace: Duration::from_millis(f.idle_in_trace_ms),
                     threads: f
                         .threads
                         .unwrap_or_else(|| {

@@ -65,6 +65,9 @@ pub struct Config {
     pub max_line: usize,
     /// How long a live input may be quiet before a held record is decided without its end.
     pub idle: Duration,
+    /// The same for a record inside a stack trace: `printStackTrace()` writes a line at a time
+    /// and a busy JVM pauses between lines, so a trace is given longer to finish.
+    pub idle_in_trace: Duration,
     /// Threads for files (pipes and terminals are always read on one, to stay prompt).
     pub threads: usize,
     /// Bytes per chunk when several threads share the work (see [`parallel`]).
@@ -85,6 +88,7 @@ impl Default for Config {
             read_size: 256 * 1024,
             max_line: 1 << 20,
             idle: Duration::from_millis(10),
+            idle_in_trace: Duration::from_millis(500),
             threads: 1,
             chunk_size: parallel::BLOCK,
             flush_every: None,

@@ -3,8 +3,9 @@
 //!
 //! A reader thread and a signal thread feed one channel, so the filter can wait for input and
 //! still act on time and signals:
-//! - when the input goes quiet, the record held so far is decided (an ordinary line never waits
-//!   for the next one);
+//! - when the input goes quiet, the record held so far is decided: after 10 ms for an ordinary
+//!   record (an ordinary line never waits for the next one), after 500 ms for a stack trace,
+//!   which `printStackTrace()` writes a line at a time with pauses between;
 //! - with `--flush-every`, pending counts are written on a wall-clock schedule, so a quiet server
 //!   still reports them;
 //! - SIGTERM and SIGINT end the run like end of input (last record decided, every count
@@ -64,7 +65,13 @@ pub(crate) fn read_live<W: Write + Destination>(
             }
             next_flush = Some(now + every);
         }
-        let idle_due = held.then_some(config.idle);
+        let idle_due = held.then(|| {
+            if stage.assembler.holds_trace() {
+                config.idle_in_trace
+            } else {
+                config.idle
+            }
+        });
         let flush_due = next_flush.map(|d| d.saturating_duration_since(now));
         let wait = match (idle_due, flush_due) {
             (Some(a), Some(b)) => Some(a.min(b)),

@@ -141,6 +141,12 @@ impl Grammar {
         }
     }
 
+    /// Whether the current record is inside a stack trace (an exception line or a frame was
+    /// seen): more of it may still be on its way, a line at a time.
+    pub fn in_trace(&self) -> bool {
+        self.rec.exception || self.rec.frames
+    }
+
     /// Whether the current record holds together as a record, so far.
     pub fn soundness(&self) -> Soundness {
         if self.rec.broken {

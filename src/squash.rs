@@ -119,6 +119,11 @@ impl<'r> Assembler<'r> {
         !self.passthrough || self.after_idle
     }
 
+    /// Whether the record held so far is a stack trace that may still be growing.
+    pub fn holds_trace(&self) -> bool {
+        !self.pending.is_empty() && self.grammar.in_trace()
+    }
+
     /// The counts this stage keeps (records seen, records that could not be squashed).
     pub fn stats(&self) -> Stats {
         Stats {

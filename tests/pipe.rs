@@ -183,3 +183,39 @@ fn output_file_is_appended_to_across_restarts() {
         b"first run\nsecond run\n"
     );
 }
+
+#[test]
+fn a_stack_trace_printed_a_line_at_a_time_with_pauses_stays_one_record() {
+    // printStackTrace() writes line by line, and a busy JVM pauses between lines: the trace must
+    // not be cut at a pause (which would leave its tail as orphan frames).
+    let log = std::fs::read(crate::util::testdata("cases/tomcat-catalina-out/input.log")).unwrap();
+    let lines: Vec<&[u8]> = log.split_inclusive(|&b| b == b'\n').collect();
+    // The startup line, then a printStackTrace() ClientAbortException (lines 90-140), then the
+    // next JULI record.
+    let mut pieces: Vec<&[u8]> = vec![lines[36]];
+    pieces.extend(&lines[89..140]);
+    let input: Vec<u8> = pieces.concat();
+    let mut child = cmd(&root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for (i, line) in pieces.iter().enumerate() {
+        stdin.write_all(line).unwrap();
+        stdin.flush().unwrap();
+        if i == 7 || i == 30 {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let acc = crate::util::check_invariants(&input, &out.stdout);
+    assert_eq!(
+        acc.squashed,
+        1,
+        "{acc:?}\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
