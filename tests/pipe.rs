@@ -219,3 +219,59 @@ fn a_stack_trace_printed_a_line_at_a_time_with_pauses_stays_one_record() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn the_systemd_recipe_pipeline_flushes_its_counts_when_the_unit_stops() {
+    // There is no systemd here, so this runs what the unit runs: its ExecStart command line, as
+    // written in recipes/myapp.service, with a stand-in for the application; then what
+    // `systemctl stop` does with KillMode=control-group: SIGTERM to every process of the unit.
+    use std::os::unix::process::CommandExt;
+    let unit = std::fs::read_to_string(crate::util::root().join("recipes/myapp.service")).unwrap();
+    let exec = unit
+        .lines()
+        .find_map(|l| l.strip_prefix("ExecStart=/bin/sh -c '"))
+        .and_then(|l| l.strip_suffix('\''))
+        .expect("ExecStart=/bin/sh -c '…' in the recipe");
+    let dir = tempfile::tempdir().unwrap();
+    let excerpt = crate::util::testdata("excerpts/tomcat/tomcat-client-abort.squash.log");
+    let app = dir.path().join("app.sh");
+    std::fs::write(
+        &app,
+        format!("#!/bin/sh\ncat '{}'\nexec sleep 60\n", excerpt.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&app, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let log = dir.path().join("app.log");
+    let script = exec
+        .replace(
+            "/usr/bin/java -jar /srv/myapp/app.jar",
+            &app.display().to_string(),
+        )
+        .replace("/usr/bin/resetsquash", env!("CARGO_BIN_EXE_resetsquash"))
+        .replace("/var/log/myapp/app.log", &log.display().to_string());
+    let mut unit_process = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(&script)
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let input = std::fs::read(&excerpt).unwrap();
+    wait_until("the ordinary lines", || {
+        std::fs::read(&log).is_ok_and(|o| o.starts_with(b"24-Nov-2026 15:35:02.925 INFO"))
+    });
+    let pgid = unit_process.id();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", "--", &format!("-{pgid}")])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let _ = unit_process.wait();
+    // resetsquash is the shell's child, not ours: its last write is the pending counts.
+    wait_until("the counts", || {
+        std::fs::read(&log)
+            .is_ok_and(|o| memchr::memmem::find(&o, b"resetsquash: squashed").is_some())
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let acc = crate::util::check_invariants(&input, &std::fs::read(&log).unwrap());
+    assert!(acc.squashed > 0 && acc.summaries > 0, "{acc:?}");
+}
