@@ -7,14 +7,22 @@ use std::time::Duration;
 
 use crate::util::{cmd, root};
 
-#[test]
-fn an_ordinary_line_comes_out_while_the_input_is_still_open() {
+/// Starts resetsquash with `args` on a pipe; its output lines arrive on the receiver as they
+/// are written.
+fn spawn_reading_lines(
+    args: &[&str],
+) -> (
+    std::process::Child,
+    std::process::ChildStdin,
+    mpsc::Receiver<String>,
+) {
     let mut child = cmd(&root())
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let stdin = child.stdin.take().unwrap();
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -24,6 +32,12 @@ fn an_ordinary_line_comes_out_while_the_input_is_still_open() {
             }
         }
     });
+    (child, stdin, rx)
+}
+
+#[test]
+fn an_ordinary_line_comes_out_while_the_input_is_still_open() {
+    let (mut child, mut stdin, rx) = spawn_reading_lines(&[]);
     for text in [
         "2026-11-24 15:35:04.521  INFO 1 --- [main] a.B : started",
         "a plain line",
@@ -97,22 +111,7 @@ fn sigterm_writes_every_pending_count_then_ends_by_the_signal() {
 
 #[test]
 fn flush_every_writes_counts_while_the_pipe_stays_open() {
-    let mut child = cmd(&root())
-        .args(["--flush-every", "1s"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if tx.send(line.unwrap()).is_err() {
-                break;
-            }
-        }
-    });
+    let (mut child, mut stdin, rx) = spawn_reading_lines(&["--flush-every", "1s"]);
     // One nginx client abort, then an ordinary line: the abort is decided at once, but its
     // one-minute window stays open; only the wall-clock flush can report it now.
     stdin
