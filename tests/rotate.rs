@@ -10,6 +10,17 @@ fn excerpt() -> Vec<u8> {
     std::fs::read(testdata("excerpts/tomcat/tomcat-client-abort.squash.log")).unwrap()
 }
 
+/// Runs `--in-place` on `name` in `dir`, which must succeed.
+fn in_place(dir: &Path, name: &str) -> std::process::Output {
+    let out = cmd(dir).args(["--in-place", name]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// What resetsquash writes for `input` on standard output (the reference for in-place runs).
 fn squashed(dir: &Path, input: &[u8]) -> Vec<u8> {
     let out = run_with_stdin(cmd(dir), input);
@@ -50,15 +61,7 @@ fn in_place_writes_the_squashed_copy_and_keeps_mode_and_mtime() {
         .unwrap()
         .set_modified(mtime)
         .unwrap();
-    let out = cmd(dir.path())
-        .args(["--in-place", "catalina.out.1"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = in_place(dir.path(), "catalina.out.1");
     assert!(out.stdout.is_empty() && out.stderr.is_empty());
     let after = std::fs::metadata(&path).unwrap();
     assert_eq!(after.permissions().mode() & 0o777, 0o640);
@@ -76,15 +79,7 @@ fn in_place_gzip_in_gzip_out() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.log.2.gz");
     std::fs::write(&path, gzip(&excerpt())).unwrap();
-    let out = cmd(dir.path())
-        .args(["--in-place", "app.log.2.gz"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    in_place(dir.path(), "app.log.2.gz");
     let got = gunzip(&std::fs::read(&path).unwrap());
     assert_eq!(got, squashed(dir.path(), &excerpt()));
     check_invariants(&excerpt(), &got);

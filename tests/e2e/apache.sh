@@ -40,18 +40,8 @@ httpd_pids=()     # httpd parents not yet seen to end
 logger_pids=()    # piped loggers not yet seen to end
 backend_pid=""
 
-say() { printf '%s\n' "$*"; }
-fail() {
-  say "FAIL: $*"
-  exit 1
-}
-
-alive() { # pid: running and not a zombie
-  local state
-  [ -r "/proc/$1/stat" ] || return 1
-  state=$(sed -e 's/^.*) //' -e 's/ .*//' "/proc/$1/stat" 2>/dev/null) || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
-}
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
 
 cleanup() {
   local p

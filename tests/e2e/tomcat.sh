@@ -60,18 +60,8 @@ rs_pids=()       # resetsquash processes not yet seen to end
 reaper_pids=()   # procs.py reap processes not yet seen to end
 phase_base=""    # the running phase's CATALINA_BASE (for its pid file)
 
-say() { printf '%s\n' "$*"; }
-fail() {
-  say "FAIL: $*"
-  exit 1
-}
-
-alive() { # pid: running and not a zombie
-  local state
-  [ -r "/proc/$1/stat" ] || return 1
-  state=$(sed -e 's/^.*) //' -e 's/ .*//' "/proc/$1/stat" 2>/dev/null) || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
-}
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
 
 cleanup() {
   local p
