@@ -28,6 +28,17 @@ Exit status:
 
 Writing rules: see rules/README.md in the source, or `resetsquash rules list`.";
 
+const REPORT_HELP: &str = "\
+Examples:
+  resetsquash report catalina.2026-11-2*.log.gz               text, on the terminal
+  resetsquash report --format json catalina.out.1 > host1.json
+  resetsquash report --format html --by hour *.log.gz > aborts.html
+  resetsquash report --merge host*.json --format markdown     a whole fleet
+
+Summary lines of logs squashed before are read back with their counts, so a report of a
+squashed log has the same totals, per-rule counts and timeline (per minute or coarser) as a
+report of the original. The JSON schema is documented in docs/report-json.md.";
+
 /// Collapse client-abort noise ("Connection reset by peer", "Broken pipe" and their stack
 /// traces) in server logs into counted one-line summaries. Every other line passes through
 /// byte for byte.
@@ -47,6 +58,10 @@ enum Command {
     /// List or check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Summarise client aborts in logs (raw, squashed or gzipped): totals per rule and group,
+    /// a timeline, where they happened, hints at causes, and the noise still left.
+    #[command(after_help = REPORT_HELP)]
+    Report(ReportArgs),
     /// Write the man page or shell completions to standard output (for packagers).
     #[command(hide = true, subcommand)]
     Generate(Generate),
@@ -91,6 +106,44 @@ struct RuleArgs {
     /// Do not load the built-in rules.
     #[arg(long)]
     no_default_rules: bool,
+}
+
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// Logs to read (gzip is recognised by content), or with --merge, JSON reports. None, or
+    /// `-`: standard input.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    rules: RuleArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: resetsquash::report::Format,
+
+    /// Timeline granularity, on the log's own clock.
+    #[arg(long, value_enum, default_value = "hour")]
+    by: By,
+
+    /// The FILEs are JSON reports (from --format json): merge them into one.
+    #[arg(long)]
+    merge: bool,
+
+    /// A line starts a record exactly when it matches REGEX (as for squashing).
+    #[arg(long, value_name = "REGEX")]
+    record_start: Option<String>,
+
+    /// Threads for reading files, one file per thread (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    threads: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum By {
+    Minute,
+    Hour,
+    Day,
 }
 
 #[derive(Args, Debug)]
@@ -175,6 +228,10 @@ struct FilterArgs {
 /// What the binary was asked to do, validated.
 pub enum Invocation {
     Generate(Generate),
+    Report {
+        request: resetsquash::report::Request,
+        rules: Vec<RuleSource>,
+    },
     Filter {
         config: Box<Config>,
         rules: Vec<RuleSource>,
@@ -200,6 +257,25 @@ impl Cli {
     pub fn into_command(self) -> Result<Invocation, Error> {
         match self.command {
             Some(Command::Generate(what)) => Ok(Invocation::Generate(what)),
+            Some(Command::Report(a)) => {
+                use std::io::IsTerminal;
+                Ok(Invocation::Report {
+                    rules: rule_sources(&a.rules, &[])?,
+                    request: resetsquash::report::Request {
+                        inputs: sources(a.files),
+                        merge: a.merge,
+                        format: a.format,
+                        by: match a.by {
+                            By::Minute => 60,
+                            By::Hour => 3600,
+                            By::Day => 86_400,
+                        },
+                        threads: threads(a.threads),
+                        progress: std::io::stderr().is_terminal(),
+                        record_start: record_start(a.record_start.as_deref())?,
+                    },
+                })
+            }
             Some(Command::Rules(RulesCommand::List(args))) => Ok(Invocation::List {
                 rules: rule_sources(&args, &[])?,
             }),
@@ -212,15 +288,7 @@ impl Cli {
             None => {
                 let f = self.filter;
                 let rules = rule_sources(&f.rules, &[])?;
-                let record_start = f
-                    .record_start
-                    .as_deref()
-                    .map(|p| {
-                        regex::bytes::Regex::new(p).map_err(|e| {
-                            Error::Usage(format!("--record-start: not a valid regex: {e}"))
-                        })
-                    })
-                    .transpose()?;
+                let record_start = record_start(f.record_start.as_deref())?;
                 let in_place = f.in_place.then(|| f.files.clone());
                 if in_place
                     .as_ref()
@@ -228,20 +296,7 @@ impl Cli {
                 {
                     return Err(Error::Usage("--in-place needs files, not `-`".into()));
                 }
-                let inputs = if f.files.is_empty() {
-                    vec![Source::Stdin]
-                } else {
-                    f.files
-                        .into_iter()
-                        .map(|p| {
-                            if p.as_os_str() == "-" {
-                                Source::Stdin
-                            } else {
-                                Source::Path(p)
-                            }
-                        })
-                        .collect()
-                };
+                let inputs = sources(f.files);
                 let mut config = Config {
                     inputs,
                     record_start,
@@ -249,12 +304,7 @@ impl Cli {
                     max_line: f.max_line.max(64),
                     idle: Duration::from_millis(f.idle_ms),
                     idle_in_trace: Duration::from_millis(f.idle_in_trace_ms),
-                    threads: f
-                        .threads
-                        .unwrap_or_else(|| {
-                            std::thread::available_parallelism().map_or(1, |n| n.get())
-                        })
-                        .max(1),
+                    threads: threads(f.threads),
                     chunk_size: f.chunk_size.max(1),
                     flush_every: f.flush_every.filter(|&s| s > 0).map(Duration::from_secs),
                     handle_signals: true,
@@ -274,6 +324,39 @@ impl Cli {
             }
         }
     }
+}
+
+/// Files as inputs; none, or `-`, is standard input.
+fn sources(files: Vec<PathBuf>) -> Vec<Source> {
+    if files.is_empty() {
+        return vec![Source::Stdin];
+    }
+    files
+        .into_iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                Source::Stdin
+            } else {
+                Source::Path(p)
+            }
+        })
+        .collect()
+}
+
+/// `-j N`, or one thread per core.
+fn threads(n: Option<usize>) -> usize {
+    n.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1)
+}
+
+/// `--record-start REGEX`, compiled.
+fn record_start(pattern: Option<&str>) -> Result<Option<regex::bytes::Regex>, Error> {
+    pattern
+        .map(|p| {
+            regex::bytes::Regex::new(p)
+                .map_err(|e| Error::Usage(format!("--record-start: not a valid regex: {e}")))
+        })
+        .transpose()
 }
 
 /// Built-ins (unless dropped), then the `--rules` files, then `extra` files.

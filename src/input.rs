@@ -7,6 +7,7 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::Error;
 
@@ -28,8 +29,8 @@ impl Source {
 }
 
 /// An opened input.
-pub struct Opened {
-    pub reader: Box<dyn Read + Send>,
+pub struct Opened<'c> {
+    pub reader: Box<dyn Read + Send + 'c>,
     /// A pipe or terminal: data may pause, so the reader must not wait for a record's end
     /// forever. Regular files never pause.
     pub live: bool,
@@ -48,13 +49,25 @@ pub fn is_live(source: &Source) -> bool {
 }
 
 /// Opens `source`, unwrapping gzip.
-pub fn open(source: &Source, read_size: usize) -> Result<Opened, Error> {
+pub fn open(source: &Source, read_size: usize) -> Result<Opened<'static>, Error> {
+    /// Counts for no one.
+    static UNCOUNTED: AtomicU64 = AtomicU64::new(0);
+    open_counting(source, read_size, &UNCOUNTED)
+}
+
+/// Opens `source` as [`open`] does, adding the bytes read from it (before gzip is unwrapped,
+/// so that they compare with the file's size) to `counter`, for a progress bar.
+pub fn open_counting<'c>(
+    source: &Source,
+    read_size: usize,
+    counter: &'c AtomicU64,
+) -> Result<Opened<'c>, Error> {
     let name = source.name();
     let input_err = |e: std::io::Error| Error::Input {
         path: name.clone(),
         source: e,
     };
-    let (raw, live): (Box<dyn Read + Send>, bool) = match source {
+    let (raw, live): (Box<dyn Read + Send + 'c>, bool) = match source {
         Source::Stdin => (Box::new(std::io::stdin()), !stdin_is_regular_file()),
         Source::Path(path) => {
             let file = File::open(path).map_err(input_err)?;
@@ -65,17 +78,31 @@ pub fn open(source: &Source, read_size: usize) -> Result<Opened, Error> {
                     "is a directory",
                 )));
             }
-            (Box::new(file), !meta.is_file())
+            (Box::new(Counted { inner: file, counter }), !meta.is_file())
         }
     };
     let mut buffered = BufReader::with_capacity(read_size.max(2), raw);
     let head = buffered.fill_buf().map_err(input_err)?;
-    let reader: Box<dyn Read + Send> = if head.starts_with(&GZIP_MAGIC) {
+    let reader: Box<dyn Read + Send + 'c> = if head.starts_with(&GZIP_MAGIC) {
         Box::new(flate2::read::MultiGzDecoder::new(buffered))
     } else {
         Box::new(buffered)
     };
     Ok(Opened { reader, live, name })
+}
+
+/// A reader that adds what it reads to a counter.
+struct Counted<'c, R> {
+    inner: R,
+    counter: &'c AtomicU64,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 #[cfg(unix)]

@@ -34,6 +34,30 @@ pub trait Sink {
     /// Write the pending summaries now: a record too large to hold is about to stream through,
     /// and its last line may be the input's last, without a terminator to end it.
     fn summaries_now(&mut self) -> Result<(), Error>;
+    /// A whole record that is kept, and why: the filter only writes it (through [`Sink::keep`],
+    /// or [`Sink::keep_last`] for the input's unterminated last record); `report` also reads it.
+    fn kept(&mut self, record: &[u8], why: Kept, last: bool) -> Result<(), Error> {
+        let _ = why;
+        if last {
+            self.keep_last(record)
+        } else {
+            self.keep(record)
+        }
+    }
+}
+
+/// Why a whole record was kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kept {
+    /// No rule came close.
+    Plain,
+    /// One of our own summary lines, from a log squashed before.
+    Summary,
+    /// A rule's wording matched but its anchors said the connection was not an inbound client's
+    /// (no inbound anchor, or an outbound one): a genuine error that looks like an abort.
+    LookAlike { rule: usize },
+    /// A rule took it, but the record does not hold together (interleaved output).
+    Unsound { rule: usize },
 }
 
 /// A record a rule took, as the ledger needs it.

@@ -14,6 +14,8 @@
 //! output    buffered writer, flushed once per input batch
 //! ```
 //!
+//! `report` runs the same stages with a sink that counts instead of writing (see [`report`]).
+//!
 //! [`run`] drives it: every input in order, like `cat`, into one output. The ways of running it
 //! live beside: [`pipe`] (a live input: quiet time, wall-clock flushes, signals), [`parallel`]
 //! (files on several threads) and [`rotate`] (a rotated log squashed in place).
@@ -32,6 +34,7 @@ pub mod output;
 pub mod parallel;
 pub mod pipe;
 pub mod record;
+pub mod report;
 pub mod rotate;
 pub mod rules;
 pub mod squash;

@@ -96,6 +96,12 @@ fn run(cli: cli::Cli) -> Result<(), Error> {
             }
             Ok(())
         }
+        cli::Invocation::Report { request, rules } => {
+            let rules = RuleSet::load(&rules)?;
+            let report = resetsquash::report::build(&request, &rules, &Default::default())?;
+            let text = resetsquash::report::render(&report, request.format, request.by);
+            write_stdout(text.as_bytes())
+        }
         cli::Invocation::List { rules } => {
             let rules = RuleSet::load(&rules)?;
             let mut out = String::new();

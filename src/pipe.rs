@@ -39,7 +39,7 @@ pub(crate) enum Ended {
 
 /// Reads a pipe or terminal until it ends or a terminating signal arrives.
 pub(crate) fn read_live<W: Write + Destination>(
-    opened: input::Opened,
+    opened: input::Opened<'static>,
     config: &Config,
     stage: &mut Stage<'_, W>,
 ) -> Result<Ended, Error> {

@@ -169,7 +169,10 @@ impl Grammar {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if let Some(re) = &self.custom_start {
             let previous = self.soundness();
-            let starts = re.is_match(line) || self.rec.kind == RecordKind::None;
+            let starts = re.is_match(line)
+                || self.rec.kind == RecordKind::None
+                || self.rec.closed
+                || is_summary(line, None);
             // The user decides where records start; a timestamp we recognise still sets the
             // clock, so windows and summary timestamps work as usual.
             let header = starts.then(|| {
@@ -181,6 +184,7 @@ impl Grammar {
             });
             if starts {
                 self.start(RecordKind::Header(Format::Custom));
+                self.rec.closed = is_summary(line, header);
             } else {
                 self.rec.lines += 1;
             }
@@ -196,6 +200,17 @@ impl Grammar {
             _ => None,
         };
         let previous = self.soundness();
+        if is_summary(line, header) {
+            // One of our own summary lines is a record of one line: what follows it was not
+            // part of the records it counts, so it must not become part of it either.
+            self.start(RecordKind::Plain);
+            self.rec.closed = true;
+            return Step {
+                starts_record: true,
+                header,
+                previous,
+            };
+        }
         let starts_record = self.advance(kind, line);
         Step {
             starts_record,
@@ -339,6 +354,20 @@ impl Grammar {
         }
         true
     }
+}
+
+/// Whether `line` is one of our own summary lines: the marker right after the timestamp of
+/// its header, or at the start where the log has no timestamps. (Two byte comparisons: every
+/// line passes here.)
+fn is_summary(line: &[u8], header: Option<Header>) -> bool {
+    let rest = match header {
+        Some(h) => match line.get(h.timestamp_len..).and_then(|r| r.strip_prefix(b" ")) {
+            Some(rest) => rest,
+            None => return false,
+        },
+        None => line,
+    };
+    rest.starts_with(crate::summary::MARKER)
 }
 
 /// Whether a header line carries an exception in its message: a word ending in `Exception`

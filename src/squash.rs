@@ -11,7 +11,8 @@
 //! hold together is never squashed.
 
 use crate::error::Error;
-use crate::ledger::{Sink, Squashed};
+use crate::ledger::{Kept, Sink, Squashed};
+use crate::rules::Miss;
 use crate::record::{self, Grammar};
 use crate::rules::{Decision, GroupBy, RuleSet};
 use crate::summary::MARKER;
@@ -205,12 +206,8 @@ impl<'r> Assembler<'r> {
     }
 
     /// Writes a record that is not squashed.
-    fn keep<S: Sink>(&self, record: &[u8], sink: &mut S) -> Result<(), Error> {
-        if self.at_end && !record.ends_with(b"\n") {
-            sink.keep_last(record)
-        } else {
-            sink.keep(record)
-        }
+    fn keep<S: Sink>(&self, record: &[u8], why: Kept, sink: &mut S) -> Result<(), Error> {
+        sink.kept(record, why, self.at_end && !record.ends_with(b"\n"))
     }
 
     /// The current record broke a limit: write what we hold and pass the rest through. Pending
@@ -250,7 +247,7 @@ impl<'r> Assembler<'r> {
         let first_line = &record[..first_line_end];
         if self.marker.find(first_line).is_some() {
             // One of our own summary lines (a log squashed before): never squashed again.
-            return self.keep(record, sink);
+            return self.keep(record, Kept::Summary, sink);
         }
         let decision = self.rules.decide(record);
         if !self.sound.resolve(first_line) {
@@ -263,20 +260,24 @@ impl<'r> Assembler<'r> {
                 );
                 self.note(&why, first_line, sink)?;
             }
-            return self.keep(record, sink);
+            let why = match decision {
+                Decision::Squash(rule) => Kept::Unsound { rule },
+                Decision::Keep(near) => kept_because(near.as_ref()),
+            };
+            return self.keep(record, why, sink);
         }
         let rule = match decision {
             Decision::Squash(i) => i,
             Decision::Keep(near) => {
-                if let (true, Some((i, miss))) = (self.opts.explain, near) {
+                if let (true, Some((i, miss))) = (self.opts.explain, &near) {
                     let why = format!(
                         "keep: closest rule `{}`: {}",
-                        self.rules.rules()[i].id,
+                        self.rules.rules()[*i].id,
                         miss.describe()
                     );
                     self.note(&why, first_line, sink)?;
                 }
-                return self.keep(record, sink);
+                return self.keep(record, kept_because(near.as_ref()), sink);
             }
         };
         let timestamp_len =
@@ -317,9 +318,18 @@ impl<'r> Assembler<'r> {
     }
 }
 
+/// A record no rule took is a look-alike when a rule's wording matched and only its anchors
+/// kept it.
+fn kept_because(near: Option<&(usize, Miss)>) -> Kept {
+    match near {
+        Some(&(rule, Miss::Where | Miss::Never | Miss::GlobalNever)) => Kept::LookAlike { rule },
+        _ => Kept::Plain,
+    }
+}
+
 /// The record's headline (its first exception line, or its first line without the timestamp)
 /// and its exception chain (`ClientAbortException < IOException: Broken pipe`).
-fn headline_and_chain(record: &[u8], timestamp_len: usize) -> (Vec<u8>, Vec<u8>) {
+pub(crate) fn headline_and_chain(record: &[u8], timestamp_len: usize) -> (Vec<u8>, Vec<u8>) {
     let mut headline: Option<&[u8]> = None;
     let mut classes: Vec<&[u8]> = Vec::new();
     let mut message: &[u8] = b"";

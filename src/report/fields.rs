@@ -1,0 +1,327 @@
+//! What a record says about where it happened: the endpoint, the client, the application frame,
+//! the thread; and what kind of abort it is.
+//!
+//! Each reader looks for one well-known shape and gives up quietly otherwise: a report is
+//! about counts, and a field that a log format does not carry is simply absent.
+
+use memchr::memmem;
+
+/// The part of a record the readers look at: its first line (without the timestamp) carries
+/// the request, client and thread; its frames carry the application frame. Traces are long,
+/// so only this many lines are read for frames.
+const FRAME_LINES: usize = 200;
+
+/// Fields read from one record.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Fields {
+    pub endpoint: Option<String>,
+    pub client: Option<String>,
+    pub frame: Option<String>,
+    pub thread: Option<String>,
+}
+
+/// Reads the fields of `record`, whose first line's timestamp is `timestamp_len` bytes long.
+pub fn read(record: &[u8], timestamp_len: usize) -> Fields {
+    let first_end = memchr::memchr(b'\n', record).unwrap_or(record.len());
+    let first = trim_eol(&record[..first_end]);
+    let after_ts = &first[timestamp_len.min(first.len())..];
+    Fields {
+        endpoint: endpoint(record, first),
+        client: client(record, first),
+        frame: app_frame(record),
+        thread: thread(after_ts),
+    }
+}
+
+/// The request or servlet: nginx's `request: "GET /x HTTP/1.1"`, an access-log style
+/// `"GET /x HTTP/1.1"`, or Tomcat's `for servlet [name] in context with path [/ctx]`.
+/// Query strings are dropped: they differ per request and would split the count.
+fn endpoint(record: &[u8], first: &[u8]) -> Option<String> {
+    if let Some(at) = memmem::find(first, b"for servlet [") {
+        let rest = &first[at + b"for servlet [".len()..];
+        let name = &rest[..memchr::memchr(b']', rest)?];
+        let path = memmem::find(rest, b"context with path [").and_then(|p| {
+            let r = &rest[p + b"context with path [".len()..];
+            Some(&r[..memchr::memchr(b']', r)?])
+        });
+        return Some(match path {
+            Some(p) if !p.is_empty() => format!("servlet {} [{}]", text(name), text(p)),
+            _ => format!("servlet {}", text(name)),
+        });
+    }
+    // A quoted request line, on the first line or (Apache, Jetty request logs) anywhere early.
+    let head = &record[..record.len().min(4096)];
+    let mut from = 0;
+    while let Some(q) = memchr::memchr(b'"', &head[from..]) {
+        let start = from + q + 1;
+        let rest = &head[start..];
+        if let Some((method, path)) = request_line(rest) {
+            return Some(format!("{method} {path}"));
+        }
+        from = start;
+        if from >= first.len() {
+            break;
+        }
+    }
+    None
+}
+
+/// `METHOD /path[?query] HTTP/x` at the start of `s`.
+fn request_line(s: &[u8]) -> Option<(&str, String)> {
+    const METHODS: [&str; 9] = [
+        "GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "CONNECT", "TRACE",
+    ];
+    let method = METHODS
+        .iter()
+        .find(|m| s.starts_with(m.as_bytes()) && s.get(m.len()) == Some(&b' '))?;
+    let rest = &s[method.len() + 1..];
+    let end = rest
+        .iter()
+        .position(|&b| b == b' ' || b == b'"')
+        .unwrap_or(rest.len());
+    let target = &rest[..end];
+    if !target.starts_with(b"/") && !target.starts_with(b"http") {
+        return None;
+    }
+    let path = target.split(|&b| b == b'?').next().unwrap_or(target);
+    Some((method, text(&path[..path.len().min(200)])))
+}
+
+/// The client's address: nginx `client: 1.2.3.4,`, Apache `[client 1.2.3.4:5678]`, Python's
+/// `request from ('127.0.0.1', 39826)`, or an access-log line that starts with an address.
+/// Ports are dropped: every connection has its own.
+fn client(record: &[u8], first: &[u8]) -> Option<String> {
+    let head = &record[..record.len().min(4096)];
+    for marker in [&b"client: "[..], b"[client ", b"request from ('"] {
+        if let Some(at) = memmem::find(head, marker) {
+            let rest = &head[at + marker.len()..];
+            let addr = address(rest);
+            if !addr.is_empty() {
+                return Some(text(addr));
+            }
+        }
+    }
+    let addr = address(first);
+    (addr.len() >= 7 && first.get(addr.len()) == Some(&b' ') && memchr::memchr(b'"', first).is_some())
+        .then(|| text(addr))
+}
+
+/// An IPv4 or IPv6 address at the start of `s`, without a port.
+fn address(s: &[u8]) -> &[u8] {
+    let len = s
+        .iter()
+        .take_while(|b| b.is_ascii_hexdigit() || matches!(b, b'.' | b':'))
+        .count();
+    let addr = &s[..len];
+    let dots = addr.iter().filter(|&&b| b == b'.').count();
+    if dots == 3 {
+        // IPv4, maybe with `:port`.
+        let end = memchr::memchr(b':', addr).unwrap_or(addr.len());
+        let v4 = &addr[..end];
+        return if v4.iter().all(|b| b.is_ascii_digit() || *b == b'.') {
+            v4
+        } else {
+            &[]
+        };
+    }
+    if addr.iter().filter(|&&b| b == b':').count() >= 2 && dots == 0 {
+        return addr;
+    }
+    &[]
+}
+
+/// Packages of servers, frameworks, the JDK and languages' standard libraries: the first frame
+/// outside them is the application's.
+const PLATFORM: [&str; 24] = [
+    "java.", "javax.", "jakarta.", "jdk.", "sun.", "com.sun.", "org.apache.", "io.netty.",
+    "reactor.", "org.springframework.", "org.eclipse.jetty.", "io.undertow.", "org.xnio.",
+    "kotlin.", "kotlinx.", "scala.", "akka.", "io.grpc.", "org.glassfish.", "com.google.",
+    "io.micrometer.", "org.jboss.", "com.fasterxml.", "ch.qos.logback.",
+];
+
+/// The first application frame: for Java, the innermost `at` frame outside [`PLATFORM`]
+/// (`com.shop.ExportServlet.doGet`); for Python, the innermost `File` frame outside the
+/// standard library and site-packages (`/srv/app/views.py in download`).
+pub fn app_frame(record: &[u8]) -> Option<String> {
+    let mut python: Option<String> = None;
+    for line in record.split(|&b| b == b'\n').take(FRAME_LINES) {
+        let t = trim_eol(line).trim_ascii_start();
+        if let Some(rest) = t.strip_prefix(b"at ") {
+            // `at java.base/sun.nio.ch.IOUtil.write(IOUtil.java:97)`: drop the module.
+            let call = &rest[..memchr::memchr(b'(', rest).unwrap_or(rest.len())];
+            let call = match memchr::memchr(b'/', call) {
+                Some(slash) => &call[slash + 1..],
+                None => call,
+            };
+            let name = text(call);
+            if !name.is_empty()
+                && name.contains('.')
+                && !PLATFORM.iter().any(|p| name.starts_with(p))
+            {
+                return Some(name);
+            }
+        } else if let Some(rest) = t.strip_prefix(b"File \"") {
+            let Some(q) = memchr::memchr(b'"', rest) else {
+                continue;
+            };
+            let path = &rest[..q];
+            let library = memmem::find(path, b"/lib/python").is_some()
+                || memmem::find(path, b"site-packages").is_some()
+                || memmem::find(path, b"dist-packages").is_some()
+                || path.starts_with(b"<");
+            if !library {
+                let func = memmem::find(rest, b", in ").map(|i| &rest[i + 5..]);
+                python = Some(match func {
+                    Some(f) => format!("{} in {}", text(path), text(f)),
+                    None => text(path),
+                });
+            }
+        }
+    }
+    python
+}
+
+/// Level words that also appear in brackets and are not threads.
+const LEVELS: [&str; 12] = [
+    "TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "SEVERE", "FINE", "FINER", "FINEST",
+    "CONFIG", "FATAL",
+];
+
+/// The thread: the first `[name]` on the header line that is not a level, a pid or a
+/// timestamp (Tomcat's `SEVERE [http-nio-8080-exec-2]`, logback's `[main]`).
+fn thread(after_ts: &[u8]) -> Option<String> {
+    let mut rest = &after_ts[..after_ts.len().min(300)];
+    while let Some(open) = memchr::memchr(b'[', rest) {
+        let inner = &rest[open + 1..];
+        let close = memchr::memchr(b']', inner)?;
+        let name = &inner[..close];
+        rest = &inner[close + 1..];
+        let is_thread = !name.is_empty()
+            && name.iter().any(u8::is_ascii_alphabetic)
+            && !name.contains(&b' ')
+            && !LEVELS.iter().any(|l| l.as_bytes().eq_ignore_ascii_case(name));
+        if is_thread {
+            return Some(text(name));
+        }
+    }
+    None
+}
+
+/// What the peer did, as the operating system reported it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// ECONNRESET: the peer sent a reset (closed with data unread, or a middlebox gave up).
+    Reset,
+    /// EPIPE: we wrote after the peer had closed.
+    BrokenPipe,
+    /// WSAECONNABORTED (10053): Windows' own stack aborted the connection.
+    WindowsAbort,
+    /// Something else (nginx's `client prematurely closed connection`, an EOF).
+    Other,
+}
+
+/// Tells the kind from the record's wording.
+pub fn kind(record: &[u8]) -> Kind {
+    let head = &record[..record.len().min(64 * 1024)];
+    let has = |needle: &[u8]| memmem::find(head, needle).is_some();
+    if has(b"10053") || has(b"Software caused connection abort") || has(b"WSAECONNABORTED") {
+        Kind::WindowsAbort
+    } else if has(b"Broken pipe") || has(b"EPIPE") || has(b"[Errno 32]") || has(b"(32: ") {
+        Kind::BrokenPipe
+    } else if has(b"onnection reset") || has(b"ECONNRESET") || has(b"[Errno 104]") {
+        Kind::Reset
+    } else {
+        Kind::Other
+    }
+}
+
+/// Whether the record shows a file or large download being sent: file-serving frames
+/// (Tomcat's `DefaultServlet`, Spring's resource handler, `sendfile`, `transferTo`) or a
+/// request for a file type that is usually large.
+pub fn is_download(record: &[u8], endpoint: Option<&str>) -> bool {
+    const FRAMES: [&[u8]; 8] = [
+        b"DefaultServlet.",
+        b"ResourceHttpRequestHandler",
+        b"sendfile",
+        b"transferTo",
+        b"copyRange",
+        b"FileRegion",
+        b"copyfileobj",
+        b"StreamingResponseBody",
+    ];
+    const LARGE: [&str; 16] = [
+        ".zip", ".tar", ".gz", ".tgz", ".iso", ".mp4", ".mkv", ".mov", ".webm", ".mp3", ".pdf",
+        ".csv", ".xlsx", ".exe", ".dmg", ".apk",
+    ];
+    let head = &record[..record.len().min(64 * 1024)];
+    FRAMES.iter().any(|f| memmem::find(head, f).is_some())
+        || endpoint.is_some_and(|e| {
+            let e = e.to_ascii_lowercase();
+            LARGE.iter().any(|x| e.ends_with(x)) || e.contains("download") || e.contains("export")
+        })
+}
+
+fn trim_eol(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Bytes as text for a report (lossy: a report is for reading).
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nginx_names_request_and_client() {
+        let r = b"2026/11/24 15:48:48 [info] 20760#20760: *2 recv() failed (104: Connection reset by peer), client: 127.0.0.1, server: localhost, request: \"POST /app/upload?id=7 HTTP/1.1\", host: \"localhost\"\n";
+        let f = read(r, 19);
+        assert_eq!(f.endpoint.as_deref(), Some("POST /app/upload"));
+        assert_eq!(f.client.as_deref(), Some("127.0.0.1"));
+        assert_eq!(f.thread, None);
+        assert_eq!(kind(r), Kind::Reset);
+    }
+
+    #[test]
+    fn tomcat_names_servlet_thread_and_app_frame() {
+        let r = b"24-Nov-2026 15:35:04.398 SEVERE [http-nio-127.0.0.1-18080-exec-2] org.apache.catalina.core.StandardWrapperValve.invoke Servlet.service() for servlet [stream-servletexc] in context with path [/app] threw exception\n\
+            \torg.apache.catalina.connector.ClientAbortException: java.io.IOException: Broken pipe\n\
+            \t\tat org.apache.catalina.connector.OutputBuffer.realWriteBytes(OutputBuffer.java:343)\n\
+            \t\tat realogs.StreamServlet.doGet(StreamServlet.java:63)\n\
+            \t\tat jakarta.servlet.http.HttpServlet.service(HttpServlet.java:564)\n";
+        let f = read(r, 24);
+        assert_eq!(f.endpoint.as_deref(), Some("servlet stream-servletexc [/app]"));
+        assert_eq!(f.thread.as_deref(), Some("http-nio-127.0.0.1-18080-exec-2"));
+        assert_eq!(f.frame.as_deref(), Some("realogs.StreamServlet.doGet"));
+        assert_eq!(kind(r), Kind::BrokenPipe);
+    }
+
+    #[test]
+    fn python_names_client_and_innermost_application_frame() {
+        let r = b"Exception occurred during processing of request from ('127.0.0.1', 39826)\n\
+            Traceback (most recent call last):\n\
+            \x20 File \"/usr/lib/python3.11/socketserver.py\", line 691, in process_request_thread\n\
+            \x20 File \"/srv/app/server.py\", line 40, in do_GET\n\
+            \x20 File \"/usr/lib/python3.11/socket.py\", line 723, in write\n\
+            BrokenPipeError: [Errno 32] Broken pipe\n";
+        let f = read(r, 0);
+        assert_eq!(f.client.as_deref(), Some("127.0.0.1"));
+        assert_eq!(f.frame.as_deref(), Some("/srv/app/server.py in do_GET"));
+        assert_eq!(kind(r), Kind::BrokenPipe);
+    }
+
+    #[test]
+    fn windows_wording_is_its_own_kind() {
+        let r = b"System.IO.IOException: Unable to write data to the transport connection: An established connection was aborted by the software in your host machine.\n ---> System.Net.Sockets.SocketException (10053): An established connection was aborted\n";
+        assert_eq!(kind(r), Kind::WindowsAbort);
+    }
+
+    #[test]
+    fn downloads_are_told_by_frames_or_file_type() {
+        assert!(is_download(b"\tat org.apache.catalina.servlets.DefaultServlet.copyRange(DefaultServlet.java:2400)\n", None));
+        assert!(is_download(b"x\n", Some("GET /files/big.iso")));
+        assert!(!is_download(b"x\n", Some("GET /api/orders")));
+    }
+}

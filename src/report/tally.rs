@@ -1,0 +1,495 @@
+//! The counting sink: the filter's record stage runs as it does when squashing, and instead
+//! of writing, this sink counts what it is told.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::AtomicU64;
+
+use memchr::memmem;
+
+use super::{BURST_MIN, Burst, CAP, Cluster, InputTotals, LookAlike, Moment, Report, Tally, fields};
+use crate::error::Error;
+use crate::header;
+use crate::input::{self, Source};
+use crate::ledger::{Kept, Sink, Squashed};
+use crate::linebuf::LineSplitter;
+use crate::record::Grammar;
+use crate::rules::RuleSet;
+use crate::squash::{self, Assembler, Options};
+use crate::summary::Summary;
+
+/// Bytes asked for per read: large, as a report reads whole files.
+const READ_SIZE: usize = 1 << 20;
+/// The longest line handed to the record stage whole (as the filter does).
+const MAX_LINE: usize = 1 << 20;
+/// Lines and bytes of a record kept as a cluster's sample.
+const SAMPLE_LINES: usize = 60;
+const SAMPLE_BYTES: usize = 8 * 1024;
+/// Distinct clients remembered for the current second.
+const CLIENTS_PER_SECOND: usize = 10_000;
+
+/// Scans one input into a report of its own.
+pub(super) fn scan_one(
+    source: &Source,
+    rules: &RuleSet,
+    opts: &Options,
+    record_start: Option<&regex::bytes::Regex>,
+    done: &AtomicU64,
+) -> Result<Report, Error> {
+    let opened = input::open_counting(source, READ_SIZE, done)?;
+    let name = opened.name.clone();
+    let mut reader = opened.reader;
+    let mut assembler = Assembler::new(rules, opts.clone(), Grammar::new(record_start.cloned()));
+    let mut sink = Tallier::new(rules);
+    let mut lines = LineSplitter::new(MAX_LINE);
+    let mut buf = vec![0; READ_SIZE];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(source) => return Err(Error::Input { path: name, source }),
+        };
+        lines.feed(&buf[..n], &mut |p| crate::feed_piece(&mut assembler, &mut sink, p))?;
+    }
+    lines.finish(&mut |p| crate::feed_piece(&mut assembler, &mut sink, p))?;
+    assembler.finish(&mut sink)?;
+    Ok(sink.into_report(name.display().to_string(), assembler.stats().records))
+}
+
+/// What the previous record turned out to be: syslog's "message repeated N times" repeats it.
+enum Previous {
+    None,
+    Squashed { rule: String, group: String },
+    Noise(usize),
+}
+
+/// Aborts in the second being counted, for the burst hint.
+struct Second {
+    at: Moment,
+    records: u64,
+    clients: HashSet<String>,
+}
+
+/// The sink that fills a [`Report`].
+struct Tallier<'r> {
+    rules: &'r RuleSet,
+    report: Report,
+    /// The timestamp of the latest header line.
+    clock: Option<Moment>,
+    /// Everything the input held, as it is (summary lines included).
+    seen: Tally,
+    /// Whether what was seen so far ends with a line terminator.
+    ends_line: bool,
+    /// Our own summary lines: how many, and the lines and bytes they took themselves.
+    summary_lines: Tally,
+    /// Records the summary lines stand for, and their lines and bytes.
+    summarised: Tally,
+    noise_index: HashMap<(String, String), usize>,
+    previous: Previous,
+    second: Option<Second>,
+}
+
+impl<'r> Tallier<'r> {
+    fn new(rules: &'r RuleSet) -> Self {
+        Tallier {
+            rules,
+            report: Report::default(),
+            clock: None,
+            seen: Tally::default(),
+            ends_line: true,
+            summary_lines: Tally::default(),
+            summarised: Tally::default(),
+            noise_index: HashMap::new(),
+            previous: Previous::None,
+            second: None,
+        }
+    }
+
+    /// Counts bytes as the log holds them.
+    fn see(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.seen.bytes += bytes.len() as u64;
+        self.seen.lines += memchr::memchr_iter(b'\n', bytes).count() as u64;
+        self.ends_line = bytes.ends_with(b"\n");
+    }
+
+    /// Counts `n` squashed records of `rule` in `group` at `at` (`None`: no timestamp yet).
+    fn count(&mut self, rule: &str, group: &str, t: &Tally, at: Option<&Moment>) {
+        let r = &mut self.report;
+        r.squashed += t.records;
+        r.squashed_lines += t.lines;
+        r.squashed_bytes += t.bytes;
+        r.rules.entry(rule.to_string()).or_default().add(t);
+        r.groups
+            .entry(rule.to_string())
+            .or_default()
+            .entry(group.to_string())
+            .or_default()
+            .add(t);
+        match at {
+            Some(m) => *r.timeline.entry(m.seconds.div_euclid(60) * 60).or_default() += t.records,
+            None => r.untimed += t.records,
+        }
+    }
+
+    fn span(&mut self, first: Option<Moment>, last: Option<Moment>) {
+        self.report.first = super::earliest(self.report.first.take(), first);
+        self.report.last = super::latest(self.report.last.take(), last);
+    }
+
+    /// A summary line of a log squashed before: its counts, back.
+    fn summary(&mut self, s: &Summary, record: &[u8]) {
+        let line = &record[..memchr::memchr(b'\n', record).map_or(record.len(), |i| i + 1)];
+        let at = header::detect(first_line(line))
+            .and_then(|h| moment(h.seconds?, &line[..h.timestamp_len]));
+        let t = Tally {
+            records: s.count,
+            lines: s.lines,
+            bytes: s.bytes,
+        };
+        self.count(&s.rule, &text(&s.group), &t, at.as_ref());
+        self.report.from_summaries += s.count;
+        self.summarised.add(&t);
+        self.summary_lines.add(&Tally {
+            records: 1,
+            lines: memchr::memchr_iter(b'\n', line).count() as u64,
+            bytes: line.len() as u64,
+        });
+        let first = s.first.as_deref().and_then(moment_of).or_else(|| at.clone());
+        let last = s.last.as_deref().and_then(moment_of).or_else(|| at.clone());
+        self.span(first, last);
+        self.previous = Previous::Squashed {
+            rule: s.rule.clone(),
+            group: text(&s.group),
+        };
+    }
+
+    /// A record no rule took: part of a cluster of noise if it is an exception or names a
+    /// connection failure; a syslog repeat of the record before it.
+    fn plain(&mut self, record: &[u8]) {
+        if let Some(n) = repeated(record) {
+            self.repeat(n);
+            return;
+        }
+        let first = first_line(record);
+        let ts = header::detect(first).map_or(0, |h| h.timestamp_len);
+        let (headline, chain) = squash::headline_and_chain(record, ts);
+        let chain = if !chain.is_empty() {
+            text(&chain)
+        } else if names_connection_failure(first) {
+            one_line_key(&headline)
+        } else {
+            self.previous = Previous::None;
+            return;
+        };
+        let frame = fields::app_frame(record).unwrap_or_default();
+        let t = Tally {
+            records: 1,
+            lines: lines_of(record),
+            bytes: record.len() as u64,
+        };
+        let key = (chain, frame);
+        if let Some(&i) = self.noise_index.get(&key) {
+            self.report.noise[i].tally.add(&t);
+            self.previous = Previous::Noise(i);
+        } else if self.noise_index.len() < CAP {
+            let i = self.report.noise.len();
+            self.report.noise.push(Cluster {
+                chain: key.0.clone(),
+                frame: key.1.clone(),
+                tally: t,
+                sample: sample(record),
+                draft: String::new(),
+            });
+            self.noise_index.insert(key, i);
+            self.previous = Previous::Noise(i);
+        } else {
+            self.report.noise_other.add(&t);
+            self.previous = Previous::None;
+        }
+    }
+
+    /// Syslog collapsed `n` more copies of the previous record into one line.
+    fn repeat(&mut self, n: u64) {
+        self.report.repeated += n;
+        match &self.previous {
+            Previous::Squashed { rule, group } => {
+                let (rule, group) = (rule.clone(), group.clone());
+                let t = Tally {
+                    records: n,
+                    ..Tally::default()
+                };
+                let at = self.clock.clone();
+                self.count(&rule, &group, &t, at.as_ref());
+            }
+            Previous::Noise(i) => self.report.noise[*i].tally.records += n,
+            Previous::None => {}
+        }
+    }
+
+    /// Ends the second being counted, keeping it if it was a burst.
+    fn end_second(&mut self) {
+        if let Some(s) = self.second.take()
+            && s.records >= BURST_MIN
+        {
+            self.report.add_burst(Burst {
+                at: s.at,
+                records: s.records,
+                clients: s.clients.len() as u64,
+            });
+        }
+    }
+
+    fn into_report(mut self, name: String, records_seen: u64) -> Report {
+        self.end_second();
+        let mut r = self.report;
+        // The log as first written: summary lines give back the records, lines and bytes
+        // they stand for.
+        let trailing = u64::from(!self.ends_line && self.seen.bytes > 0);
+        r.records = records_seen - self.summary_lines.records + self.summarised.records + r.repeated;
+        r.lines = self.seen.lines + trailing - self.summary_lines.lines + self.summarised.lines;
+        r.bytes = self.seen.bytes - self.summary_lines.bytes + self.summarised.bytes;
+        r.inputs.push(InputTotals {
+            name,
+            records: r.records,
+            lines: r.lines,
+            bytes: r.bytes,
+            squashed: r.squashed,
+        });
+        r
+    }
+}
+
+impl Sink for Tallier<'_> {
+    fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.see(bytes);
+        Ok(())
+    }
+
+    fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.see(bytes);
+        Ok(())
+    }
+
+    fn kept(&mut self, record: &[u8], why: Kept, _last: bool) -> Result<(), Error> {
+        self.see(record);
+        match why {
+            Kept::Summary => match Summary::parse(first_line(record)) {
+                Some(s) => self.summary(&s, record),
+                None => self.plain(record),
+            },
+            Kept::LookAlike { rule } => {
+                let id = self.rules.rules()[rule].id.clone();
+                let first = first_line(record);
+                let ts = header::detect(first).map_or(0, |h| h.timestamp_len);
+                let l = self.report.lookalikes.entry(id).or_insert_with(|| LookAlike {
+                    sample: text(&squash::headline_and_chain(record, ts).0),
+                    ..LookAlike::default()
+                });
+                l.tally.add(&Tally {
+                    records: 1,
+                    lines: lines_of(record),
+                    bytes: record.len() as u64,
+                });
+                self.previous = Previous::None;
+            }
+            Kept::Unsound { .. } => {
+                self.report.unsound += 1;
+                self.previous = Previous::None;
+            }
+            Kept::Plain => self.plain(record),
+        }
+        Ok(())
+    }
+
+    fn squash(&mut self, sq: &Squashed<'_>) -> Result<(), Error> {
+        self.see(sq.record);
+        let rule = self.rules.rules()[sq.rule].id.clone();
+        let group = text(sq.key);
+        let at = self.clock.clone();
+        let t = Tally {
+            records: 1,
+            lines: sq.lines,
+            bytes: sq.bytes,
+        };
+        self.count(&rule, &group, &t, at.as_ref());
+        self.span(at.clone(), at.clone());
+        // Where, and what kind: only a record still whole in the log can tell.
+        let ts = header::detect(first_line(sq.record)).map_or(0, |h| h.timestamp_len);
+        let f = fields::read(sq.record, ts);
+        let w = &mut self.report.where_;
+        w.located += 1;
+        for (top, value) in [
+            (&mut w.endpoints, &f.endpoint),
+            (&mut w.clients, &f.client),
+            (&mut w.frames, &f.frame),
+            (&mut w.threads, &f.thread),
+        ] {
+            if let Some(v) = value {
+                top.add(v, 1);
+            }
+        }
+        let k = &mut self.report.kinds;
+        match fields::kind(sq.record) {
+            fields::Kind::Reset => k.resets += 1,
+            fields::Kind::BrokenPipe => {
+                k.broken_pipes += 1;
+                if fields::is_download(sq.record, f.endpoint.as_deref()) {
+                    k.broken_pipes_on_downloads += 1;
+                }
+            }
+            fields::Kind::WindowsAbort => k.windows_aborts += 1,
+            fields::Kind::Other => k.other += 1,
+        }
+        if let Some(at) = at {
+            if self.second.as_ref().is_none_or(|s| s.at.seconds != at.seconds) {
+                self.end_second();
+                self.second = Some(Second {
+                    at,
+                    records: 0,
+                    clients: HashSet::new(),
+                });
+            }
+            let s = self.second.as_mut().expect("just set");
+            s.records += 1;
+            if let Some(c) = f.client
+                && s.clients.len() < CLIENTS_PER_SECOND
+            {
+                s.clients.insert(c);
+            }
+        }
+        self.previous = Previous::Squashed { rule, group };
+        Ok(())
+    }
+
+    fn clock(&mut self, seconds: i64, text_: &[u8]) -> Result<(), Error> {
+        self.clock = moment(seconds, text_);
+        Ok(())
+    }
+
+    fn note(&mut self, _text: &str) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn summaries_now(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+fn moment(seconds: i64, text_: &[u8]) -> Option<Moment> {
+    Some(Moment {
+        seconds,
+        text: text(text_),
+    })
+}
+
+/// A timestamp written alone (a summary line's `first=` and `last=`).
+fn moment_of(t: &[u8]) -> Option<Moment> {
+    let h = header::detect(t)?;
+    moment(h.seconds?, &t[..h.timestamp_len])
+}
+
+/// syslog's `message repeated N times: [ … ]` (rsyslog) or `last message repeated N times`
+/// (BSD syslogd): N more copies of the record before.
+fn repeated(record: &[u8]) -> Option<u64> {
+    let first = first_line(record);
+    let at = memmem::find(first, b"message repeated ")?;
+    let rest = &first[at + b"message repeated ".len()..];
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if !rest[digits..].starts_with(b" time") {
+        return None;
+    }
+    std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
+}
+
+/// A one-line record that names a failed connection: worth clustering as noise.
+fn names_connection_failure(line: &[u8]) -> bool {
+    const WORDS: [&[u8]; 7] = [
+        b"reset by peer",
+        b"Broken pipe",
+        b"onnection reset",
+        b"connection abort",
+        b"prematurely closed",
+        b"EPIPE",
+        b"ECONNRESET",
+    ];
+    WORDS.iter().any(|w| memmem::find(line, w).is_some())
+}
+
+/// A one-line record's cluster key: its text with every number and address folded, so that
+/// pids, connection numbers and ports do not split the cluster.
+fn one_line_key(headline: &[u8]) -> String {
+    let mut out = String::new();
+    let mut digits = false;
+    for c in String::from_utf8_lossy(&headline[..headline.len().min(160)]).chars() {
+        if c.is_ascii_digit() {
+            if !digits {
+                out.push('#');
+            }
+            digits = true;
+        } else {
+            digits = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn first_line(record: &[u8]) -> &[u8] {
+    let end = memchr::memchr(b'\n', record).unwrap_or(record.len());
+    let line = &record[..end];
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn lines_of(record: &[u8]) -> u64 {
+    let n = memchr::memchr_iter(b'\n', record).count() as u64;
+    n + u64::from(!record.ends_with(b"\n") && !record.is_empty())
+}
+
+/// The start of a record, as a cluster's sample.
+fn sample(record: &[u8]) -> String {
+    let mut end = memchr::memchr_iter(b'\n', record)
+        .nth(SAMPLE_LINES - 1)
+        .map_or(record.len(), |p| p + 1);
+    if end > SAMPLE_BYTES {
+        end = memchr::memrchr(b'\n', &record[..SAMPLE_BYTES]).map_or(SAMPLE_BYTES, |p| p + 1);
+    }
+    text(&record[..end]).replace('\r', "")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syslog_repeats_are_read() {
+        assert_eq!(
+            repeated(b"Nov 24 15:35:04 web1 app[42]: message repeated 5 times: [ Broken pipe]\n"),
+            Some(5)
+        );
+        assert_eq!(repeated(b"Nov 24 15:35:04 web1 syslogd: last message repeated 12 times\n"), Some(12));
+        assert_eq!(repeated(b"the message repeated 5 bytes\n"), None);
+    }
+
+    #[test]
+    fn one_line_keys_fold_numbers() {
+        assert_eq!(
+            one_line_key(b"[info] 20760#20760: *2 recv() failed (104: Connection reset by peer)"),
+            "[info] ###: *# recv() failed (#: Connection reset by peer)"
+        );
+    }
+
+    #[test]
+    fn samples_are_cut_at_a_line() {
+        let record: Vec<u8> = (0..100).flat_map(|i| format!("line {i}\n").into_bytes()).collect();
+        let s = sample(&record);
+        assert_eq!(s.lines().count(), SAMPLE_LINES);
+        assert!(s.ends_with("line 59\n"));
+    }
+}
