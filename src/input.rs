@@ -78,7 +78,13 @@ pub fn open_counting<'c>(
                     "is a directory",
                 )));
             }
-            (Box::new(Counted { inner: file, counter }), !meta.is_file())
+            (
+                Box::new(Counted {
+                    inner: file,
+                    counter,
+                }),
+                !meta.is_file(),
+            )
         }
     };
     let mut buffered = BufReader::with_capacity(read_size.max(2), raw);

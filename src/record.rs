@@ -361,7 +361,10 @@ impl Grammar {
 /// line passes here.)
 fn is_summary(line: &[u8], header: Option<Header>) -> bool {
     let rest = match header {
-        Some(h) => match line.get(h.timestamp_len..).and_then(|r| r.strip_prefix(b" ")) {
+        Some(h) => match line
+            .get(h.timestamp_len..)
+            .and_then(|r| r.strip_prefix(b" "))
+        {
             Some(rest) => rest,
             None => return false,
         },

@@ -46,7 +46,7 @@ use crate::input::{self, Source};
 use crate::rules::RuleSet;
 use crate::squash::Options;
 
-pub use render::{Format, render};
+pub use render::{Format, parse_minute, render};
 
 /// The `schema` value every JSON report carries.
 pub const SCHEMA: &str = "resetsquash-report";
@@ -138,7 +138,8 @@ impl Top {
         }
         self.other += o.other;
         if self.counts.len() > CAP {
-            let mut all: Vec<(String, u64)> = std::mem::take(&mut self.counts).into_iter().collect();
+            let mut all: Vec<(String, u64)> =
+                std::mem::take(&mut self.counts).into_iter().collect();
             all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             for (i, (k, n)) in all.into_iter().enumerate() {
                 if i < CAP {
@@ -365,7 +366,11 @@ impl Report {
 
     /// Adds a busy second, summing it with the same second seen elsewhere; keeps the busiest.
     fn add_burst(&mut self, b: Burst) {
-        if let Some(mine) = self.bursts.iter_mut().find(|m| m.at.seconds == b.at.seconds) {
+        if let Some(mine) = self
+            .bursts
+            .iter_mut()
+            .find(|m| m.at.seconds == b.at.seconds)
+        {
             mine.records += b.records;
             mine.clients += b.clients;
         } else {
@@ -483,16 +488,27 @@ impl Report {
     }
 }
 
+/// The earlier of two moments; within one second, the smaller text (so that the result does
+/// not depend on the order the two were seen in).
 fn earliest(a: Option<Moment>, b: Option<Moment>) -> Option<Moment> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(if b.seconds < a.seconds { b } else { a }),
+        (Some(a), Some(b)) => Some(if (b.seconds, &b.text) < (a.seconds, &a.text) {
+            b
+        } else {
+            a
+        }),
         (a, b) => a.or(b),
     }
 }
 
+/// The later of two moments, in the same way.
 fn latest(a: Option<Moment>, b: Option<Moment>) -> Option<Moment> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(if b.seconds > a.seconds { b } else { a }),
+        (Some(a), Some(b)) => Some(if (b.seconds, &b.text) > (a.seconds, &a.text) {
+            b
+        } else {
+            a
+        }),
         (a, b) => a.or(b),
     }
 }
@@ -573,8 +589,8 @@ fn read_json(source: &Source) -> Result<Report, Error> {
             path: name.clone(),
             source,
         })?;
-    let head: serde_json::Value = serde_json::from_slice(&text)
-        .map_err(|e| bad(format!("not a JSON report: {e}")))?;
+    let head: serde_json::Value =
+        serde_json::from_slice(&text).map_err(|e| bad(format!("not a JSON report: {e}")))?;
     if head.get("schema").and_then(|s| s.as_str()) != Some(SCHEMA) {
         return Err(bad(format!(
             "not a resetsquash report (no \"schema\": \"{SCHEMA}\"); make one with \

@@ -12,8 +12,8 @@
 
 use crate::error::Error;
 use crate::ledger::{Kept, Sink, Squashed};
-use crate::rules::Miss;
 use crate::record::{self, Grammar};
+use crate::rules::Miss;
 use crate::rules::{Decision, GroupBy, RuleSet};
 use crate::summary::MARKER;
 

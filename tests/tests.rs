@@ -11,5 +11,6 @@ mod corpus;
 mod invariants;
 mod passthrough;
 mod pipe;
+mod report;
 mod rotate;
 mod rules_check;

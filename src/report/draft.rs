@@ -46,8 +46,15 @@ pub fn rule(c: &Cluster, rank: usize) -> String {
 /// Refusals, timeouts and everything else are genuine errors; a draft would invite hiding them.
 pub fn worth_drafting(chain: &str) -> bool {
     const DROPPED: [&str; 9] = [
-        "reset", "broken pipe", "epipe", "econnreset", "abort", "prematurely closed",
-        "closed by", "eof", "connection closed",
+        "reset",
+        "broken pipe",
+        "epipe",
+        "econnreset",
+        "abort",
+        "prematurely closed",
+        "closed by",
+        "eof",
+        "connection closed",
     ];
     const GENUINE: [&str; 4] = ["refused", "timed out", "timeout", "bind"];
     let c = chain.to_ascii_lowercase();
@@ -219,8 +226,14 @@ mod tests {
              \tat com.shop.Export.run(Export.java:12)\n",
         );
         let d = rule(&c, 1);
-        assert!(d.starts_with("rules:\n  - id: draft-1-i-o-exception\n"), "{d}");
-        assert!(d.contains(r"IOException: Stream closed by client \\d+"), "{d}");
+        assert!(
+            d.starts_with("rules:\n  - id: draft-1-i-o-exception\n"),
+            "{d}"
+        );
+        assert!(
+            d.contains(r"IOException: Stream closed by client \\d+"),
+            "{d}"
+        );
         assert!(check(&d).is_ok(), "{d}");
     }
 
@@ -236,7 +249,10 @@ mod tests {
              ConnectionAbortedError: [Errno 103] Software caused connection abort\n",
         );
         let d = rule(&c, 2);
-        assert!(d.contains(r#"File \"/srv/app/views\\.py\", line \\d+, in download"#), "{d}");
+        assert!(
+            d.contains(r#"File \"/srv/app/views\\.py\", line \\d+, in download"#),
+            "{d}"
+        );
         assert!(check(&d).is_ok(), "{d}");
     }
 
@@ -245,7 +261,9 @@ mod tests {
         assert!(worth_drafting("IOException: Connection reset by peer"));
         assert!(worth_drafting("EofException < EOFException"));
         assert!(!worth_drafting("ConnectException: Connection refused"));
-        assert!(!worth_drafting("NullPointerException: Cannot invoke \"String.trim()\""));
+        assert!(!worth_drafting(
+            "NullPointerException: Cannot invoke \"String.trim()\""
+        ));
         assert!(!worth_drafting("SocketTimeoutException: Read timed out"));
     }
 

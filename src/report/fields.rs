@@ -102,8 +102,10 @@ fn client(record: &[u8], first: &[u8]) -> Option<String> {
         }
     }
     let addr = address(first);
-    (addr.len() >= 7 && first.get(addr.len()) == Some(&b' ') && memchr::memchr(b'"', first).is_some())
-        .then(|| text(addr))
+    (addr.len() >= 7
+        && first.get(addr.len()) == Some(&b' ')
+        && memchr::memchr(b'"', first).is_some())
+    .then(|| text(addr))
 }
 
 /// An IPv4 or IPv6 address at the start of `s`, without a port.
@@ -133,10 +135,30 @@ fn address(s: &[u8]) -> &[u8] {
 /// Packages of servers, frameworks, the JDK and languages' standard libraries: the first frame
 /// outside them is the application's.
 const PLATFORM: [&str; 24] = [
-    "java.", "javax.", "jakarta.", "jdk.", "sun.", "com.sun.", "org.apache.", "io.netty.",
-    "reactor.", "org.springframework.", "org.eclipse.jetty.", "io.undertow.", "org.xnio.",
-    "kotlin.", "kotlinx.", "scala.", "akka.", "io.grpc.", "org.glassfish.", "com.google.",
-    "io.micrometer.", "org.jboss.", "com.fasterxml.", "ch.qos.logback.",
+    "java.",
+    "javax.",
+    "jakarta.",
+    "jdk.",
+    "sun.",
+    "com.sun.",
+    "org.apache.",
+    "io.netty.",
+    "reactor.",
+    "org.springframework.",
+    "org.eclipse.jetty.",
+    "io.undertow.",
+    "org.xnio.",
+    "kotlin.",
+    "kotlinx.",
+    "scala.",
+    "akka.",
+    "io.grpc.",
+    "org.glassfish.",
+    "com.google.",
+    "io.micrometer.",
+    "org.jboss.",
+    "com.fasterxml.",
+    "ch.qos.logback.",
 ];
 
 /// The first application frame: for Java, the innermost `at` frame outside [`PLATFORM`]
@@ -199,7 +221,9 @@ fn thread(after_ts: &[u8]) -> Option<String> {
         let is_thread = !name.is_empty()
             && name.iter().any(u8::is_ascii_alphabetic)
             && !name.contains(&b' ')
-            && !LEVELS.iter().any(|l| l.as_bytes().eq_ignore_ascii_case(name));
+            && !LEVELS
+                .iter()
+                .any(|l| l.as_bytes().eq_ignore_ascii_case(name));
         if is_thread {
             return Some(text(name));
         }
@@ -292,7 +316,10 @@ mod tests {
             \t\tat realogs.StreamServlet.doGet(StreamServlet.java:63)\n\
             \t\tat jakarta.servlet.http.HttpServlet.service(HttpServlet.java:564)\n";
         let f = read(r, 24);
-        assert_eq!(f.endpoint.as_deref(), Some("servlet stream-servletexc [/app]"));
+        assert_eq!(
+            f.endpoint.as_deref(),
+            Some("servlet stream-servletexc [/app]")
+        );
         assert_eq!(f.thread.as_deref(), Some("http-nio-127.0.0.1-18080-exec-2"));
         assert_eq!(f.frame.as_deref(), Some("realogs.StreamServlet.doGet"));
         assert_eq!(kind(r), Kind::BrokenPipe);

@@ -52,7 +52,11 @@ pub fn page(r: &Report, by: i64) -> String {
          <title>Client aborts: {}</title><style>{STYLE}</style></head><body>\n",
         esc(&scope(r))
     );
-    let _ = writeln!(s, "<h1>Client aborts</h1><p class=\"scope\">{}</p>", esc(&scope(r)));
+    let _ = writeln!(
+        s,
+        "<h1>Client aborts</h1><p class=\"scope\">{}</p>",
+        esc(&scope(r))
+    );
     let look: u64 = r.lookalikes.values().map(|l| l.tally.records).sum();
     let _ = writeln!(
         s,
@@ -111,7 +115,11 @@ pub fn page(r: &Report, by: i64) -> String {
             esc(group)
         );
     }
-    let _ = writeln!(s, "</table><h2>Where</h2><p>{}.</p><div class=\"tops\">", esc(&located(r)));
+    let _ = writeln!(
+        s,
+        "</table><h2>Where</h2><p>{}.</p><div class=\"tops\">",
+        esc(&located(r))
+    );
     for (title, top) in tops(r) {
         if top.counts.is_empty() {
             continue;
@@ -121,7 +129,12 @@ pub fn page(r: &Report, by: i64) -> String {
             "<div><table><tr><th>{title}</th><th class=\"n\">records</th></tr>"
         );
         for (k, n) in top.largest(10) {
-            let _ = writeln!(s, "<tr><td>{}</td><td class=\"n\">{}</td></tr>", esc(k), num(n));
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
+                esc(k),
+                num(n)
+            );
         }
         let _ = writeln!(s, "</table></div>");
     }

@@ -110,7 +110,7 @@ pub fn num(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -229,7 +229,10 @@ pub fn groups(r: &Report) -> Vec<(&str, &str, u64)> {
     let mut v: Vec<(&str, &str, u64)> = r
         .groups
         .iter()
-        .flat_map(|(rule, gs)| gs.iter().map(move |(g, t)| (rule.as_str(), g.as_str(), t.records)))
+        .flat_map(|(rule, gs)| {
+            gs.iter()
+                .map(move |(g, t)| (rule.as_str(), g.as_str(), t.records))
+        })
         .collect();
     v.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (a.0, a.1).cmp(&(b.0, b.1))));
     v
@@ -260,7 +263,11 @@ fn text(r: &Report, by: i64) -> String {
     for line in totals(r) {
         let _ = writeln!(s, "{line}");
     }
-    let _ = writeln!(s, "\nBy rule{:>33}{:>12}{:>12}", "records", "lines", "bytes");
+    let _ = writeln!(
+        s,
+        "\nBy rule{:>33}{:>12}{:>12}",
+        "records", "lines", "bytes"
+    );
     for (rule, t) in &r.rules {
         let _ = writeln!(
             s,
@@ -278,7 +285,13 @@ fn text(r: &Report, by: i64) -> String {
     let max = rows.iter().map(|b| b.1).max().unwrap_or(0);
     let _ = writeln!(s, "\nTimeline, per {} of the log's clock", per(by));
     for (b, n) in &rows {
-        let _ = writeln!(s, "  {:<16}  {:>9} {}", bucket_label(*b, by), num(*n), bar(*n, max));
+        let _ = writeln!(
+            s,
+            "  {:<16}  {:>9} {}",
+            bucket_label(*b, by),
+            num(*n),
+            bar(*n, max)
+        );
     }
     if r.untimed > 0 {
         let _ = writeln!(s, "  {:<16}  {:>9}", "no timestamp", num(r.untimed));
@@ -313,7 +326,11 @@ fn text(r: &Report, by: i64) -> String {
         if shown.is_empty() { ": none" } else { "" }
     );
     for (i, c) in shown.iter().enumerate() {
-        let at = if c.frame.is_empty() { String::new() } else { format!(" at {}", c.frame) };
+        let at = if c.frame.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", c.frame)
+        };
         let _ = writeln!(
             s,
             "  {}. {} records, {}: {}{at}",
@@ -323,7 +340,10 @@ fn text(r: &Report, by: i64) -> String {
             c.chain
         );
         if !c.draft.is_empty() {
-            let _ = writeln!(s, "     rule draft (check it with `resetsquash rules check`):");
+            let _ = writeln!(
+                s,
+                "     rule draft (check it with `resetsquash rules check`):"
+            );
             for line in c.draft.lines() {
                 let _ = writeln!(s, "       {line}");
             }
@@ -343,7 +363,10 @@ fn markdown(r: &Report, by: i64) -> String {
     for line in totals(r) {
         let _ = writeln!(s, "- {line}");
     }
-    let _ = writeln!(s, "\n## By rule\n\n| rule | records | lines | bytes |\n| --- | ---: | ---: | ---: |");
+    let _ = writeln!(
+        s,
+        "\n## By rule\n\n| rule | records | lines | bytes |\n| --- | ---: | ---: | ---: |"
+    );
     for (rule, t) in &r.rules {
         let _ = writeln!(
             s,
@@ -353,7 +376,10 @@ fn markdown(r: &Report, by: i64) -> String {
             size(t.bytes)
         );
     }
-    let _ = writeln!(s, "\n## By group\n\n| records | rule | group |\n| ---: | --- | --- |");
+    let _ = writeln!(
+        s,
+        "\n## By group\n\n| records | rule | group |\n| ---: | --- | --- |"
+    );
     for (rule, group, n) in groups(r).into_iter().take(SHOWN * 2) {
         let _ = writeln!(s, "| {} | `{rule}` | {} |", num(n), cell(group));
     }
@@ -366,7 +392,13 @@ fn markdown(r: &Report, by: i64) -> String {
         per(by)
     );
     for (b, n) in &rows {
-        let _ = writeln!(s, "| {} | {} | {} |", bucket_label(*b, by), num(*n), bar(*n, max));
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} |",
+            bucket_label(*b, by),
+            num(*n),
+            bar(*n, max)
+        );
     }
     if r.untimed > 0 {
         let _ = writeln!(s, "| no timestamp | {} | |", num(r.untimed));
@@ -389,9 +421,17 @@ fn markdown(r: &Report, by: i64) -> String {
         }
     }
     if !r.lookalikes.is_empty() {
-        let _ = writeln!(s, "\n## Look-alikes kept (genuine errors)\n\n| rule | records | first |\n| --- | ---: | --- |");
+        let _ = writeln!(
+            s,
+            "\n## Look-alikes kept (genuine errors)\n\n| rule | records | first |\n| --- | ---: | --- |"
+        );
         for (rule, l) in &r.lookalikes {
-            let _ = writeln!(s, "| `{rule}` | {} | {} |", num(l.tally.records), cell(&l.sample));
+            let _ = writeln!(
+                s,
+                "| `{rule}` | {} | {} |",
+                num(l.tally.records),
+                cell(&l.sample)
+            );
         }
     }
     let _ = writeln!(s, "\n## Noise left\n");
@@ -400,7 +440,11 @@ fn markdown(r: &Report, by: i64) -> String {
         let _ = writeln!(s, "No repeated records that no rule squashed.");
     }
     for (i, c) in shown.iter().enumerate() {
-        let at = if c.frame.is_empty() { String::new() } else { format!(" at `{}`", c.frame) };
+        let at = if c.frame.is_empty() {
+            String::new()
+        } else {
+            format!(" at `{}`", c.frame)
+        };
         let _ = writeln!(
             s,
             "{}. **{} records**, {}: `{}`{at}",

@@ -6,7 +6,9 @@ use std::sync::atomic::AtomicU64;
 
 use memchr::memmem;
 
-use super::{BURST_MIN, Burst, CAP, Cluster, InputTotals, LookAlike, Moment, Report, Tally, fields};
+use super::{
+    BURST_MIN, Burst, CAP, Cluster, InputTotals, LookAlike, Moment, Report, Tally, fields,
+};
 use crate::error::Error;
 use crate::header;
 use crate::input::{self, Source};
@@ -49,7 +51,9 @@ pub(super) fn scan_one(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(source) => return Err(Error::Input { path: name, source }),
         };
-        lines.feed(&buf[..n], &mut |p| crate::feed_piece(&mut assembler, &mut sink, p))?;
+        lines.feed(&buf[..n], &mut |p| {
+            crate::feed_piece(&mut assembler, &mut sink, p)
+        })?;
     }
     lines.finish(&mut |p| crate::feed_piece(&mut assembler, &mut sink, p))?;
     assembler.finish(&mut sink)?;
@@ -157,7 +161,11 @@ impl<'r> Tallier<'r> {
             lines: memchr::memchr_iter(b'\n', line).count() as u64,
             bytes: line.len() as u64,
         });
-        let first = s.first.as_deref().and_then(moment_of).or_else(|| at.clone());
+        let first = s
+            .first
+            .as_deref()
+            .and_then(moment_of)
+            .or_else(|| at.clone());
         let last = s.last.as_deref().and_then(moment_of).or_else(|| at.clone());
         self.span(first, last);
         self.previous = Previous::Squashed {
@@ -169,10 +177,6 @@ impl<'r> Tallier<'r> {
     /// A record no rule took: part of a cluster of noise if it is an exception or names a
     /// connection failure; a syslog repeat of the record before it.
     fn plain(&mut self, record: &[u8]) {
-        if let Some(n) = repeated(record) {
-            self.repeat(n);
-            return;
-        }
         let first = first_line(record);
         let ts = header::detect(first).map_or(0, |h| h.timestamp_len);
         let (headline, chain) = squash::headline_and_chain(record, ts);
@@ -248,7 +252,8 @@ impl<'r> Tallier<'r> {
         // The log as first written: summary lines give back the records, lines and bytes
         // they stand for.
         let trailing = u64::from(!self.ends_line && self.seen.bytes > 0);
-        r.records = records_seen - self.summary_lines.records + self.summarised.records + r.repeated;
+        r.records =
+            records_seen - self.summary_lines.records + self.summarised.records + r.repeated;
         r.lines = self.seen.lines + trailing - self.summary_lines.lines + self.summarised.lines;
         r.bytes = self.seen.bytes - self.summary_lines.bytes + self.summarised.bytes;
         r.inputs.push(InputTotals {
@@ -275,6 +280,13 @@ impl Sink for Tallier<'_> {
 
     fn kept(&mut self, record: &[u8], why: Kept, _last: bool) -> Result<(), Error> {
         self.see(record);
+        if why != Kept::Summary
+            && let Some(n) = repeated(record)
+        {
+            // The repeat line may quote the record, but it is not one.
+            self.repeat(n);
+            return Ok(());
+        }
         match why {
             Kept::Summary => match Summary::parse(first_line(record)) {
                 Some(s) => self.summary(&s, record),
@@ -284,10 +296,14 @@ impl Sink for Tallier<'_> {
                 let id = self.rules.rules()[rule].id.clone();
                 let first = first_line(record);
                 let ts = header::detect(first).map_or(0, |h| h.timestamp_len);
-                let l = self.report.lookalikes.entry(id).or_insert_with(|| LookAlike {
-                    sample: text(&squash::headline_and_chain(record, ts).0),
-                    ..LookAlike::default()
-                });
+                let l = self
+                    .report
+                    .lookalikes
+                    .entry(id)
+                    .or_insert_with(|| LookAlike {
+                        sample: text(&squash::headline_and_chain(record, ts).0),
+                        ..LookAlike::default()
+                    });
                 l.tally.add(&Tally {
                     records: 1,
                     lines: lines_of(record),
@@ -344,7 +360,11 @@ impl Sink for Tallier<'_> {
             fields::Kind::Other => k.other += 1,
         }
         if let Some(at) = at {
-            if self.second.as_ref().is_none_or(|s| s.at.seconds != at.seconds) {
+            if self
+                .second
+                .as_ref()
+                .is_none_or(|s| s.at.seconds != at.seconds)
+            {
                 self.end_second();
                 self.second = Some(Second {
                     at,
@@ -473,7 +493,10 @@ mod tests {
             repeated(b"Nov 24 15:35:04 web1 app[42]: message repeated 5 times: [ Broken pipe]\n"),
             Some(5)
         );
-        assert_eq!(repeated(b"Nov 24 15:35:04 web1 syslogd: last message repeated 12 times\n"), Some(12));
+        assert_eq!(
+            repeated(b"Nov 24 15:35:04 web1 syslogd: last message repeated 12 times\n"),
+            Some(12)
+        );
         assert_eq!(repeated(b"the message repeated 5 bytes\n"), None);
     }
 
@@ -487,7 +510,9 @@ mod tests {
 
     #[test]
     fn samples_are_cut_at_a_line() {
-        let record: Vec<u8> = (0..100).flat_map(|i| format!("line {i}\n").into_bytes()).collect();
+        let record: Vec<u8> = (0..100)
+            .flat_map(|i| format!("line {i}\n").into_bytes())
+            .collect();
         let s = sample(&record);
         assert_eq!(s.lines().count(), SAMPLE_LINES);
         assert!(s.ends_with("line 59\n"));

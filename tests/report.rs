@@ -1,0 +1,523 @@
+//! `resetsquash report`: what it counts, that a squashed log reports the same as the original,
+//! that reports merge, and what each format looks like (snapshots in `testdata/reports/`).
+//!
+//! To rewrite the snapshots after a deliberate change, run the tests with
+//! `RESETSQUASH_BLESS=1`, then read the diff before committing it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::util::{cmd, run_with_stdin, testdata};
+
+/// The real corpus files (full copies of logs real servers wrote; see `testdata/README.md`).
+fn corpus() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(testdata("corpus")).unwrap() {
+        let dir = dir.unwrap().path();
+        if dir.is_dir() {
+            for f in std::fs::read_dir(&dir).unwrap() {
+                files.push(f.unwrap().path());
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 10, "the corpus copies are missing");
+    files
+}
+
+fn report_json(args: &[&str], input: Option<&[u8]>) -> Value {
+    let mut c = cmd(Path::new("."));
+    c.arg("report").arg("--format").arg("json").args(args);
+    let out = match input {
+        Some(bytes) => run_with_stdin(c, bytes),
+        None => c.output().unwrap(),
+    };
+    assert!(
+        out.status.success(),
+        "report {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the JSON report parses")
+}
+
+fn squash(args: &[&str], input: &Path) -> Vec<u8> {
+    let out = cmd(Path::new(".")).args(args).arg(input).output().unwrap();
+    assert!(out.status.success());
+    out.stdout
+}
+
+/// What must be the same in the report of a log and of its squashed copy.
+const SAME: [&str; 10] = [
+    "lines",
+    "bytes",
+    "squashed",
+    "squashed_lines",
+    "squashed_bytes",
+    "rules",
+    "groups",
+    "untimed",
+    "first",
+    "last",
+];
+
+/// The timeline summed into buckets of `by` seconds (the JSON has minutes).
+fn timeline(r: &Value, by: i64) -> Vec<(i64, u64)> {
+    let mut sums = std::collections::BTreeMap::new();
+    for (minute, n) in r["timeline"].as_object().unwrap() {
+        let m = resetsquash::report::parse_minute(minute).expect("a minute key");
+        *sums.entry(m.div_euclid(by) * by).or_insert(0) += n.as_u64().unwrap();
+    }
+    sums.into_iter().collect()
+}
+
+#[track_caller]
+fn assert_same_report(raw: &Value, squashed: &Value, window: i64, what: &str) {
+    for key in SAME {
+        assert_eq!(raw[key], squashed[key], "{what}: `{key}` differs");
+    }
+    for by in [60, 3600, 86_400] {
+        if by >= window {
+            assert_eq!(
+                timeline(raw, by),
+                timeline(squashed, by),
+                "{what}: timeline per {by} s"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_squashed_log_reports_the_same_totals_rules_groups_and_timeline_as_the_original() {
+    for file in corpus() {
+        let name = file.display().to_string();
+        let raw = report_json(&[&name], None);
+        for (window, flag) in [(60, "1m"), (10, "10s"), (3600, "1h")] {
+            let squashed_log = squash(&["--window", flag], &file);
+            let squashed = report_json(&[], Some(&squashed_log));
+            if name.ends_with("env-LANG-zh_CN.log") {
+                // Two threads interleaved here: a "Write to client … failed:" line was cut
+                // off from its trace by another thread's records. Squashing removes those
+                // records, the line and its trace meet again, and the report of the squashed
+                // log finds one more client abort: exactly that record.
+                let mut raw = raw.clone();
+                let rule = "jdk-serversocket-client-write";
+                let n = raw["rules"][rule]["records"].as_u64().unwrap();
+                assert_eq!(squashed["rules"][rule]["records"].as_u64(), Some(n + 1));
+                assert_eq!(
+                    squashed["squashed"].as_u64().unwrap(),
+                    raw["squashed"].as_u64().unwrap() + 1
+                );
+                raw["squashed"] = squashed["squashed"].clone();
+                assert_eq!(raw["lines"], squashed["lines"]);
+                assert_eq!(raw["bytes"], squashed["bytes"]);
+                continue;
+            }
+            assert_same_report(&raw, &squashed, window, &format!("{name} --window {flag}"));
+            assert_eq!(
+                squashed["from_summaries"], raw["squashed"],
+                "{name}: every abort came back from a summary line"
+            );
+        }
+    }
+}
+
+/// The benchmark generator's binary (cargo builds examples for `cargo test`).
+fn genlog() -> PathBuf {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_resetsquash"));
+    let path = bin.parent().unwrap().join("examples").join("genlog");
+    assert!(
+        path.exists(),
+        "{} is missing: cargo test builds it",
+        path.display()
+    );
+    path
+}
+
+#[test]
+fn generated_logs_in_every_format_report_the_same_after_squashing_and_gzip() {
+    let dir = tempfile::tempdir().unwrap();
+    for (format, seed) in [
+        ("mixed", "7"),
+        ("springboot", "8"),
+        ("nginx", "9"),
+        ("python", "10"),
+    ] {
+        let log = dir.path().join(format!("{format}.log"));
+        let out = Command::new(genlog())
+            .args(["--size", "3M", "--seed", seed, "--format", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        std::fs::write(&log, &out.stdout).unwrap();
+        let raw = report_json(&[log.to_str().unwrap()], None);
+        assert!(
+            raw["squashed"].as_u64().unwrap() > 100,
+            "{format}: aborts were generated"
+        );
+        let squashed = report_json(&[], Some(&squash(&[], &log)));
+        assert_same_report(&raw, &squashed, 60, format);
+        // gzip is read by content, under any name.
+        let gz = dir.path().join(format!("{format}.1"));
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!("gzip -c {} > {}", log.display(), gz.display()))
+            .status()
+            .expect("gzip must be installed (scripts/test installs it)");
+        assert!(status.success());
+        let zipped = report_json(&[gz.to_str().unwrap()], None);
+        for key in SAME {
+            assert_eq!(raw[key], zipped[key], "{format}.gz: `{key}`");
+        }
+    }
+}
+
+#[test]
+fn reports_merge_associatively_and_as_if_the_logs_were_read_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<String> = corpus()
+        .into_iter()
+        .filter(|f| !f.ends_with("wsgiref.log"))
+        .take(3)
+        .map(|f| f.display().to_string())
+        .collect();
+    let json = |args: &[&str], name: &str| -> PathBuf {
+        let v = report_json(args, None);
+        let p = dir.path().join(name);
+        std::fs::write(&p, serde_json::to_vec(&v).unwrap()).unwrap();
+        p
+    };
+    let a = json(&[&files[0]], "a.json");
+    let b = json(&[&files[1]], "b.json");
+    let c = json(&[&files[2]], "c.json");
+    let s = |p: &Path| p.display().to_string();
+    let ab = json(&["--merge", &s(&a), &s(&b)], "ab.json");
+    let bc = json(&["--merge", &s(&b), &s(&c)], "bc.json");
+    let left = report_json(&["--merge", &s(&ab), &s(&c)], None);
+    let right = report_json(&["--merge", &s(&a), &s(&bc)], None);
+    assert_eq!(left, right, "(a+b)+c == a+(b+c)");
+    let together = report_json(&[&files[0], &files[1], &files[2]], None);
+    assert_eq!(
+        left, together,
+        "merged reports == one report over all three logs"
+    );
+    assert_eq!(
+        left["squashed"].as_u64().unwrap(),
+        ["a.json", "b.json", "c.json"]
+            .iter()
+            .map(|n| {
+                let v: Value =
+                    serde_json::from_slice(&std::fs::read(dir.path().join(n)).unwrap()).unwrap();
+                v["squashed"].as_u64().unwrap()
+            })
+            .sum::<u64>()
+    );
+}
+
+#[test]
+fn merge_refuses_what_is_not_a_report_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("host1.json");
+    std::fs::write(&bad, b"{\"squashed\": 3}").unwrap();
+    let out = cmd(dir.path())
+        .args(["report", "--merge", "host1.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("host1.json") && err.contains("not a resetsquash report"),
+        "{err}"
+    );
+    std::fs::write(
+        &bad,
+        b"{\"schema\": \"resetsquash-report\", \"version\": 9}",
+    )
+    .unwrap();
+    let out = cmd(dir.path())
+        .args(["report", "--merge", "host1.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("version 9"));
+}
+
+#[test]
+fn the_report_counts_what_it_says_on_real_tomcat_and_nginx_logs() {
+    let tomcat = report_json(
+        &[testdata("corpus/tomcat10/localhost.2026-11-24.log")
+            .to_str()
+            .unwrap()],
+        None,
+    );
+    // The corpus README's figures for this file: 263 + 86 aborts; the outbound resets kept.
+    assert_eq!(tomcat["squashed"], 349);
+    assert_eq!(tomcat["rules"]["tomcat-client-abort"]["records"], 263);
+    assert_eq!(tomcat["rules"]["tomcat-socket-io-error"]["records"], 86);
+    assert_eq!(
+        tomcat["where"]["frames"]["counts"]["realogs.StreamServlet.doGet"],
+        349
+    );
+    assert!(
+        tomcat["lookalikes"]["tomcat-socket-io-error"]["records"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    let kinds = &tomcat["kinds"];
+    assert_eq!(
+        kinds["resets"].as_u64().unwrap() + kinds["broken_pipes"].as_u64().unwrap(),
+        349
+    );
+    // Genuine errors left as noise, but with no draft to hide them: refusals, NPEs.
+    let noise = tomcat["noise"].as_array().unwrap();
+    let refused = noise
+        .iter()
+        .find(|c| c["chain"].as_str().unwrap().contains("Connection refused"))
+        .expect("the refused connects are listed as noise");
+    assert_eq!(refused["draft"], "");
+
+    let nginx = report_json(
+        &[testdata("corpus/nginx/error.log").to_str().unwrap()],
+        None,
+    );
+    assert_eq!(nginx["squashed"], 625);
+    assert!(
+        nginx["where"]["clients"]["counts"]["127.0.0.1"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    let endpoints = nginx["where"]["endpoints"]["counts"].as_object().unwrap();
+    assert!(
+        endpoints
+            .keys()
+            .all(|e| e.starts_with("GET /") || e.starts_with("POST /"))
+    );
+}
+
+#[test]
+fn syslog_message_repeated_counts_as_more_of_the_record_before() {
+    let dir = tempfile::tempdir().unwrap();
+    // nginx logging through syslog (error_log syslog:server=…), as rsyslog writes it; the
+    // rule is the user's own, anchored on nginx's [info] level after the syslog prefix.
+    std::fs::write(
+        dir.path().join("syslog-nginx.yaml"),
+        "rules:\n  - id: syslog-nginx-abort\n    description: nginx client aborts via syslog\n    \
+         what: ['client prematurely closed connection']\n    where: ['nginx: \\S+ \\S+ \\[info\\] ']\n",
+    )
+    .unwrap();
+    let log = "Nov 24 15:48:48 web1 nginx: 2026/11/24 15:48:48 [info] 20761#20761: *15 client prematurely closed connection, client: 10.0.0.7, server: localhost, request: \"GET /video.mp4 HTTP/1.1\", host: \"localhost\"\n\
+               Nov 24 15:48:49 web1 nginx: message repeated 4 times: [ 2026/11/24 15:48:48 [info] 20761#20761: *15 client prematurely closed connection, client: 10.0.0.7, server: localhost, request: \"GET /video.mp4 HTTP/1.1\", host: \"localhost\"]\n\
+               Nov 24 15:48:50 web1 sshd[99]: Accepted publickey for deploy\n";
+    std::fs::write(dir.path().join("syslog"), log).unwrap();
+    let out = cmd(dir.path())
+        .args([
+            "report",
+            "--format",
+            "json",
+            "--rules",
+            "syslog-nginx.yaml",
+            "syslog",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["squashed"], 5);
+    assert_eq!(r["repeated"], 4);
+    assert_eq!(r["rules"]["syslog-nginx-abort"]["records"], 5);
+}
+
+#[test]
+fn a_progress_bar_is_drawn_on_a_terminal_and_never_on_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("big.log");
+    let out = Command::new(genlog())
+        .args(["--size", "40M", "--seed", "3"])
+        .output()
+        .unwrap();
+    std::fs::write(&log, &out.stdout).unwrap();
+    // A pipe: nothing on standard error.
+    let piped = cmd(dir.path())
+        .args(["report", "big.log"])
+        .output()
+        .unwrap();
+    assert!(piped.status.success());
+    assert!(
+        piped.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    // A real terminal, from util-linux's `script`: standard error is its pty.
+    let bin = env!("CARGO_BIN_EXE_resetsquash");
+    let tty = Command::new("script")
+        .current_dir(dir.path())
+        .args([
+            "-qec",
+            &format!("{bin} report big.log >/dev/null"),
+            "/dev/null",
+        ])
+        .output()
+        .expect("script (util-linux) must be installed");
+    assert!(tty.status.success());
+    let screen = String::from_utf8_lossy(&tty.stdout);
+    assert!(
+        screen.contains("%") && screen.contains("] "),
+        "no progress bar: {screen:?}"
+    );
+    assert!(screen.contains(" of 40.0 MiB"), "{screen:?}");
+}
+
+/// The snapshot cases: a real corpus excerpt each (the case inputs of `testdata/cases/`).
+const SNAPSHOTS: [(&str, &[&str]); 3] = [
+    ("tomcat-localhost-root-cause", &["--by", "minute"]),
+    ("nginx-error", &["--by", "hour"]),
+    ("python-stream-server", &["--by", "minute"]),
+];
+
+#[test]
+fn every_format_matches_its_snapshot() {
+    let bless = std::env::var_os("RESETSQUASH_BLESS").is_some();
+    for (case, args) in SNAPSHOTS {
+        let input = testdata(&format!("cases/{case}/input.log"));
+        for (format, ext) in [
+            ("text", "txt"),
+            ("markdown", "md"),
+            ("json", "json"),
+            ("html", "html"),
+        ] {
+            let out = cmd(&testdata(&format!("cases/{case}")))
+                .args(["report", "--format", format])
+                .args(args)
+                .arg("input.log")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{case} {format}");
+            let snap = testdata(&format!("reports/{case}.{ext}"));
+            if bless {
+                std::fs::create_dir_all(snap.parent().unwrap()).unwrap();
+                std::fs::write(&snap, &out.stdout).unwrap();
+                continue;
+            }
+            let want = std::fs::read(&snap)
+                .unwrap_or_else(|_| panic!("{} is missing: bless it", snap.display()));
+            crate::util::assert_bytes_eq(&out.stdout, &want, &format!("{case} as {format}"));
+        }
+        assert!(input.exists());
+    }
+}
+
+/// Chromium, headless, as the HTML report's reader: a screenshot of the page.
+fn screenshot(html: &Path, png: &Path) {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
+            "--window-size=1200,900",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium must be installed (scripts/test installs Debian's chromium)");
+    assert!(
+        png.exists(),
+        "chromium made no screenshot: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Pixels of the chart's bar colour, per row, in a PNG screenshot.
+fn bar_pixels(png: &Path) -> (usize, Vec<Vec<bool>>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let (w, h) = (info.width as usize, info.height as usize);
+    // #d9480f
+    let is_bar = |p: &[u8]| {
+        (p[0] as i32 - 0xd9).abs() < 8
+            && (p[1] as i32 - 0x48).abs() < 8
+            && (p[2] as i32 - 0x0f).abs() < 8
+    };
+    let rows: Vec<Vec<bool>> = (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| is_bar(&buf[(y * w + x) * channels..(y * w + x) * channels + 3]))
+                .collect()
+        })
+        .collect();
+    let count = rows.iter().flatten().filter(|&&b| b).count();
+    (count, rows)
+}
+
+#[test]
+fn the_html_report_draws_its_chart_in_headless_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = testdata("corpus/tomcat10/localhost.2026-11-24.log");
+    let html = dir.path().join("aborts.html");
+    let out = cmd(dir.path())
+        .args(["report", "--format", "html", "--by", "minute"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    // Self-contained: no script, nothing fetched (the SVG namespace is a name, not a fetch).
+    let without_ns = page.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(
+        !without_ns.contains("http://")
+            && !without_ns.contains("https://")
+            && !page.contains("url("),
+        "no address in the page"
+    );
+    assert!(
+        !page.contains("<script") && !page.contains("src="),
+        "nothing fetched"
+    );
+    std::fs::write(&html, &page).unwrap();
+    let png = dir.path().join("aborts.png");
+    screenshot(&html, &png);
+    let (count, rows) = bar_pixels(&png);
+    // The log's aborts fall in three minutes (15:35 to 15:37): three bars, side by side.
+    let bottom = rows
+        .iter()
+        .rposition(|r| r.iter().filter(|&&b| b).count() > 20)
+        .expect("bars drawn");
+    let row = &rows[bottom - 1];
+    let runs = row.windows(2).filter(|w| !w[0] && w[1]).count() + usize::from(row[0]);
+    assert_eq!(runs, 3, "one bar per minute with aborts");
+    assert!(count > 20_000, "the bars cover a real area: {count} pixels");
+
+    // A log with no aborts draws no bars.
+    let quiet = dir.path().join("quiet.html");
+    let out = cmd(dir.path())
+        .args(["report", "--format", "html"])
+        .arg(testdata("corpus/python/wsgiref.log"))
+        .output()
+        .unwrap();
+    std::fs::write(&quiet, out.stdout).unwrap();
+    let png = dir.path().join("quiet.png");
+    screenshot(&quiet, &png);
+    let (quiet_count, _) = bar_pixels(&png);
+    assert!(
+        quiet_count < 2_000,
+        "no chart without aborts: {quiet_count} pixels"
+    );
+}
