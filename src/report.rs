@@ -417,22 +417,34 @@ impl Report {
         let mut hints = Vec::new();
         let k = &self.kinds;
         if let Some(b) = self.bursts.first() {
-            let more = self.bursts.len() - 1;
-            let clients = match b.clients {
-                0 => String::new(),
-                1 => " from 1 client".to_string(),
-                n => format!(" from {n} clients"),
-            };
-            let more = match more {
+            let more = match self.bursts.len() - 1 {
                 0 => String::new(),
                 n => format!(" ({n} more second(s) with at least {BURST_MIN})"),
+            };
+            let (who, cause) = match b.clients {
+                0 => (
+                    String::new(),
+                    "Many connections dropping at once points at something between the clients \
+                     and the server (a load balancer or firewall idle timeout, a proxy restart) or \
+                     at the server stalling under load. The log does not name clients.",
+                ),
+                1 => (
+                    " from a single client".to_string(),
+                    "One client opening and dropping many connections is a download manager, a \
+                     crawler, a load test or a health checker, or a proxy in front of the server \
+                     that all clients come through.",
+                ),
+                n => (
+                    format!(" from {n} clients"),
+                    "Many clients dropping at once points at something between them and the \
+                     server (a load balancer or firewall idle timeout, a proxy restart) or at the \
+                     server stalling under load.",
+                ),
             };
             hints.push(Hint {
                 kind: "burst".into(),
                 text: format!(
-                    "{} aborts in the one second at {}{clients}{more}. Many clients dropping at \
-                     once points at something between them and the server: a load balancer or \
-                     firewall idle timeout, a proxy restart, or the server stalling under load.",
+                    "{} aborts in the one second at {}{who}{more}. {cause}",
                     b.records, b.at.text
                 ),
             });
@@ -458,16 +470,6 @@ impl Report {
                      the Windows side's own network stack gave up on the connection, usually a \
                      client-side timeout, a proxy or security software, not the server.",
                     k.windows_aborts
-                ),
-            });
-        }
-        let look: u64 = self.lookalikes.values().map(|l| l.tally.records).sum();
-        if look > 0 {
-            hints.push(Hint {
-                kind: "lookalikes".into(),
-                text: format!(
-                    "{look} records use the same words but were kept as genuine errors (an outbound \
-                     call, or no sign of an inbound client): they are below, not hidden."
                 ),
             });
         }

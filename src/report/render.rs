@@ -118,6 +118,11 @@ pub fn num(n: u64) -> String {
     out
 }
 
+/// `1 record`, `2,048 records`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", num(n), if n == 1 { one } else { many })
+}
+
 /// A size in bytes for reading: `512 B`, `3.4 KiB`, `1.4 MiB`, `2.0 GiB`.
 pub fn size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
@@ -179,21 +184,21 @@ pub fn totals(r: &Report) -> Vec<String> {
     }
     if r.repeated > 0 {
         v.push(format!(
-            "{} records were counted from syslog's \"message repeated N times\".",
-            num(r.repeated)
+            "{} counted from syslog's \"message repeated N times\".",
+            count(r.repeated, "record was", "records were")
         ));
     }
     let look: u64 = r.lookalikes.values().map(|l| l.tally.records).sum();
     v.push(format!(
-        "{} genuine errors with the same words were kept (outbound calls, no inbound client): \
+        "{} with the same words kept as genuine (an outbound call, or no inbound client): \
          counted here, not hidden.",
-        num(look)
+        count(look, "record", "records")
     ));
     if r.unsound > 0 {
         v.push(format!(
-            "{} records a rule matched were kept because they do not hold together \
-             (interleaved output).",
-            num(r.unsound)
+            "{} kept although a rule matched, because interleaved output broke the record \
+             apart.",
+            count(r.unsound, "record", "records")
         ));
     }
     v
