@@ -521,3 +521,44 @@ fn the_html_report_draws_its_chart_in_headless_chromium() {
         "no chart without aborts: {quiet_count} pixels"
     );
 }
+
+#[test]
+fn a_rule_draft_from_the_noise_passes_rules_check_and_squashes_its_cluster() {
+    // Without the built-in rules, Tomcat's client aborts are noise no rule squashed.
+    let dir = tempfile::tempdir().unwrap();
+    let log = testdata("cases/tomcat-catalina-out/input.log");
+    let r = report_json(&["--no-default-rules", log.to_str().unwrap()], None);
+    assert_eq!(r["squashed"], 0);
+    let cluster = r["noise"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["draft"].as_str().is_some_and(|d| !d.is_empty()))
+        .expect("a cluster of client aborts with a draft");
+    let draft = cluster["draft"].as_str().unwrap();
+    assert!(
+        !draft.starts_with('#'),
+        "the draft verified itself:\n{draft}"
+    );
+    std::fs::write(dir.path().join("draft.yaml"), draft).unwrap();
+    let check = cmd(dir.path())
+        .args(["rules", "check", "--no-default-rules", "draft.yaml"])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // Pasted in, it squashes the whole cluster, and the report now counts them.
+    let after = report_json(
+        &[
+            "--no-default-rules",
+            "--rules",
+            dir.path().join("draft.yaml").to_str().unwrap(),
+            log.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(after["squashed"], cluster["records"], "{draft}");
+}

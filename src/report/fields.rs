@@ -263,19 +263,20 @@ pub fn kind(record: &[u8]) -> Kind {
 /// (Tomcat's `DefaultServlet`, Spring's resource handler, `sendfile`, `transferTo`) or a
 /// request for a file type that is usually large.
 pub fn is_download(record: &[u8], endpoint: Option<&str>) -> bool {
-    const FRAMES: [&[u8]; 8] = [
+    const FRAMES: [&[u8]; 9] = [
         b"DefaultServlet.",
         b"ResourceHttpRequestHandler",
-        b"sendfile",
+        b"sendfile(",
+        b"sendfile0",
         b"transferTo",
         b"copyRange",
         b"FileRegion",
         b"copyfileobj",
         b"StreamingResponseBody",
     ];
-    const LARGE: [&str; 16] = [
-        ".zip", ".tar", ".gz", ".tgz", ".iso", ".mp4", ".mkv", ".mov", ".webm", ".mp3", ".pdf",
-        ".csv", ".xlsx", ".exe", ".dmg", ".apk",
+    const LARGE: [&str; 18] = [
+        ".zip", ".tar", ".gz", ".tgz", ".iso", ".img", ".bin", ".mp4", ".mkv", ".mov", ".webm",
+        ".mp3", ".pdf", ".csv", ".xlsx", ".exe", ".dmg", ".apk",
     ];
     let head = &record[..record.len().min(64 * 1024)];
     FRAMES.iter().any(|f| memmem::find(head, f).is_some())

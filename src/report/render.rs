@@ -270,8 +270,8 @@ fn text(r: &Report, by: i64) -> String {
     }
     let _ = writeln!(
         s,
-        "\nBy rule{:>33}{:>12}{:>12}",
-        "records", "lines", "bytes"
+        "\n{:<38}{:>9}{:>12}{:>12}",
+        "By rule", "records", "lines", "bytes"
     );
     for (rule, t) in &r.rules {
         let _ = writeln!(
