@@ -132,9 +132,9 @@ fn address(s: &[u8]) -> &[u8] {
     &[]
 }
 
-/// Packages of servers, frameworks, the JDK and languages' standard libraries: the first frame
-/// outside them is the application's.
-const PLATFORM: [&str; 24] = [
+/// Packages of servers, frameworks, drivers, clients, the JDK and languages' standard
+/// libraries: the first frame outside them is the application's.
+const PLATFORM: [&str; 42] = [
     "java.",
     "javax.",
     "jakarta.",
@@ -159,6 +159,24 @@ const PLATFORM: [&str; 24] = [
     "org.jboss.",
     "com.fasterxml.",
     "ch.qos.logback.",
+    "org.slf4j.",
+    "com.mysql.",
+    "org.mariadb.",
+    "org.postgresql.",
+    "oracle.jdbc.",
+    "com.zaxxer.",
+    "org.hibernate.",
+    "redis.clients.",
+    "io.lettuce.",
+    "okhttp3.",
+    "okio.",
+    "feign.",
+    "io.vertx.",
+    "io.quarkus.",
+    "io.micronaut.",
+    "com.mongodb.",
+    "org.mongodb.",
+    "net.bytebuddy.",
 ];
 
 /// The first application frame: for Java, the innermost `at` frame outside [`PLATFORM`]
