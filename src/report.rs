@@ -10,7 +10,7 @@
 //!          look-alikes kept, the noise left, syslog's "message repeated N times"
 //! fields   what a record says about where: endpoint, client, application frame, thread
 //! draft    a rule draft for each cluster of noise
-//! render   text (a terminal bar chart), markdown, JSON (the schema below), HTML (inline SVG)
+//! render   text (a terminal bar chart), markdown, JSON (docs/report-json.md), HTML (inline SVG)
 //! ```
 //!
 //! **Reading squashed logs.** A summary line counts its records, lines and bytes, at its
@@ -23,7 +23,8 @@
 //!
 //! **Merging.** Every count in a [`Report`] is a sum, every first/last a minimum/maximum, and
 //! every top list is a capped map of counts; so reports merge associatively (and commutatively
-//! but for the order of `inputs`), per host and per day, into a fleet view. The hints are
+//! but for the order of `inputs` and which sample is kept), per host and per day, into a fleet
+//! view. The hints are
 //! derived from the counts and recomputed after a merge. Past a cap (1000 entries in a top
 //! list, 1000 clusters of noise), the smallest entries are folded into an `other` count.
 
@@ -559,20 +560,21 @@ fn scan(req: &Request, rules: &RuleSet, opts: &Options) -> Result<Report, Error>
         .num_threads(req.threads.max(1))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?;
-    let parts: Vec<Result<Report, Error>> = pool.install(|| {
+    // Merged as they finish, neighbours first, so the order of the inputs is kept and only a
+    // few reports are held at a time, however many files there are.
+    let merged = pool.install(|| {
         req.inputs
             .par_iter()
             .map(|source| tally::scan_one(source, rules, opts, req.record_start.as_ref(), &done))
-            .collect()
+            .try_reduce_with(|mut a, b| {
+                a.merge(&b);
+                Ok(a)
+            })
     });
     if let Some(p) = progress {
         p.stop();
     }
-    let mut report = Report::default();
-    for part in parts {
-        report.merge(&part?);
-    }
-    Ok(report)
+    Ok(merged.transpose()?.unwrap_or_default())
 }
 
 /// Reads a JSON report for `--merge`.
