@@ -250,6 +250,13 @@ pub fn noise(r: &Report) -> impl Iterator<Item = &super::Cluster> {
 
 /// Where the "Where" figures come from.
 pub fn located(r: &Report) -> String {
+    if tops(r).iter().all(|(_, t)| t.counts.is_empty()) {
+        return format!(
+            "from {} squashed records: none of them names an endpoint, a client, an application \
+             frame or a thread",
+            num(r.where_.located)
+        );
+    }
     if r.where_.located == r.squashed {
         format!("from all {} squashed records", num(r.squashed))
     } else {
