@@ -20,8 +20,6 @@
 use std::io::{Read, Write};
 use std::ops::Range;
 
-use rayon::prelude::*;
-
 use crate::error::Error;
 use crate::ledger::{Ledger, Sink, Squashed};
 use crate::linebuf::LineSplitter;
@@ -187,103 +185,80 @@ pub fn run<W: Write>(
     let mut ledger = Ledger::new(rules, &config.squash, Output::new(out, out_name));
     let mut stats = Stats::default();
     let mut stream = Stream::new(config);
-    let in_flight = threads;
-    // A pipeline of three stages on the calling thread and the pool: while the pool decides
-    // batch N, this thread replays batch N-1 into the ledger and reads batch N+1.
-    std::thread::scope(|scope| {
-        let mut decided: Option<std::thread::ScopedJoinHandle<'_, Batch>> = None;
+    // Chunks read and not yet replayed. Each chunk is its own task, replayed as soon as it and
+    // every chunk before it are decided: a chunk of long traces costs many times a chunk of
+    // access lines, and waiting for a whole batch left threads idle behind the slowest chunk.
+    let in_flight = 3 * threads;
+    let (tx, rx) = std::sync::mpsc::channel::<Decided>();
+    let rest = pool.in_place_scope(|scope| -> Result<Option<Vec<u8>>, Error> {
+        let mut read = 0usize;
+        let mut replayed = 0usize;
+        let mut ended: Option<Option<Vec<u8>>> = None;
+        // Decided out of order, waiting for the chunks before them.
+        let mut waiting: std::collections::BTreeMap<usize, (Vec<u8>, Recording)> =
+            std::collections::BTreeMap::new();
         loop {
-            let (chunks, next) = read_batch(&mut stream, in_flight)?;
-            let deciding = (!chunks.is_empty()).then(|| {
-                let pool = &pool;
-                scope.spawn(move || decide_batch(pool, config, rules, chunks))
-            });
-            if let Some(handle) = decided.take() {
-                replay_batch(handle, &mut stream, &mut ledger, &mut stats)?;
-            }
-            decided = deciding;
-            match next {
-                Next::More => {}
-                Next::End => {
-                    if let Some(handle) = decided.take() {
-                        replay_batch(handle, &mut stream, &mut ledger, &mut stats)?;
+            while ended.is_none() && read - replayed < in_flight {
+                let chunk = match stream.next_chunk()? {
+                    Some(Chunk::Cut(c)) => c,
+                    Some(Chunk::Last(c)) => {
+                        ended = Some(None);
+                        c
                     }
-                    return Ok(());
-                }
-                Next::Uncuttable(head) => {
-                    // Replay what is decided, then stream the rest on this thread.
-                    if let Some(handle) = decided.take() {
-                        replay_batch(handle, &mut stream, &mut ledger, &mut stats)?;
+                    Some(Chunk::Uncuttable(head)) => {
+                        ended = Some(Some(head));
+                        break;
                     }
-                    let rest = finish_sequentially(config, rules, head, &mut stream, &mut ledger)?;
-                    add(&mut stats, &rest);
-                    return Ok(());
-                }
+                    None => {
+                        ended = Some(None);
+                        break;
+                    }
+                };
+                let tx = tx.clone();
+                let index = read;
+                scope.spawn(move |_| {
+                    let decided = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        decide_chunk(config, rules, &chunk)
+                    }));
+                    // The receiver is gone only when the run already failed.
+                    let _ = tx.send((index, chunk, decided));
+                });
+                read += 1;
             }
+            if replayed == read {
+                return Ok(ended.flatten());
+            }
+            let (index, chunk, decided) = rx.recv().expect("a sender is held until the end");
+            let recording = match decided {
+                Ok(recording) => recording?,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            waiting.insert(index, (chunk, recording));
+            while let Some((chunk, recording)) = waiting.remove(&replayed) {
+                add(&mut stats, &recording.stats);
+                recording.replay(&mut ledger)?;
+                stream.recycle(chunk);
+                replayed += 1;
+            }
+            ledger.flush()?;
         }
     })?;
+    if let Some(head) = rest {
+        // Too many bytes with no place to cut: everything before is replayed; the rest
+        // streams through on this thread.
+        let rest = finish_sequentially(config, rules, head, &mut stream, &mut ledger)?;
+        add(&mut stats, &rest);
+    }
     ledger.finish(stats)
 }
 
-/// Chunks with their decisions (or the first error).
-type Batch = (Vec<Vec<u8>>, Result<Vec<Recording>, Error>);
-
-/// What follows a batch.
-enum Next {
-    More,
-    End,
-    /// Too many bytes with no place to cut: the rest goes on one thread, from these bytes.
-    Uncuttable(Vec<u8>),
-}
-
-fn read_batch(stream: &mut Stream<'_>, n: usize) -> Result<(Vec<Vec<u8>>, Next), Error> {
-    let mut chunks = Vec::with_capacity(n);
-    while chunks.len() < n {
-        match stream.next_chunk()? {
-            Some(Chunk::Cut(c)) => chunks.push(c),
-            Some(Chunk::Last(c)) => {
-                chunks.push(c);
-                return Ok((chunks, Next::End));
-            }
-            Some(Chunk::Uncuttable(head)) => return Ok((chunks, Next::Uncuttable(head))),
-            None => return Ok((chunks, Next::End)),
-        }
-    }
-    Ok((chunks, Next::More))
-}
-
-fn decide_batch(
-    pool: &rayon::ThreadPool,
-    config: &Config,
-    rules: &RuleSet,
-    chunks: Vec<Vec<u8>>,
-) -> Batch {
-    let recordings = pool.install(|| {
-        chunks
-            .par_iter()
-            .map(|chunk| decide_chunk(config, rules, chunk))
-            .collect::<Result<Vec<_>, _>>()
-    });
-    (chunks, recordings)
-}
-
-fn replay_batch<W: Write>(
-    handle: std::thread::ScopedJoinHandle<'_, Batch>,
-    stream: &mut Stream<'_>,
-    ledger: &mut Ledger<'_, W>,
-    stats: &mut Stats,
-) -> Result<(), Error> {
-    let (chunks, recordings) = handle.join().expect("a decision thread panicked");
-    for rec in recordings? {
-        add(stats, &rec.stats);
-        rec.replay(ledger)?;
-    }
-    ledger.flush()?;
-    for chunk in chunks {
-        stream.recycle(chunk);
-    }
-    Ok(())
-}
+/// A decided chunk: its index in the input, its bytes, and its decisions (or the first error,
+/// or the panic of the thread that decided it).
+type Decided = (
+    usize,
+    Vec<u8>,
+    std::thread::Result<Result<Recording, Error>>,
+);
 
 fn add(total: &mut Stats, part: &Stats) {
     total.records += part.records;

@@ -146,3 +146,55 @@ proptest! {
         }
     }
 }
+
+/// Chunks are decided on several threads and finish out of order (a chunk of long traces takes
+/// many times as long as a chunk of one-line records); they must still be replayed in input
+/// order. Stretches of real abort traces alternate with stretches of ordinary lines, so that
+/// neighbouring chunks differ in cost, at several chunk sizes and thread counts.
+#[test]
+fn chunks_finishing_out_of_order_are_replayed_in_order() {
+    let rules = RuleSet::load(&RuleSource::built_in()).unwrap();
+    let aborts = records("squash");
+    let alikes = records("keep");
+    let mut input = Vec::new();
+    for round in 0..40 {
+        for i in 0..(round % 7) * 5 {
+            input.extend_from_slice(&aborts[(round * 31 + i) % aborts.len()]);
+        }
+        input.extend_from_slice(&alikes[round % alikes.len()]);
+        for i in 0..(round % 5) * 40 {
+            input.extend_from_slice(
+                format!("2026-11-24 15:35:04.521  INFO 1 --- [main] a.B : line {round}/{i}\n")
+                    .as_bytes(),
+            );
+        }
+    }
+    let squash_with = |threads: usize, chunk_size: usize| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.log");
+        std::fs::write(&path, &input).unwrap();
+        let config = Config {
+            inputs: vec![Source::Path(path)],
+            threads,
+            chunk_size,
+            ..Config::default()
+        };
+        run(&config, &rules, Vec::new(), "test").unwrap()
+    };
+    let (stats, reference) = squash_with(1, 1 << 20);
+    assert!(
+        stats.squashed_total() > 100,
+        "the input must give the threads real work"
+    );
+    check_invariants(&input, &reference);
+    for threads in [2, 3, 4, 8] {
+        for chunk_size in [64, 700, 4096, 32 * 1024] {
+            let (parallel_stats, out) = squash_with(threads, chunk_size);
+            assert!(
+                out == reference,
+                "{threads} threads, chunks of {chunk_size} bytes changed the output"
+            );
+            assert_eq!(parallel_stats.records, stats.records);
+        }
+    }
+}
