@@ -260,7 +260,7 @@ type Decided = (
     std::thread::Result<Result<Recording, Error>>,
 );
 
-fn add(total: &mut Stats, part: &Stats) {
+pub(crate) fn add(total: &mut Stats, part: &Stats) {
     total.records += part.records;
     total.unsquashable += part.unsquashable;
 }
@@ -436,10 +436,98 @@ impl<'c> Stream<'c> {
     }
 
     fn starts_record(&self, line: &[u8]) -> bool {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        match &self.config.record_start {
-            Some(re) => re.is_match(line),
-            None => crate::header::detect(line).is_some(),
-        }
+        starts_record(self.config, line)
     }
+}
+
+/// Whether `line` (its `\n` removed) certainly starts a record: a place to cut.
+fn starts_record(config: &Config, line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    match &config.record_start {
+        Some(re) => re.is_match(line),
+        None => crate::header::detect(line).is_some(),
+    }
+}
+
+/// The start of the first line at or after `from` that is whole in `data`, starts a record and
+/// is shorter than the line limit; `from` must be at a line start.
+fn next_cut(config: &Config, data: &[u8], mut from: usize) -> Option<usize> {
+    while let Some(nl) = memchr::memchr(b'\n', &data[from..]) {
+        let line = &data[from..from + nl];
+        if line.len() < config.max_line && starts_record(config, line) {
+            return Some(from);
+        }
+        from += nl + 1;
+    }
+    None
+}
+
+/// For a backlog of live input (see [`decide_span`]): the stretch `start..end` of `data` that
+/// runs from the first to the last record-starting line, not counting a line the previous
+/// buffer left unfinished; `None` when it is shorter than a chunk, not worth the threads.
+pub(crate) fn backlog_span(config: &Config, data: &[u8]) -> Option<(usize, usize)> {
+    let first_line_end = memchr::memchr(b'\n', data)?;
+    let start = next_cut(config, data, first_line_end + 1)?;
+    // The last such line: walk back over whole lines from the last `\n`.
+    let mut end = memchr::memrchr(b'\n', data)?;
+    let mut last = None;
+    while end > start {
+        let line_start = memchr::memrchr(b'\n', &data[..end]).map_or(0, |i| i + 1);
+        let line = &data[line_start..end];
+        if line.len() < config.max_line && starts_record(config, line) {
+            last = Some(line_start);
+            break;
+        }
+        end = line_start.saturating_sub(1);
+    }
+    let end = last?;
+    (end - start >= config.chunk_size.max(1)).then_some((start, end))
+}
+
+/// Decides `data`, which starts at a record-starting line and ends right before one, on
+/// `pool`'s threads in chunks cut at record-starting lines, and replays the decisions in
+/// order into `ledger`: the same bytes one assembler would give, as for a file's chunks.
+pub(crate) fn decide_span<W: Write>(
+    pool: &rayon::ThreadPool,
+    config: &Config,
+    rules: &RuleSet,
+    data: &[u8],
+    ledger: &mut Ledger<'_, W>,
+    stats: &mut Stats,
+) -> Result<(), Error> {
+    use rayon::prelude::*;
+    // Several chunks per thread, so that a thread done early takes another.
+    let size =
+        (data.len() / (4 * pool.current_num_threads().max(1))).max(config.chunk_size.max(1) / 8);
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    while start < data.len() {
+        let end = if data.len() - start <= size {
+            data.len()
+        } else {
+            let from = start + size;
+            // The first whole line from `from` on (or, inside a first line longer than the
+            // chunk, the line after it).
+            let mut line_start = memchr::memrchr(b'\n', &data[..from]).map_or(0, |i| i + 1);
+            if line_start <= start {
+                line_start =
+                    memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i + 1);
+            }
+            next_cut(config, data, line_start).unwrap_or(data.len())
+        };
+        chunks.push(start..end);
+        start = end;
+    }
+    let recordings = pool.install(|| {
+        chunks
+            .par_iter()
+            .map(|r| decide_chunk(config, rules, &data[r.clone()]))
+            .collect::<Vec<_>>()
+    });
+    for recording in recordings {
+        let recording = recording?;
+        add(stats, &recording.stats);
+        recording.replay(ledger)?;
+    }
+    Ok(())
 }

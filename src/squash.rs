@@ -195,6 +195,18 @@ impl<'r> Assembler<'r> {
         Ok(())
     }
 
+    /// The next line is known to start a record (a backlog's record-starting line, decided
+    /// elsewhere from there on): decides the held record now, as that line would, and leaves
+    /// the grammar at a record boundary.
+    pub fn end_record<S: Sink>(&mut self, sink: &mut S) -> Result<(), Error> {
+        self.sound = self.grammar.soundness();
+        self.finish_record(sink)?;
+        self.passthrough = false;
+        self.after_idle = false;
+        self.grammar.reset();
+        Ok(())
+    }
+
     /// End of input: decides the last record.
     pub fn finish<S: Sink>(&mut self, sink: &mut S) -> Result<(), Error> {
         self.sound = self.grammar.soundness();
