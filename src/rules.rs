@@ -17,9 +17,12 @@ use regex::bytes::Regex;
 use crate::error::{Error, RuleError};
 use crate::record;
 
+mod cache;
 mod load;
 #[cfg(test)]
 mod tests;
+
+pub use cache::BodyCache;
 
 /// The built-in rule files, compiled into the binary: `(name, YAML)`.
 pub const BUILT_IN: &[(&str, &str)] = &[
@@ -176,7 +179,16 @@ pub struct RuleSet {
     /// For each prefilter pattern, the rules it proves candidates: its own, and those of the
     /// patterns that are prefixes of it.
     pattern_rules: Vec<Vec<usize>>,
+    /// Per regex slot (see [`Slot`]), whether it only ever matches inside one line, so that a
+    /// record's answer is its first line's or the rest's (see [`BodyCache`]).
+    line_local: Vec<bool>,
+    /// No prefilter literal holds a `\n`, so each occurrence lies inside one line.
+    literals_line_local: bool,
 }
+
+/// Which of a rule set's regexes: rule `i`'s `what`, `where`, `never` are slots `3i`, `3i + 1`,
+/// `3i + 2`; the file-level `never` is the slot after the last rule's.
+type Slot = usize;
 
 impl RuleSet {
     /// Loads and compiles rule files, reporting every problem found in any of them.
@@ -246,11 +258,20 @@ impl RuleSet {
                 .build(&patterns)
                 .expect("literal sets are bounded in size")
         });
+        let mut line_local = Vec::with_capacity(3 * rules.len() + 1);
+        for rule in &rules {
+            for re in [Some(&rule.what), rule.where_.as_ref(), rule.never.as_ref()] {
+                line_local.push(re.is_some_and(cache::is_line_local));
+            }
+        }
+        line_local.push(global_never.as_ref().is_some_and(cache::is_line_local));
         RuleSet {
+            literals_line_local: patterns.iter().all(|p| !p.contains(&b'\n')),
             rules,
             global_never,
             prefilter,
             pattern_rules: implied,
+            line_local,
         }
     }
 
@@ -271,6 +292,12 @@ impl RuleSet {
     /// occurrences the search skips with SIMD, which an overlapping search cannot.
     fn candidates(&self, record: &[u8]) -> Vec<bool> {
         let mut hit = vec![false; self.rules.len()];
+        self.add_candidates(record, &mut hit);
+        hit
+    }
+
+    /// Marks in `hit` the rules whose literals occur in `text`.
+    fn add_candidates(&self, record: &[u8], hit: &mut [bool]) {
         if let Some(ac) = &self.prefilter {
             let mut at = 0;
             while let Some(m) = ac.find(aho_corasick::Input::new(record).range(at..)) {
@@ -280,24 +307,59 @@ impl RuleSet {
                 at = m.start() + 1;
             }
         }
-        hit
     }
 
     /// Decides one record (its full text, line terminators included).
     pub fn decide(&self, record: &[u8]) -> Decision {
         let hit = self.candidates(record);
+        self.decide_with(&hit, &mut |_, re| re.is_match(record))
+    }
+
+    /// [`RuleSet::decide`], with what the record's lines after the first were found to match
+    /// kept in `cache` for the next record with the same lines: records in a flood differ in
+    /// their first line (time, thread) and repeat the rest (the same trace) byte for byte.
+    pub fn decide_cached(&self, record: &[u8], cache: &mut BodyCache) -> Decision {
+        if !self.literals_line_local {
+            return self.decide(record);
+        }
+        let Some((head, body)) = cache::split_head(record) else {
+            return self.decide(record);
+        };
+        let entry = cache.entry(body, self.line_local.len(), |body| {
+            let mut hit = vec![false; self.rules.len()];
+            self.add_candidates(body, &mut hit);
+            hit
+        });
+        let mut hit = entry.hits.clone();
+        self.add_candidates(head, &mut hit);
+        let line_local = &self.line_local;
+        self.decide_with(&hit, &mut |slot, re| {
+            if line_local[slot] {
+                re.is_match(head) || entry.matches(slot, || re.is_match(body))
+            } else {
+                re.is_match(record)
+            }
+        })
+    }
+
+    /// The decision, given the candidate rules and whether the regex in a slot matches.
+    fn decide_with(
+        &self,
+        hit: &[bool],
+        is_match: &mut dyn FnMut(Slot, &Regex) -> bool,
+    ) -> Decision {
         let mut near: Option<(usize, Miss)> = None;
         let mut vetoed: Option<bool> = None;
         for (i, rule) in self.rules.iter().enumerate() {
             if !hit[i] {
                 continue;
             }
-            match rule.test(record) {
+            match rule.test_with(3 * i, is_match) {
                 Ok(()) => {
                     let global = *vetoed.get_or_insert_with(|| {
                         self.global_never
                             .as_ref()
-                            .is_some_and(|re| re.is_match(record))
+                            .is_some_and(|re| is_match(3 * self.rules.len(), re))
                     });
                     if global {
                         return Decision::Keep(Some((i, Miss::GlobalNever)));
@@ -406,16 +468,26 @@ fn rank(miss: &Miss) -> u8 {
 impl Rule {
     /// The rule's own conditions (the prefilter and file-level vetoes aside).
     fn test(&self, record: &[u8]) -> Result<(), Miss> {
-        if !self.what.is_match(record) {
+        self.test_with(0, &mut |_, re| re.is_match(record))
+    }
+
+    /// The same, asking `is_match` about each regex by its slot (`first`, `first + 1`,
+    /// `first + 2` for `what`, `where`, `never`).
+    fn test_with(
+        &self,
+        first: Slot,
+        is_match: &mut dyn FnMut(Slot, &Regex) -> bool,
+    ) -> Result<(), Miss> {
+        if !is_match(first, &self.what) {
             return Err(Miss::What);
         }
         if let Some(re) = &self.where_
-            && !re.is_match(record)
+            && !is_match(first + 1, re)
         {
             return Err(Miss::Where);
         }
         if let Some(re) = &self.never
-            && re.is_match(record)
+            && is_match(first + 2, re)
         {
             return Err(Miss::Never);
         }

@@ -13,7 +13,7 @@
 use crate::error::Error;
 use crate::ledger::{Sink, Squashed};
 use crate::record::{self, Grammar};
-use crate::rules::{Decision, GroupBy, RuleSet};
+use crate::rules::{BodyCache, Decision, GroupBy, RuleSet};
 use crate::summary::MARKER;
 
 /// The filter's knobs; [`Options::default`] is what the command line uses unless told otherwise.
@@ -90,6 +90,8 @@ pub struct Assembler<'r> {
     unsquashable: u64,
     /// Finds [`MARKER`]; built once, as it is asked about every record.
     marker: memchr::memmem::Finder<'static>,
+    /// What the rules found in recent records' lines after the first (see [`BodyCache`]).
+    cache: BodyCache,
 }
 
 impl<'r> Assembler<'r> {
@@ -109,6 +111,7 @@ impl<'r> Assembler<'r> {
             records: 0,
             unsquashable: 0,
             marker: memchr::memmem::Finder::new(MARKER),
+            cache: BodyCache::default(),
         }
     }
 
@@ -264,7 +267,7 @@ impl<'r> Assembler<'r> {
             // One of our own summary lines (a log squashed before): never squashed again.
             return self.keep(record, sink);
         }
-        let decision = self.rules.decide(record);
+        let decision = self.rules.decide_cached(record, &mut self.cache);
         if !self.sound.resolve(first_line) {
             self.unsquashable += 1;
             if let (true, Decision::Squash(i)) = (self.opts.explain, &decision) {
