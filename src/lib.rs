@@ -170,14 +170,14 @@ impl<W: Write> Stage<'_, W> {
     }
 
     /// A backlog of live input (more than the reader could hand over at once): the records
-    /// between its first and last record-starting lines are decided on `pool`'s threads, as a
+    /// between its first and last record-starting lines are decided on `workers`, as a
     /// file's chunks are; the bytes before and after go through this stage as usual.
     pub(crate) fn feed_backlog(
         &mut self,
         data: &[u8],
         config: &Config,
         rules: &RuleSet,
-        pool: &rayon::ThreadPool,
+        workers: &parallel::Workers,
     ) -> Result<(), Error> {
         let Some((start, end)) = parallel::backlog_span(config, data) else {
             return self.feed(data);
@@ -185,7 +185,7 @@ impl<W: Write> Stage<'_, W> {
         self.feed(&data[..start])?;
         self.assembler.end_record(&mut self.ledger)?;
         parallel::decide_span(
-            pool,
+            workers,
             config,
             rules,
             &data[start..end],

@@ -24,7 +24,7 @@ use crate::error::Error;
 use crate::ledger::{Ledger, Sink, Squashed};
 use crate::linebuf::LineSplitter;
 use crate::output::Output;
-use crate::rules::RuleSet;
+use crate::rules::{BodyCache, RuleSet};
 use crate::squash::Stats;
 use crate::{Config, feed_piece, input};
 
@@ -178,10 +178,8 @@ pub fn run<W: Write>(
     out_name: &str,
 ) -> Result<(Stats, W), Error> {
     let threads = config.threads.max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let workers = Workers::new(threads)?;
+    let (pool, caches) = (&workers.pool, &workers.caches);
     let mut ledger = Ledger::new(rules, &config.squash, Output::new(out, out_name));
     let mut stats = Stats::default();
     let mut stream = Stream::new(config);
@@ -218,7 +216,7 @@ pub fn run<W: Write>(
                 let index = read;
                 scope.spawn(move |_| {
                     let decided = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        decide_chunk(config, rules, &chunk)
+                        decide_chunk(config, rules, &chunk, caches)
                     }));
                     // The receiver is gone only when the run already failed.
                     let _ = tx.send((index, chunk, decided));
@@ -265,9 +263,56 @@ pub(crate) fn add(total: &mut Stats, part: &Stats) {
     total.unsquashable += part.unsquashable;
 }
 
+/// The threads that decide chunks, with the caches they hand on.
+pub(crate) struct Workers {
+    pool: rayon::ThreadPool,
+    caches: Caches,
+}
+
+impl Workers {
+    pub(crate) fn new(threads: usize) -> Result<Workers, Error> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+        Ok(Workers {
+            pool,
+            caches: Caches::default(),
+        })
+    }
+}
+
+/// Caches of what the rules found in records' lines after the first (see
+/// [`crate::rules::BodyCache`]), handed from one chunk to the next: a chunk's records repeat
+/// the traces of the chunks before it.
+#[derive(Default)]
+struct Caches(std::sync::Mutex<Vec<BodyCache>>);
+
+impl Caches {
+    fn take(&self) -> BodyCache {
+        self.0
+            .lock()
+            .map(|mut v| v.pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    fn give_back(&self, cache: BodyCache) {
+        if let Ok(mut v) = self.0.lock() {
+            v.push(cache);
+        }
+    }
+}
+
 /// Cuts one chunk into records and decides them, on a fresh grammar.
-fn decide_chunk(config: &Config, rules: &RuleSet, chunk: &[u8]) -> Result<Recording, Error> {
-    let mut assembler = crate::assembler(config, rules);
+fn decide_chunk(
+    config: &Config,
+    rules: &RuleSet,
+    chunk: &[u8],
+    caches: &Caches,
+) -> Result<Recording, Error> {
+    let mut assembler = crate::assembler(config, rules).with_cache(caches.take());
     let mut rec = Recording {
         keep_records: config.squash.keep_first > 0,
         data: Vec::with_capacity(chunk.len() / 2),
@@ -277,6 +322,7 @@ fn decide_chunk(config: &Config, rules: &RuleSet, chunk: &[u8]) -> Result<Record
     lines.feed(chunk, &mut |p| feed_piece(&mut assembler, &mut rec, p))?;
     lines.finish(&mut |p| feed_piece(&mut assembler, &mut rec, p))?;
     assembler.finish(&mut rec)?;
+    caches.give_back(assembler.take_cache());
     rec.stats = assembler.stats();
     Ok(rec)
 }
@@ -353,14 +399,12 @@ impl<'c> Stream<'c> {
                 self.reader = Some((opened.reader, opened.name));
             }
             let (reader, name) = self.reader.as_mut().expect("opened above");
-            let len = buf.len();
-            buf.resize(len + self.block, 0);
-            let result = reader.read(&mut buf[len..]);
-            buf.truncate(len + *result.as_ref().unwrap_or(&0));
-            match result {
+            // Into the buffer's spare capacity as it is: zeroing a chunk's worth of bytes
+            // before each read (as `read` into a resized buffer needs) cost this thread, the
+            // one all others wait for, more than the rest of its work.
+            match reader.by_ref().take(self.block as u64).read_to_end(buf) {
                 Ok(0) => self.reader = None,
                 Ok(n) => return Ok(n),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(source) => {
                     return Err(Error::Input {
                         path: name.clone(),
@@ -485,10 +529,10 @@ pub(crate) fn backlog_span(config: &Config, data: &[u8]) -> Option<(usize, usize
 }
 
 /// Decides `data`, which starts at a record-starting line and ends right before one, on
-/// `pool`'s threads in chunks cut at record-starting lines, and replays the decisions in
+/// `workers` in chunks cut at record-starting lines, and replays the decisions in
 /// order into `ledger`: the same bytes one assembler would give, as for a file's chunks.
 pub(crate) fn decide_span<W: Write>(
-    pool: &rayon::ThreadPool,
+    workers: &Workers,
     config: &Config,
     rules: &RuleSet,
     data: &[u8],
@@ -497,8 +541,8 @@ pub(crate) fn decide_span<W: Write>(
 ) -> Result<(), Error> {
     use rayon::prelude::*;
     // Several chunks per thread, so that a thread done early takes another.
-    let size =
-        (data.len() / (4 * pool.current_num_threads().max(1))).max(config.chunk_size.max(1) / 8);
+    let size = (data.len() / (4 * workers.pool.current_num_threads().max(1)))
+        .max(config.chunk_size.max(1) / 8);
     let mut chunks = Vec::new();
     let mut start = 0;
     while start < data.len() {
@@ -518,10 +562,11 @@ pub(crate) fn decide_span<W: Write>(
         chunks.push(start..end);
         start = end;
     }
+    let (pool, caches) = (&workers.pool, &workers.caches);
     let recordings = pool.install(|| {
         chunks
             .par_iter()
-            .map(|r| decide_chunk(config, rules, &data[r.clone()]))
+            .map(|r| decide_chunk(config, rules, &data[r.clone()], caches))
             .collect::<Vec<_>>()
     });
     for recording in recordings {

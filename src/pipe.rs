@@ -59,14 +59,7 @@ pub(crate) fn read_live<W: Write + Destination>(
 ) -> Result<Ended, Error> {
     // `--explain` numbers lines, which only one assembler over the whole input can do.
     let pool = if config.threads > 1 && !config.squash.explain {
-        Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(config.threads)
-                .build()
-                .map_err(|e| {
-                    Error::Usage(format!("cannot start {} threads: {e}", config.threads))
-                })?,
-        )
+        Some(crate::parallel::Workers::new(config.threads)?)
     } else {
         None
     };

@@ -127,6 +127,17 @@ impl<'r> Assembler<'r> {
         !self.pending.is_empty() && self.grammar.in_trace()
     }
 
+    /// Uses `cache` (from an earlier assembler over the same rules) instead of an empty one.
+    pub fn with_cache(mut self, cache: BodyCache) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    /// Hands the cache back, for the next assembler over the same rules.
+    pub fn take_cache(&mut self) -> BodyCache {
+        std::mem::take(&mut self.cache)
+    }
+
     /// The counts this stage keeps (records seen, records that could not be squashed).
     pub fn stats(&self) -> Stats {
         Stats {
