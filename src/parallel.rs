@@ -508,7 +508,8 @@ fn next_cut(config: &Config, data: &[u8], mut from: usize) -> Option<usize> {
 
 /// For a backlog of live input (see [`decide_span`]): the stretch `start..end` of `data` that
 /// runs from the first to the last record-starting line, not counting a line the previous
-/// buffer left unfinished; `None` when it is shorter than a chunk, not worth the threads.
+/// buffer left unfinished; `None` when it is shorter than an eighth of a chunk, not worth the
+/// threads.
 pub(crate) fn backlog_span(config: &Config, data: &[u8]) -> Option<(usize, usize)> {
     let first_line_end = memchr::memchr(b'\n', data)?;
     let start = next_cut(config, data, first_line_end + 1)?;
@@ -525,7 +526,7 @@ pub(crate) fn backlog_span(config: &Config, data: &[u8]) -> Option<(usize, usize
         end = line_start.saturating_sub(1);
     }
     let end = last?;
-    (end - start >= config.chunk_size.max(1)).then_some((start, end))
+    (end - start >= (config.chunk_size / 8).max(1)).then_some((start, end))
 }
 
 /// Decides `data`, which starts at a record-starting line and ends right before one, on

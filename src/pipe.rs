@@ -30,9 +30,9 @@ use crate::{Config, Stage, input};
 /// through a pipe, a server catching up) is then handed over in megabytes at a time and its
 /// records decided on all threads (see [`Stage::feed_backlog`]).
 const QUEUE: usize = 4;
-const QUEUE_THREADED: usize = 64;
-/// The most bytes of backlog taken at once.
-const BACKLOG_MAX: usize = 8 << 20;
+const QUEUE_THREADED: usize = 16;
+/// The most bytes of backlog taken at once (memory: the backlog, its decisions, the queue).
+const BACKLOG_MAX: usize = 2 << 20;
 
 /// What the filter's loop hears about.
 enum Msg {
