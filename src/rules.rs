@@ -6,7 +6,9 @@
 //!
 //! Regexes never run on records that cannot match: every rule carries fixed strings (worked out
 //! from `what`, or given as `literal:`), one of which must occur in any record it takes, and one
-//! Aho-Corasick automaton over all of them picks the candidate rules first.
+//! Aho-Corasick automaton over all of them picks the candidate rules first. What they find in a
+//! record's lines after the first can be kept for the next record with the same lines
+//! ([`BodyCache`], in `rules/cache.rs`).
 //!
 //! The YAML side (positions, unknown keys, examples) lives in `rules/load.rs`; this file owns the
 //! compiled form.
