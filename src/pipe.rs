@@ -58,16 +58,10 @@ pub(crate) fn read_live<W: Write + Destination>(
     stage: &mut Stage<'_, W>,
 ) -> Result<Ended, Error> {
     // `--explain` numbers lines, which only one assembler over the whole input can do.
-    let pool = if config.threads > 1 && !config.squash.explain {
-        Some(crate::parallel::Workers::new(config.threads)?)
-    } else {
-        None
-    };
-    let queue = if pool.is_some() {
-        QUEUE_THREADED
-    } else {
-        QUEUE
-    };
+    let threaded = config.threads > 1 && !config.squash.explain;
+    // Started at the first backlog: a quiet pipe never needs them.
+    let mut workers: Option<crate::parallel::Workers> = None;
+    let queue = if threaded { QUEUE_THREADED } else { QUEUE };
     let (tx, rx) = mpsc::sync_channel::<Msg>(queue);
     spawn_reader(opened.reader, config.read_size.max(1), tx.clone());
     if config.handle_signals {
@@ -125,22 +119,29 @@ pub(crate) fn read_live<W: Write + Destination>(
         };
         match msg {
             Msg::Data(mut chunk) => {
-                match &pool {
-                    Some(pool) => {
-                        // Whatever else is queued already: a backlog, if there is one.
-                        while chunk.len() < BACKLOG_MAX {
-                            match rx.try_recv() {
-                                Ok(Msg::Data(more)) => chunk.extend_from_slice(&more),
-                                Ok(other) => {
-                                    deferred = Some(other);
-                                    break;
-                                }
-                                Err(_) => break,
-                            }
+                // Whatever else is queued already: a backlog, if there is one.
+                let mut backlog = false;
+                while threaded && chunk.len() < BACKLOG_MAX {
+                    match rx.try_recv() {
+                        Ok(Msg::Data(more)) => {
+                            chunk.extend_from_slice(&more);
+                            backlog = true;
                         }
-                        stage.feed_backlog(&chunk, config, rules, pool)?;
+                        Ok(other) => {
+                            deferred = Some(other);
+                            break;
+                        }
+                        Err(_) => break,
                     }
-                    None => stage.feed(&chunk)?,
+                }
+                if backlog {
+                    if workers.is_none() {
+                        workers = Some(crate::parallel::Workers::new(config.threads)?);
+                    }
+                    let workers = workers.as_ref().expect("started above");
+                    stage.feed_backlog(&chunk, config, rules, workers)?;
+                } else {
+                    stage.feed(&chunk)?;
                 }
                 stage.ledger.flush()?;
                 held = true;

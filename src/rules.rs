@@ -182,8 +182,9 @@ pub struct RuleSet {
     /// patterns that are prefixes of it.
     pattern_rules: Vec<Vec<usize>>,
     /// Per regex slot (see [`Slot`]), whether it only ever matches inside one line, so that a
-    /// record's answer is its first line's or the rest's (see [`BodyCache`]).
-    line_local: Vec<bool>,
+    /// record's answer is its first line's or the rest's (see [`BodyCache`]). Worked out when
+    /// first needed: it costs milliseconds, and a pipe's first line must not wait for it.
+    line_local: std::sync::OnceLock<Vec<bool>>,
     /// No prefilter literal holds a `\n`, so each occurrence lies inside one line.
     literals_line_local: bool,
 }
@@ -260,20 +261,13 @@ impl RuleSet {
                 .build(&patterns)
                 .expect("literal sets are bounded in size")
         });
-        let mut line_local = Vec::with_capacity(3 * rules.len() + 1);
-        for rule in &rules {
-            for re in [Some(&rule.what), rule.where_.as_ref(), rule.never.as_ref()] {
-                line_local.push(re.is_some_and(cache::is_line_local));
-            }
-        }
-        line_local.push(global_never.as_ref().is_some_and(cache::is_line_local));
         RuleSet {
             literals_line_local: patterns.iter().all(|p| !p.contains(&b'\n')),
             rules,
             global_never,
             prefilter,
             pattern_rules: implied,
-            line_local,
+            line_local: std::sync::OnceLock::new(),
         }
     }
 
@@ -327,20 +321,32 @@ impl RuleSet {
         let Some((head, body)) = cache::split_head(record) else {
             return self.decide(record);
         };
-        let entry = cache.entry(body, self.line_local.len(), |body| {
+        let line_local = self.line_local();
+        let entry = cache.entry(body, line_local.len(), |body| {
             let mut hit = vec![false; self.rules.len()];
             self.add_candidates(body, &mut hit);
             hit
         });
         let mut hit = entry.hits.clone();
         self.add_candidates(head, &mut hit);
-        let line_local = &self.line_local;
         self.decide_with(&hit, &mut |slot, re| {
             if line_local[slot] {
                 re.is_match(head) || entry.matches(slot, || re.is_match(body))
             } else {
                 re.is_match(record)
             }
+        })
+    }
+
+    /// Per slot, whether its regex only ever matches inside one line.
+    fn line_local(&self) -> &[bool] {
+        self.line_local.get_or_init(|| {
+            self.rules
+                .iter()
+                .flat_map(|r| [Some(&r.what), r.where_.as_ref(), r.never.as_ref()])
+                .chain([self.global_never.as_ref()])
+                .map(|re| re.is_some_and(cache::is_line_local))
+                .collect()
         })
     }
 

@@ -30,12 +30,20 @@ const PATHS: &[&[&str]] = &[
 ];
 
 /// The same through a pipe, written all at once: with several threads, whatever the reader has
-/// queued is a backlog whose records are decided on all of them. The quiet time is set long
-/// so that a slow machine never decides a record early (a pipe that goes quiet may, by design).
+/// queued is a backlog whose records are decided on all of them (small reads make sure several
+/// are queued). The quiet time is set long so that a slow machine never decides a record early
+/// (a pipe that goes quiet may, by design).
 const PIPE_PATHS: &[&[&str]] = &[
     &["--threads", "1"],
-    &["--threads", "2", "--chunk-size", "1000"],
-    &["--threads", "4", "--chunk-size", "64"],
+    &[
+        "--threads",
+        "2",
+        "--chunk-size",
+        "1000",
+        "--buffer-size",
+        "4096",
+    ],
+    &["--threads", "4", "--chunk-size", "64", "--buffer-size", "7"],
 ];
 const LONG_QUIET: &[&str] = &["--idle-ms", "600000", "--idle-in-trace-ms", "600000"];
 

@@ -239,7 +239,7 @@ fn line_local_regexes_are_told_apart() {
 #[test]
 fn most_built_in_regexes_are_line_local() {
     let set = RuleSet::load(&RuleSource::built_in()).unwrap();
-    let slots = set.line_local.len();
+    let slots = set.line_local().len();
     let present = set
         .rules
         .iter()
@@ -249,12 +249,12 @@ fn most_built_in_regexes_are_line_local() {
     assert_eq!(present.len(), slots);
     let not_local: Vec<&str> = present
         .iter()
-        .zip(&set.line_local)
+        .zip(set.line_local())
         .filter_map(|(re, &l)| re.filter(|_| !l).map(|re| re.as_str()))
         .collect();
     assert!(set.literals_line_local);
     assert!(
-        set.line_local[slots - 1],
+        set.line_local()[slots - 1],
         "the file-level `never` is read on every squashed record"
     );
     eprintln!("not line-local: {not_local:#?}");
