@@ -26,10 +26,11 @@ fi
 
 cargo build --release --quiet
 cargo build --release --quiet --example genlog
-bin=target/release/resetsquash
+target=${CARGO_TARGET_DIR:-target}
+bin=$target/release/resetsquash
 log="$work/resetsquash-bench-$size.log"
 if [ ! -s "$log" ]; then
-  target/release/examples/genlog --size "$size" --seed 42 > "$log"
+  "$target/release/examples/genlog" --size "$size" --seed 42 > "$log"
 fi
 lits="$work/resetsquash-bench-literals.txt"
 # rg refuses a pattern that is not UTF-8 (a literal cut inside a character): those are left out.
@@ -47,6 +48,8 @@ cat "$log" > /dev/null  # into the page cache
 # Byte-identical output whatever the thread count: checked on the benchmark input itself.
 "$bin" --threads "$threads" "$log" | cmp - "$out"
 
+# Other jobs on the machine skew the figures: the load average goes into the results.
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 json="$work/resetsquash-bench.json"
 hyperfine --warmup 1 --runs 5 --export-json "$json" --style basic \
   -n "resetsquash -j1 file" "$bin --threads 1 $log > /dev/null" \
@@ -78,9 +81,9 @@ print(f"{worst * 1000:.1f}")
 PY
 )
 
-python3 - "$json" "$log" "$out" "$size" "$threads" "$peak_file" "$peak_pipe" "$latency" <<'PY' | tee -a benches/RESULTS.md
+python3 - "$json" "$log" "$out" "$size" "$threads" "$peak_file" "$peak_pipe" "$latency" "$load" <<'PY' | tee -a benches/RESULTS.md
 import json, os, platform, subprocess, sys, datetime
-path, log, out, size, threads, peak_file, peak_pipe, latency = sys.argv[1:]
+path, log, out, size, threads, peak_file, peak_pipe, latency, load = sys.argv[1:]
 res = {r["command"]: r for r in json.load(open(path))["results"]}
 med = {k: sorted(r["times"])[len(r["times"]) // 2] for k, r in res.items()}
 gib = os.path.getsize(log) / 2**30
@@ -89,7 +92,7 @@ cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.start
 j1, jn, pipe = med["resetsquash -j1 file"], med[f"resetsquash -j{threads} file"], med["resetsquash pipe"]
 rg, into, cat = med["rg -c literals"], med[f"resetsquash -j{threads} into a file"], med["cat result into a file"]
 print(f"\n## {datetime.date.today()} · commit {commit} · {size} seeded log ({gib:.2f} GiB)\n")
-print(f"Machine: {cpu}, {threads} cores. Command: `benches/run.sh {size}` (medians of 5 runs, page cache warm).\n")
+print(f"Machine: {cpu}, {threads} cores; load average {load} when the run started. Command: `benches/run.sh {size}` (medians of 5 runs, page cache warm).\n")
 print("| command | median s | vs rg -c |")
 print("| --- | --- | --- |")
 for k in res:

@@ -199,8 +199,8 @@ struct FilterArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     flush_every: Option<u64>,
 
-    /// Threads for files (default: one per core). The output is the same for any number;
-    /// pipes are always read on one thread.
+    /// Threads (default: one per core). The output is the same for any number; a pipe uses
+    /// them only for a backlog, so a line into a quiet pipe still comes out at once.
     #[arg(long, short = 'j', value_name = "N")]
     threads: Option<usize>,
 

@@ -71,7 +71,8 @@ pub struct Config {
     /// The same for a record inside a stack trace: `printStackTrace()` writes a line at a time
     /// and a busy JVM pauses between lines, so a trace is given longer to finish.
     pub idle_in_trace: Duration,
-    /// Threads for files (pipes and terminals are always read on one, to stay prompt).
+    /// Threads for files; from a pipe or terminal, only for a backlog the reader finds queued
+    /// (a quiet input's lines are decided on the reading thread, at once).
     pub threads: usize,
     /// Bytes per chunk when several threads share the work (see [`parallel`]).
     pub chunk_size: usize,
@@ -117,12 +118,13 @@ pub fn run<W: Write + Destination>(
         assembler: assembler(config, rules),
         ledger: Ledger::new(rules, &config.squash, Output::new(out, out_name)),
         lines: LineSplitter::new(config.max_line),
+        decided_elsewhere: Stats::default(),
     };
     for source in &config.inputs {
         let opened = input::open(source, config.read_size)?;
         let name = opened.name.clone();
         if opened.live {
-            if let pipe::Ended::Signal(sig) = pipe::read_live(opened, config, &mut stage)? {
+            if let pipe::Ended::Signal(sig) = pipe::read_live(opened, config, rules, &mut stage)? {
                 let (mut stats, out) = stage.finish()?;
                 stats.signal = Some(sig);
                 return Ok((stats, out));
@@ -159,6 +161,8 @@ pub(crate) struct Stage<'r, W: Write> {
     pub(crate) assembler: Assembler<'r>,
     pub(crate) ledger: Ledger<'r, W>,
     lines: LineSplitter,
+    /// Counts of records decided on other threads (a live input's backlog).
+    decided_elsewhere: Stats,
 }
 
 impl<W: Write> Stage<'_, W> {
@@ -168,12 +172,40 @@ impl<W: Write> Stage<'_, W> {
             .feed(data, &mut |p| feed_piece(assembler, ledger, p))
     }
 
+    /// A backlog of live input (more than the reader could hand over at once): the records
+    /// between its first and last record-starting lines are decided on `workers`, as a
+    /// file's chunks are; the bytes before and after go through this stage as usual.
+    pub(crate) fn feed_backlog(
+        &mut self,
+        data: &[u8],
+        config: &Config,
+        rules: &RuleSet,
+        workers: &parallel::Workers,
+    ) -> Result<(), Error> {
+        let Some((start, end)) = parallel::backlog_span(config, data) else {
+            return self.feed(data);
+        };
+        self.feed(&data[..start])?;
+        self.assembler.end_record(&mut self.ledger)?;
+        parallel::decide_span(
+            workers,
+            config,
+            rules,
+            &data[start..end],
+            &mut self.ledger,
+            &mut self.decided_elsewhere,
+        )?;
+        self.feed(&data[end..])
+    }
+
     fn finish(mut self) -> Result<(Stats, W), Error> {
         let (assembler, ledger) = (&mut self.assembler, &mut self.ledger);
         self.lines
             .finish(&mut |p| feed_piece(assembler, ledger, p))?;
         self.assembler.finish(&mut self.ledger)?;
-        self.ledger.finish(self.assembler.stats())
+        let mut stats = self.assembler.stats();
+        parallel::add(&mut stats, &self.decided_elsewhere);
+        self.ledger.finish(stats)
     }
 }
 

@@ -20,13 +20,11 @@
 use std::io::{Read, Write};
 use std::ops::Range;
 
-use rayon::prelude::*;
-
 use crate::error::Error;
 use crate::ledger::{Ledger, Sink, Squashed};
 use crate::linebuf::LineSplitter;
 use crate::output::Output;
-use crate::rules::RuleSet;
+use crate::rules::{BodyCache, RuleSet};
 use crate::squash::Stats;
 use crate::{Config, feed_piece, input};
 
@@ -180,119 +178,141 @@ pub fn run<W: Write>(
     out_name: &str,
 ) -> Result<(Stats, W), Error> {
     let threads = config.threads.max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let workers = Workers::new(threads)?;
+    let (pool, caches) = (&workers.pool, &workers.caches);
     let mut ledger = Ledger::new(rules, &config.squash, Output::new(out, out_name));
     let mut stats = Stats::default();
     let mut stream = Stream::new(config);
-    let in_flight = threads;
-    // A pipeline of three stages on the calling thread and the pool: while the pool decides
-    // batch N, this thread replays batch N-1 into the ledger and reads batch N+1.
-    std::thread::scope(|scope| {
-        let mut decided: Option<std::thread::ScopedJoinHandle<'_, Batch>> = None;
+    // Chunks read and not yet replayed. Each chunk is its own task, replayed as soon as it and
+    // every chunk before it are decided: a chunk of long traces costs many times a chunk of
+    // access lines, and waiting for a whole batch left threads idle behind the slowest chunk.
+    let in_flight = 3 * threads;
+    let (tx, rx) = std::sync::mpsc::channel::<Decided>();
+    let rest = pool.in_place_scope(|scope| -> Result<Option<Vec<u8>>, Error> {
+        let mut read = 0usize;
+        let mut replayed = 0usize;
+        let mut ended: Option<Option<Vec<u8>>> = None;
+        // Decided out of order, waiting for the chunks before them.
+        let mut waiting: std::collections::BTreeMap<usize, (Vec<u8>, Recording)> =
+            std::collections::BTreeMap::new();
         loop {
-            let (chunks, next) = read_batch(&mut stream, in_flight)?;
-            let deciding = (!chunks.is_empty()).then(|| {
-                let pool = &pool;
-                scope.spawn(move || decide_batch(pool, config, rules, chunks))
-            });
-            if let Some(handle) = decided.take() {
-                replay_batch(handle, &mut stream, &mut ledger, &mut stats)?;
-            }
-            decided = deciding;
-            match next {
-                Next::More => {}
-                Next::End => {
-                    if let Some(handle) = decided.take() {
-                        replay_batch(handle, &mut stream, &mut ledger, &mut stats)?;
+            while ended.is_none() && read - replayed < in_flight {
+                let chunk = match stream.next_chunk()? {
+                    Some(Chunk::Cut(c)) => c,
+                    Some(Chunk::Last(c)) => {
+                        ended = Some(None);
+                        c
                     }
-                    return Ok(());
-                }
-                Next::Uncuttable(head) => {
-                    // Replay what is decided, then stream the rest on this thread.
-                    if let Some(handle) = decided.take() {
-                        replay_batch(handle, &mut stream, &mut ledger, &mut stats)?;
+                    Some(Chunk::Uncuttable(head)) => {
+                        ended = Some(Some(head));
+                        break;
                     }
-                    let rest = finish_sequentially(config, rules, head, &mut stream, &mut ledger)?;
-                    add(&mut stats, &rest);
-                    return Ok(());
-                }
+                    None => {
+                        ended = Some(None);
+                        break;
+                    }
+                };
+                let tx = tx.clone();
+                let index = read;
+                scope.spawn(move |_| {
+                    let decided = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        decide_chunk(config, rules, &chunk, caches)
+                    }));
+                    // The receiver is gone only when the run already failed.
+                    let _ = tx.send((index, chunk, decided));
+                });
+                read += 1;
             }
+            if replayed == read {
+                return Ok(ended.flatten());
+            }
+            let (index, chunk, decided) = rx.recv().expect("a sender is held until the end");
+            let recording = match decided {
+                Ok(recording) => recording?,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            waiting.insert(index, (chunk, recording));
+            while let Some((chunk, recording)) = waiting.remove(&replayed) {
+                add(&mut stats, &recording.stats);
+                recording.replay(&mut ledger)?;
+                stream.recycle(chunk);
+                replayed += 1;
+            }
+            ledger.flush()?;
         }
     })?;
+    if let Some(head) = rest {
+        // Too many bytes with no place to cut: everything before is replayed; the rest
+        // streams through on this thread.
+        let rest = finish_sequentially(config, rules, head, &mut stream, &mut ledger)?;
+        add(&mut stats, &rest);
+    }
     ledger.finish(stats)
 }
 
-/// Chunks with their decisions (or the first error).
-type Batch = (Vec<Vec<u8>>, Result<Vec<Recording>, Error>);
+/// A decided chunk: its index in the input, its bytes, and its decisions (or the first error,
+/// or the panic of the thread that decided it).
+type Decided = (
+    usize,
+    Vec<u8>,
+    std::thread::Result<Result<Recording, Error>>,
+);
 
-/// What follows a batch.
-enum Next {
-    More,
-    End,
-    /// Too many bytes with no place to cut: the rest goes on one thread, from these bytes.
-    Uncuttable(Vec<u8>),
-}
-
-fn read_batch(stream: &mut Stream<'_>, n: usize) -> Result<(Vec<Vec<u8>>, Next), Error> {
-    let mut chunks = Vec::with_capacity(n);
-    while chunks.len() < n {
-        match stream.next_chunk()? {
-            Some(Chunk::Cut(c)) => chunks.push(c),
-            Some(Chunk::Last(c)) => {
-                chunks.push(c);
-                return Ok((chunks, Next::End));
-            }
-            Some(Chunk::Uncuttable(head)) => return Ok((chunks, Next::Uncuttable(head))),
-            None => return Ok((chunks, Next::End)),
-        }
-    }
-    Ok((chunks, Next::More))
-}
-
-fn decide_batch(
-    pool: &rayon::ThreadPool,
-    config: &Config,
-    rules: &RuleSet,
-    chunks: Vec<Vec<u8>>,
-) -> Batch {
-    let recordings = pool.install(|| {
-        chunks
-            .par_iter()
-            .map(|chunk| decide_chunk(config, rules, chunk))
-            .collect::<Result<Vec<_>, _>>()
-    });
-    (chunks, recordings)
-}
-
-fn replay_batch<W: Write>(
-    handle: std::thread::ScopedJoinHandle<'_, Batch>,
-    stream: &mut Stream<'_>,
-    ledger: &mut Ledger<'_, W>,
-    stats: &mut Stats,
-) -> Result<(), Error> {
-    let (chunks, recordings) = handle.join().expect("a decision thread panicked");
-    for rec in recordings? {
-        add(stats, &rec.stats);
-        rec.replay(ledger)?;
-    }
-    ledger.flush()?;
-    for chunk in chunks {
-        stream.recycle(chunk);
-    }
-    Ok(())
-}
-
-fn add(total: &mut Stats, part: &Stats) {
+pub(crate) fn add(total: &mut Stats, part: &Stats) {
     total.records += part.records;
     total.unsquashable += part.unsquashable;
 }
 
+/// The threads that decide chunks, with the caches they hand on.
+pub(crate) struct Workers {
+    pool: rayon::ThreadPool,
+    caches: Caches,
+}
+
+impl Workers {
+    pub(crate) fn new(threads: usize) -> Result<Workers, Error> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+        Ok(Workers {
+            pool,
+            caches: Caches::default(),
+        })
+    }
+}
+
+/// Caches of what the rules found in records' lines after the first (see
+/// [`crate::rules::BodyCache`]), handed from one chunk to the next: a chunk's records repeat
+/// the traces of the chunks before it.
+#[derive(Default)]
+struct Caches(std::sync::Mutex<Vec<BodyCache>>);
+
+impl Caches {
+    fn take(&self) -> BodyCache {
+        self.0
+            .lock()
+            .map(|mut v| v.pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    fn give_back(&self, cache: BodyCache) {
+        if let Ok(mut v) = self.0.lock() {
+            v.push(cache);
+        }
+    }
+}
+
 /// Cuts one chunk into records and decides them, on a fresh grammar.
-fn decide_chunk(config: &Config, rules: &RuleSet, chunk: &[u8]) -> Result<Recording, Error> {
-    let mut assembler = crate::assembler(config, rules);
+fn decide_chunk(
+    config: &Config,
+    rules: &RuleSet,
+    chunk: &[u8],
+    caches: &Caches,
+) -> Result<Recording, Error> {
+    let mut assembler = crate::assembler(config, rules).with_cache(caches.take());
     let mut rec = Recording {
         keep_records: config.squash.keep_first > 0,
         data: Vec::with_capacity(chunk.len() / 2),
@@ -302,6 +322,7 @@ fn decide_chunk(config: &Config, rules: &RuleSet, chunk: &[u8]) -> Result<Record
     lines.feed(chunk, &mut |p| feed_piece(&mut assembler, &mut rec, p))?;
     lines.finish(&mut |p| feed_piece(&mut assembler, &mut rec, p))?;
     assembler.finish(&mut rec)?;
+    caches.give_back(assembler.take_cache());
     rec.stats = assembler.stats();
     Ok(rec)
 }
@@ -378,14 +399,12 @@ impl<'c> Stream<'c> {
                 self.reader = Some((opened.reader, opened.name));
             }
             let (reader, name) = self.reader.as_mut().expect("opened above");
-            let len = buf.len();
-            buf.resize(len + self.block, 0);
-            let result = reader.read(&mut buf[len..]);
-            buf.truncate(len + *result.as_ref().unwrap_or(&0));
-            match result {
+            // Into the buffer's spare capacity as it is: zeroing a chunk's worth of bytes
+            // before each read (as `read` into a resized buffer needs) cost this thread, the
+            // one all others wait for, more than the rest of its work.
+            match reader.by_ref().take(self.block as u64).read_to_end(buf) {
                 Ok(0) => self.reader = None,
                 Ok(n) => return Ok(n),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(source) => {
                     return Err(Error::Input {
                         path: name.clone(),
@@ -461,10 +480,100 @@ impl<'c> Stream<'c> {
     }
 
     fn starts_record(&self, line: &[u8]) -> bool {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        match &self.config.record_start {
-            Some(re) => re.is_match(line),
-            None => crate::header::detect(line).is_some(),
-        }
+        starts_record(self.config, line)
     }
+}
+
+/// Whether `line` (its `\n` removed) certainly starts a record: a place to cut.
+fn starts_record(config: &Config, line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    match &config.record_start {
+        Some(re) => re.is_match(line),
+        None => crate::header::detect(line).is_some(),
+    }
+}
+
+/// The start of the first line at or after `from` that is whole in `data`, starts a record and
+/// is shorter than the line limit; `from` must be at a line start.
+fn next_cut(config: &Config, data: &[u8], mut from: usize) -> Option<usize> {
+    while let Some(nl) = memchr::memchr(b'\n', &data[from..]) {
+        let line = &data[from..from + nl];
+        if line.len() < config.max_line && starts_record(config, line) {
+            return Some(from);
+        }
+        from += nl + 1;
+    }
+    None
+}
+
+/// For a backlog of live input (see [`decide_span`]): the stretch `start..end` of `data` that
+/// runs from the first to the last record-starting line, not counting a line the previous
+/// buffer left unfinished; `None` when it is shorter than an eighth of a chunk, not worth the
+/// threads.
+pub(crate) fn backlog_span(config: &Config, data: &[u8]) -> Option<(usize, usize)> {
+    let first_line_end = memchr::memchr(b'\n', data)?;
+    let start = next_cut(config, data, first_line_end + 1)?;
+    // The last such line: walk back over whole lines from the last `\n`.
+    let mut end = memchr::memrchr(b'\n', data)?;
+    let mut last = None;
+    while end > start {
+        let line_start = memchr::memrchr(b'\n', &data[..end]).map_or(0, |i| i + 1);
+        let line = &data[line_start..end];
+        if line.len() < config.max_line && starts_record(config, line) {
+            last = Some(line_start);
+            break;
+        }
+        end = line_start.saturating_sub(1);
+    }
+    let end = last?;
+    (end - start >= (config.chunk_size / 8).max(1)).then_some((start, end))
+}
+
+/// Decides `data`, which starts at a record-starting line and ends right before one, on
+/// `workers` in chunks cut at record-starting lines, and replays the decisions in
+/// order into `ledger`: the same bytes one assembler would give, as for a file's chunks.
+pub(crate) fn decide_span<W: Write>(
+    workers: &Workers,
+    config: &Config,
+    rules: &RuleSet,
+    data: &[u8],
+    ledger: &mut Ledger<'_, W>,
+    stats: &mut Stats,
+) -> Result<(), Error> {
+    use rayon::prelude::*;
+    // Several chunks per thread, so that a thread done early takes another.
+    let size = (data.len() / (4 * workers.pool.current_num_threads().max(1)))
+        .max(config.chunk_size.max(1) / 8);
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    while start < data.len() {
+        let end = if data.len() - start <= size {
+            data.len()
+        } else {
+            let from = start + size;
+            // The first whole line from `from` on (or, inside a first line longer than the
+            // chunk, the line after it).
+            let mut line_start = memchr::memrchr(b'\n', &data[..from]).map_or(0, |i| i + 1);
+            if line_start <= start {
+                line_start =
+                    memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i + 1);
+            }
+            next_cut(config, data, line_start).unwrap_or(data.len())
+        };
+        chunks.push(start..end);
+        start = end;
+    }
+    let (pool, caches) = (&workers.pool, &workers.caches);
+    let recordings = pool.install(|| {
+        chunks
+            .par_iter()
+            .map(|r| decide_chunk(config, rules, &data[r.clone()], caches))
+            .collect::<Vec<_>>()
+    });
+    for recording in recordings {
+        let recording = recording?;
+        add(stats, &recording.stats);
+        recording.replay(ledger)?;
+    }
+    Ok(())
 }

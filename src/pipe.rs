@@ -8,6 +8,9 @@
 //!   which `printStackTrace()` writes a line at a time with pauses between;
 //! - with `--flush-every`, pending counts are written on a wall-clock schedule, so a quiet server
 //!   still reports them;
+//! - with several threads, a backlog (everything the reader has queued, as when a log is
+//!   replayed through a pipe or the server writes faster than one thread decides) has its
+//!   complete records decided on all threads, as a file's chunks are; the bytes are the same;
 //! - SIGTERM and SIGINT end the run like end of input (last record decided, every count
 //!   written), after which the binary re-raises the signal; SIGHUP reopens `-o FILE`
 //!   (logrotate's `create` + `postrotate kill -HUP`).
@@ -19,7 +22,17 @@ use std::time::{Duration, Instant};
 use crate::error::Error;
 use crate::ledger::Sink;
 use crate::output::Destination;
+use crate::rules::RuleSet;
 use crate::{Config, Stage, input};
+
+/// Buffers the reader may queue with one thread. Pipe reads return what is buffered (at most
+/// 64 KiB on Linux), so with several threads the queue is deeper: a backlog (a log replayed
+/// through a pipe, a server catching up) is then handed over in megabytes at a time and its
+/// records decided on all threads (see [`Stage::feed_backlog`]).
+const QUEUE: usize = 4;
+const QUEUE_THREADED: usize = 16;
+/// The most bytes of backlog taken at once (memory: the backlog, its decisions, the queue).
+const BACKLOG_MAX: usize = 2 << 20;
 
 /// What the filter's loop hears about.
 enum Msg {
@@ -41,9 +54,15 @@ pub(crate) enum Ended {
 pub(crate) fn read_live<W: Write + Destination>(
     opened: input::Opened<'static>,
     config: &Config,
+    rules: &RuleSet,
     stage: &mut Stage<'_, W>,
 ) -> Result<Ended, Error> {
-    let (tx, rx) = mpsc::sync_channel::<Msg>(4);
+    // `--explain` numbers lines, which only one assembler over the whole input can do.
+    let threaded = config.threads > 1 && !config.squash.explain;
+    // Started at the first backlog: a quiet pipe never needs them.
+    let mut workers: Option<crate::parallel::Workers> = None;
+    let queue = if threaded { QUEUE_THREADED } else { QUEUE };
+    let (tx, rx) = mpsc::sync_channel::<Msg>(queue);
     spawn_reader(opened.reader, config.read_size.max(1), tx.clone());
     if config.handle_signals {
         spawn_signal_forwarder(tx)
@@ -52,6 +71,8 @@ pub(crate) fn read_live<W: Write + Destination>(
         drop(tx);
     }
     let mut held = false;
+    // A message taken from the queue while gathering a backlog, to act on next.
+    let mut deferred: Option<Msg> = None;
     let mut next_flush = config.flush_every.map(|d| Instant::now() + d);
     loop {
         let now = Instant::now();
@@ -77,8 +98,9 @@ pub(crate) fn read_live<W: Write + Destination>(
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let msg = match wait {
-            Some(wait) => match rx.recv_timeout(wait) {
+        let msg = match (deferred.take(), wait) {
+            (Some(m), _) => m,
+            (None, Some(wait)) => match rx.recv_timeout(wait) {
                 Ok(m) => m,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     if held && idle_due.is_some_and(|i| i <= flush_due.unwrap_or(Duration::MAX)) {
@@ -90,14 +112,37 @@ pub(crate) fn read_live<W: Write + Destination>(
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(Ended::Eof),
             },
-            None => match rx.recv() {
+            (None, None) => match rx.recv() {
                 Ok(m) => m,
                 Err(_) => return Ok(Ended::Eof),
             },
         };
         match msg {
-            Msg::Data(chunk) => {
-                stage.feed(&chunk)?;
+            Msg::Data(mut chunk) => {
+                // Whatever else is queued already: a backlog, if there is one.
+                let mut backlog = false;
+                while threaded && chunk.len() < BACKLOG_MAX {
+                    match rx.try_recv() {
+                        Ok(Msg::Data(more)) => {
+                            chunk.extend_from_slice(&more);
+                            backlog = true;
+                        }
+                        Ok(other) => {
+                            deferred = Some(other);
+                            break;
+                        }
+                        Err(_) => break,
+                    }
+                }
+                if backlog {
+                    if workers.is_none() {
+                        workers = Some(crate::parallel::Workers::new(config.threads)?);
+                    }
+                    let workers = workers.as_ref().expect("started above");
+                    stage.feed_backlog(&chunk, config, rules, workers)?;
+                } else {
+                    stage.feed(&chunk)?;
+                }
                 stage.ledger.flush()?;
                 held = true;
             }

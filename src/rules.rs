@@ -6,7 +6,9 @@
 //!
 //! Regexes never run on records that cannot match: every rule carries fixed strings (worked out
 //! from `what`, or given as `literal:`), one of which must occur in any record it takes, and one
-//! Aho-Corasick automaton over all of them picks the candidate rules first.
+//! Aho-Corasick automaton over all of them picks the candidate rules first. What they find in a
+//! record's lines after the first can be kept for the next record with the same lines
+//! ([`BodyCache`], in `rules/cache.rs`).
 //!
 //! The YAML side (positions, unknown keys, examples) lives in `rules/load.rs`; this file owns the
 //! compiled form.
@@ -17,9 +19,12 @@ use regex::bytes::Regex;
 use crate::error::{Error, RuleError};
 use crate::record;
 
+mod cache;
 mod load;
 #[cfg(test)]
 mod tests;
+
+pub use cache::BodyCache;
 
 /// The built-in rule files, compiled into the binary: `(name, YAML)`.
 pub const BUILT_IN: &[(&str, &str)] = &[
@@ -176,7 +181,17 @@ pub struct RuleSet {
     /// For each prefilter pattern, the rules it proves candidates: its own, and those of the
     /// patterns that are prefixes of it.
     pattern_rules: Vec<Vec<usize>>,
+    /// Per regex slot (see [`Slot`]), whether it only ever matches inside one line, so that a
+    /// record's answer is its first line's or the rest's (see [`BodyCache`]). Worked out when
+    /// first needed: it costs milliseconds, and a pipe's first line must not wait for it.
+    line_local: std::sync::OnceLock<Vec<bool>>,
+    /// No prefilter literal holds a `\n`, so each occurrence lies inside one line.
+    literals_line_local: bool,
 }
+
+/// Which of a rule set's regexes: rule `i`'s `what`, `where`, `never` are slots `3i`, `3i + 1`,
+/// `3i + 2`; the file-level `never` is the slot after the last rule's.
+type Slot = usize;
 
 impl RuleSet {
     /// Loads and compiles rule files, reporting every problem found in any of them.
@@ -247,10 +262,12 @@ impl RuleSet {
                 .expect("literal sets are bounded in size")
         });
         RuleSet {
+            literals_line_local: patterns.iter().all(|p| !p.contains(&b'\n')),
             rules,
             global_never,
             prefilter,
             pattern_rules: implied,
+            line_local: std::sync::OnceLock::new(),
         }
     }
 
@@ -271,6 +288,12 @@ impl RuleSet {
     /// occurrences the search skips with SIMD, which an overlapping search cannot.
     fn candidates(&self, record: &[u8]) -> Vec<bool> {
         let mut hit = vec![false; self.rules.len()];
+        self.add_candidates(record, &mut hit);
+        hit
+    }
+
+    /// Marks in `hit` the rules whose literals occur in `text`.
+    fn add_candidates(&self, record: &[u8], hit: &mut [bool]) {
         if let Some(ac) = &self.prefilter {
             let mut at = 0;
             while let Some(m) = ac.find(aho_corasick::Input::new(record).range(at..)) {
@@ -280,24 +303,71 @@ impl RuleSet {
                 at = m.start() + 1;
             }
         }
-        hit
     }
 
     /// Decides one record (its full text, line terminators included).
     pub fn decide(&self, record: &[u8]) -> Decision {
         let hit = self.candidates(record);
+        self.decide_with(&hit, &mut |_, re| re.is_match(record))
+    }
+
+    /// [`RuleSet::decide`], with what the record's lines after the first were found to match
+    /// kept in `cache` for the next record with the same lines: records in a flood differ in
+    /// their first line (time, thread) and repeat the rest (the same trace) byte for byte.
+    pub fn decide_cached(&self, record: &[u8], cache: &mut BodyCache) -> Decision {
+        if !self.literals_line_local {
+            return self.decide(record);
+        }
+        let Some((head, body)) = cache::split_head(record) else {
+            return self.decide(record);
+        };
+        let line_local = self.line_local();
+        let entry = cache.entry(body, line_local.len(), |body| {
+            let mut hit = vec![false; self.rules.len()];
+            self.add_candidates(body, &mut hit);
+            hit
+        });
+        let mut hit = entry.hits.clone();
+        self.add_candidates(head, &mut hit);
+        self.decide_with(&hit, &mut |slot, re| {
+            if line_local[slot] {
+                re.is_match(head) || entry.matches(slot, || re.is_match(body))
+            } else {
+                re.is_match(record)
+            }
+        })
+    }
+
+    /// Per slot, whether its regex only ever matches inside one line.
+    fn line_local(&self) -> &[bool] {
+        self.line_local.get_or_init(|| {
+            self.rules
+                .iter()
+                .flat_map(|r| [Some(&r.what), r.where_.as_ref(), r.never.as_ref()])
+                .chain([self.global_never.as_ref()])
+                .map(|re| re.is_some_and(cache::is_line_local))
+                .collect()
+        })
+    }
+
+    /// The decision, given the candidate rules and whether the regex in a slot matches.
+    fn decide_with(
+        &self,
+        hit: &[bool],
+        is_match: &mut dyn FnMut(Slot, &Regex) -> bool,
+    ) -> Decision {
         let mut near: Option<(usize, Miss)> = None;
         let mut vetoed: Option<bool> = None;
         for (i, rule) in self.rules.iter().enumerate() {
             if !hit[i] {
                 continue;
             }
-            match rule.test(record) {
+            match rule.test_with(3 * i, is_match) {
                 Ok(()) => {
                     let global = *vetoed.get_or_insert_with(|| {
                         self.global_never
                             .as_ref()
-                            .is_some_and(|re| re.is_match(record))
+                            .is_some_and(|re| is_match(3 * self.rules.len(), re))
                     });
                     if global {
                         return Decision::Keep(Some((i, Miss::GlobalNever)));
@@ -406,16 +476,26 @@ fn rank(miss: &Miss) -> u8 {
 impl Rule {
     /// The rule's own conditions (the prefilter and file-level vetoes aside).
     fn test(&self, record: &[u8]) -> Result<(), Miss> {
-        if !self.what.is_match(record) {
+        self.test_with(0, &mut |_, re| re.is_match(record))
+    }
+
+    /// The same, asking `is_match` about each regex by its slot (`first`, `first + 1`,
+    /// `first + 2` for `what`, `where`, `never`).
+    fn test_with(
+        &self,
+        first: Slot,
+        is_match: &mut dyn FnMut(Slot, &Regex) -> bool,
+    ) -> Result<(), Miss> {
+        if !is_match(first, &self.what) {
             return Err(Miss::What);
         }
         if let Some(re) = &self.where_
-            && !re.is_match(record)
+            && !is_match(first + 1, re)
         {
             return Err(Miss::Where);
         }
         if let Some(re) = &self.never
-            && re.is_match(record)
+            && is_match(first + 2, re)
         {
             return Err(Miss::Never);
         }

@@ -5,7 +5,7 @@
 //! To write `expected.log` for a new case, run the tests with `RESETSQUASH_BLESS=1`, then read
 //! the result before committing it.
 
-use crate::util::{assert_bytes_eq, check_invariants, cmd, testdata};
+use crate::util::{assert_bytes_eq, check_invariants, cmd, run_with_stdin, testdata};
 
 /// Every code path a case runs through: one thread at several read sizes, and several threads
 /// with chunks small enough to cut every case into many.
@@ -28,6 +28,24 @@ const PATHS: &[&[&str]] = &[
     ],
     &["--threads", "4", "--chunk-size", "64"],
 ];
+
+/// The same through a pipe, written all at once: with several threads, whatever the reader has
+/// queued is a backlog whose records are decided on all of them (small reads make sure several
+/// are queued). The quiet time is set long so that a slow machine never decides a record early
+/// (a pipe that goes quiet may, by design).
+const PIPE_PATHS: &[&[&str]] = &[
+    &["--threads", "1"],
+    &[
+        "--threads",
+        "2",
+        "--chunk-size",
+        "1000",
+        "--buffer-size",
+        "4096",
+    ],
+    &["--threads", "4", "--chunk-size", "64", "--buffer-size", "7"],
+];
+const LONG_QUIET: &[&str] = &["--idle-ms", "600000", "--idle-in-trace-ms", "600000"];
 
 #[test]
 fn every_case_gives_its_expected_output_at_every_buffer_size() {
@@ -65,6 +83,22 @@ fn every_case_gives_its_expected_output_at_every_buffer_size() {
                 None => first = Some(out.stdout),
                 Some(f) => assert_bytes_eq(&out.stdout, f, &format!("{name} with {path:?}")),
             }
+        }
+        for path in PIPE_PATHS {
+            let mut c = cmd(&dir);
+            c.args(&args).args(*path).args(LONG_QUIET).arg("-");
+            let out = run_with_stdin(c, &input);
+            assert!(
+                out.status.success(),
+                "{name}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let f = first.as_ref().unwrap();
+            assert_bytes_eq(
+                &out.stdout,
+                f,
+                &format!("{name} through a pipe with {path:?}"),
+            );
         }
         let got = first.unwrap();
         if !args.iter().any(|a| a == "--explain" || a == "--keep-first") {

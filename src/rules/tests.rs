@@ -218,3 +218,203 @@ rules:
         ]
     );
 }
+
+#[test]
+fn line_local_regexes_are_told_apart() {
+    let local = |p: &str| cache::is_line_local(&compile(p).unwrap());
+    // Inside one line, with line anchors and ASCII word boundaries.
+    assert!(local(r"\bBroken pipe\b"));
+    assert!(local(r"^\d{4}/\d\d/\d\d \[info\] "));
+    assert!(local(r"client: [^,\n]+$"));
+    // A match could cross a line end, start at the text's start, or be empty.
+    assert!(!local(r"(?s)Broken.pipe"));
+    assert!(!local(r"Broken pipe\n\tat "));
+    assert!(!local(r"[^x]+pipe"));
+    assert!(!local(r"\ABroken"));
+    assert!(!local(r"pipe\z"));
+    assert!(!local(r"x*"));
+    assert!(!local(r"(?u)\bpipe"));
+}
+
+#[test]
+fn most_built_in_regexes_are_line_local() {
+    let set = RuleSet::load(&RuleSource::built_in()).unwrap();
+    let slots = set.line_local().len();
+    let present = set
+        .rules
+        .iter()
+        .flat_map(|r| [Some(&r.what), r.where_.as_ref(), r.never.as_ref()])
+        .chain([set.global_never.as_ref()])
+        .collect::<Vec<_>>();
+    assert_eq!(present.len(), slots);
+    let not_local: Vec<&str> = present
+        .iter()
+        .zip(set.line_local())
+        .filter_map(|(re, &l)| re.filter(|_| !l).map(|re| re.as_str()))
+        .collect();
+    assert!(set.literals_line_local);
+    assert!(
+        set.line_local()[slots - 1],
+        "the file-level `never` is read on every squashed record"
+    );
+    eprintln!("not line-local: {not_local:#?}");
+    assert!(not_local.len() * 5 < slots, "{not_local:#?}");
+}
+
+/// Every `.log` file under `testdata/`, recursively.
+fn test_logs() -> Vec<Vec<u8>> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "log") {
+                out.push(p);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"),
+        &mut paths,
+    );
+    paths.sort();
+    paths.iter().map(|p| std::fs::read(p).unwrap()).collect()
+}
+
+/// Decides every record both ways and with each record's first line put in front of the next
+/// record's rest (a cached rest met again under another first line), through one cache.
+fn assert_cache_agrees(set: &RuleSet, records: &[Vec<u8>]) -> usize {
+    let mut cache = BodyCache::default();
+    let mut checked = 0;
+    let mut agree = |record: &[u8]| {
+        assert_eq!(
+            set.decide_cached(record, &mut cache),
+            set.decide(record),
+            "{:?}",
+            String::from_utf8_lossy(record)
+        );
+        checked += 1;
+    };
+    for pair in records.windows(2) {
+        agree(&pair[0]);
+        agree(&pair[0]);
+        if let (Some(a), Some(b)) = (
+            memchr::memchr(b'\n', &pair[0]),
+            memchr::memchr(b'\n', &pair[1]),
+        ) {
+            let mixed = [&pair[0][..=a], &pair[1][b + 1..]].concat();
+            agree(&mixed);
+        }
+    }
+    checked
+}
+
+#[test]
+fn cached_decisions_are_the_uncached_ones_on_every_test_log() {
+    let set = RuleSet::load(&RuleSource::built_in()).unwrap();
+    let mut records = Vec::new();
+    for log in test_logs() {
+        for r in record::split_records(&log) {
+            records.push(log[r].to_vec());
+        }
+    }
+    // CRLF copies: `$` and `\r` at line ends.
+    let crlf: Vec<Vec<u8>> = records
+        .iter()
+        .map(|r| {
+            r.split(|&b| b == b'\n')
+                .collect::<Vec<_>>()
+                .join(&b"\r\n"[..])
+        })
+        .collect();
+    let squashed = records
+        .iter()
+        .filter(|r| matches!(set.decide(r), Decision::Squash(_)))
+        .count();
+    assert!(
+        squashed > 100,
+        "the test logs must hold many squashable records"
+    );
+    assert!(assert_cache_agrees(&set, &records) > 1000);
+    assert_cache_agrees(&set, &crlf);
+}
+
+#[test]
+fn cached_decisions_are_the_uncached_ones_at_line_edges() {
+    // Anchors and word boundaries right where the first line ends and the rest begins.
+    let set = load(
+        "edges.yaml",
+        r#"
+never:
+  - '^NEVER\b'
+rules:
+  - id: edges
+    description: anchors and word boundaries at line edges
+    what: ['\bpipe$', '^\tat x\.Y\b']
+    where: ['(?m)^second line$', '\Bmid\B']
+    never: ['\Afirst', 'vetoed\z']
+    literal: ['pipe', 'at x.Y', 'second', 'mid']
+    examples:
+      squash: ["2026-11-24 15:35:04.521 a pipe\nsecond line\n"]
+      keep: ["2026-11-24 15:35:04.521 nothing\n"]
+  - id: empty-line
+    description: an empty match, which may fall right after the first line
+    what: ['lonely']
+    where: ['^(?:none)?$']
+    examples:
+      squash: ["2026-11-24 15:35:04.521 lonely\n\n"]
+      keep: ["2026-11-24 15:35:04.521 nothing\n"]
+"#,
+    )
+    .unwrap();
+    let heads: &[&[u8]] = &[
+        b"2026-11-24 15:35:04.521 a pipe\n",
+        b"2026-11-24 15:35:04.521 a pipe\r\n",
+        b"first 2026-11-24 15:35:04.521 x\n",
+        b"2026-11-24 15:35:04.521 amidst\n",
+        b"NEVER 2026\n",
+        b"2026-11-24 15:35:04.521 lonely\n",
+        b"\n",
+    ];
+    let pad = "\tat filler.Frame(Frame.java:1)\n".repeat(6);
+    let bodies: Vec<Vec<u8>> = [
+        "second line\n",
+        "second line\r\n",
+        "\tat x.Y.z(Y.java:1)\nsecond line",
+        "NEVER again\n",
+        "xsecond line\n",
+        "amidst the pipe\n",
+        "vetoed",
+        "\n\n",
+        "lonely",
+        "lonely\n\nlonely",
+    ]
+    .iter()
+    .map(|b| format!("{pad}{b}").into_bytes())
+    // A rest that starts where the record does not: `\A` must not match there.
+    .chain([format!("first\n{pad}second line\n").into_bytes()])
+    .collect();
+    let mut records = Vec::new();
+    for h in heads {
+        for b in &bodies {
+            records.push([*h, &b[..]].concat());
+        }
+    }
+    assert!(
+        records
+            .iter()
+            .any(|r| matches!(set.decide(r), Decision::Squash(_)))
+    );
+    assert!(
+        records
+            .iter()
+            .any(|r| matches!(set.decide(r), Decision::Keep(_)))
+    );
+    assert_cache_agrees(&set, &records);
+    // Each record again after every other, so each rest is met under every first line.
+    let mut cache = BodyCache::default();
+    for r in records.iter().chain(&records) {
+        assert_eq!(set.decide_cached(r, &mut cache), set.decide(r));
+    }
+}
