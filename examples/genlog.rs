@@ -6,8 +6,8 @@
 //! ```
 //!
 //! # What comes out
-//! Records shaped like the real logs in `/work/shared/corpus` (see its README) and
-//! `/work/shared/SIGNATURES.md` §2.2, §2.6, §6, §10, §13:
+//! Records shaped like the real logs copied into `testdata/corpus/` (see `testdata/README.md`)
+//! and like the records public issue threads quote for each server family:
 //! - `tomcat`: Tomcat 10.1 `catalina.out` and `localhost.*.log` (JULI OneLineFormatter, throwables
 //!   indented by a tab) plus unindented `e.printStackTrace()` output;
 //! - `springboot`: Spring Boot 2.7 logback console (`%wEx`: blank line before and after a trace,
