@@ -49,8 +49,9 @@ pub trait Sink {
 /// Why a whole record was kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kept {
-    /// No rule came close.
-    Plain,
+    /// No rule took it. `worded`: some rule's fixed strings occur in it (its wording may
+    /// still differ); without them it names no abort at all.
+    Plain { worded: bool },
     /// One of our own summary lines, from a log squashed before.
     Summary,
     /// A rule's wording matched but its anchors said the connection was not an inbound client's

@@ -348,7 +348,9 @@ impl<'r> Assembler<'r> {
 fn kept_because(near: Option<&(usize, Miss)>) -> Kept {
     match near {
         Some(&(rule, Miss::Where | Miss::Never | Miss::GlobalNever)) => Kept::LookAlike { rule },
-        _ => Kept::Plain,
+        near => Kept::Plain {
+            worded: near.is_some(),
+        },
     }
 }
 

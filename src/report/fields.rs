@@ -4,7 +4,61 @@
 //! Each reader looks for one well-known shape and gives up quietly otherwise: a report is
 //! about counts, and a field that a log format does not carry is simply absent.
 
-use memchr::memmem;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use memchr::memmem::Finder;
+
+// Searchers built once: these run on every record, and `memmem::find` would build its searcher
+// on every call.
+static SERVLET: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("for servlet ["));
+static CONTEXT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("context with path ["));
+static IN_FUNCTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(", in "));
+static CLIENT: LazyLock<AhoCorasick> =
+    LazyLock::new(|| fixed(&["client: ", "[client ", "request from ('"]));
+static PYTHON_LIBRARY: LazyLock<AhoCorasick> =
+    LazyLock::new(|| fixed(&["/lib/python", "site-packages", "dist-packages"]));
+/// The wordings of each kind, in one automaton: the first three are Windows', then four of a
+/// broken pipe, then three of a reset.
+static KINDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    fixed(&[
+        "10053",
+        "Software caused connection abort",
+        "WSAECONNABORTED",
+        "established connection was aborted",
+        "Broken pipe",
+        "EPIPE",
+        "[Errno 32]",
+        "(32: ",
+        "onnection reset",
+        "ECONNRESET",
+        "[Errno 104]",
+    ])
+});
+/// Frames that send a file: Tomcat's `DefaultServlet`, Spring's resource handler, `sendfile`,
+/// `transferTo`, Netty's `FileRegion`, Python's `copyfileobj`.
+static FILE_FRAMES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    fixed(&[
+        "DefaultServlet.",
+        "ResourceHttpRequestHandler",
+        "sendfile(",
+        "sendfile0",
+        "transferTo",
+        "copyRange",
+        "FileRegion",
+        "copyfileobj",
+        "StreamingResponseBody",
+    ])
+});
+
+/// An automaton for a few fixed strings: a DFA, as it runs over short texts where the
+/// packed searchers cannot start.
+pub(super) fn fixed(needles: &[&str]) -> AhoCorasick {
+    aho_corasick::AhoCorasickBuilder::new()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(needles)
+        .expect("fixed strings always compile")
+}
 
 /// The part of a record the readers look at: its first line (without the timestamp) carries
 /// the request, client and thread; its frames carry the application frame. Traces are long,
@@ -37,10 +91,10 @@ pub fn read(record: &[u8], timestamp_len: usize) -> Fields {
 /// `"GET /x HTTP/1.1"`, or Tomcat's `for servlet [name] in context with path [/ctx]`.
 /// Query strings are dropped: they differ per request and would split the count.
 fn endpoint(record: &[u8], first: &[u8]) -> Option<String> {
-    if let Some(at) = memmem::find(first, b"for servlet [") {
+    if let Some(at) = SERVLET.find(first) {
         let rest = &first[at + b"for servlet [".len()..];
         let name = &rest[..memchr::memchr(b']', rest)?];
-        let path = memmem::find(rest, b"context with path [").and_then(|p| {
+        let path = CONTEXT.find(rest).and_then(|p| {
             let r = &rest[p + b"context with path [".len()..];
             Some(&r[..memchr::memchr(b']', r)?])
         });
@@ -91,14 +145,16 @@ fn request_line(s: &[u8]) -> Option<(&str, String)> {
 /// `request from ('127.0.0.1', 39826)`, or an access-log line that starts with an address.
 /// Ports are dropped: every connection has its own.
 fn client(record: &[u8], first: &[u8]) -> Option<String> {
-    let head = &record[..record.len().min(4096)];
-    for marker in [&b"client: "[..], b"[client ", b"request from ('"] {
-        if let Some(at) = memmem::find(head, marker) {
-            let rest = &head[at + marker.len()..];
-            let addr = address(rest);
-            if !addr.is_empty() {
-                return Some(text(addr));
-            }
+    // The first three lines: Python's socketserver names the client on the line after its
+    // dashes.
+    let end = memchr::memchr_iter(b'\n', record)
+        .nth(2)
+        .map_or(record.len(), |i| i + 1);
+    let head = &record[..end.min(4096)];
+    if let Some(m) = CLIENT.find(head) {
+        let addr = address(&head[m.end()..]);
+        if !addr.is_empty() {
+            return Some(text(addr));
         }
     }
     let addr = address(first);
@@ -205,12 +261,9 @@ pub fn app_frame(record: &[u8]) -> Option<String> {
                 continue;
             };
             let path = &rest[..q];
-            let library = memmem::find(path, b"/lib/python").is_some()
-                || memmem::find(path, b"site-packages").is_some()
-                || memmem::find(path, b"dist-packages").is_some()
-                || path.starts_with(b"<");
+            let library = PYTHON_LIBRARY.is_match(path) || path.starts_with(b"<");
             if !library {
-                let func = memmem::find(rest, b", in ").map(|i| &rest[i + 5..]);
+                let func = IN_FUNCTION.find(rest).map(|i| &rest[i + 5..]);
                 python = Some(match func {
                     Some(f) => format!("{} in {}", text(path), text(f)),
                     None => text(path),
@@ -262,42 +315,36 @@ pub enum Kind {
     Other,
 }
 
-/// Tells the kind from the record's wording.
-pub fn kind(record: &[u8]) -> Kind {
-    let head = &record[..record.len().min(64 * 1024)];
-    let has = |needle: &[u8]| memmem::find(head, needle).is_some();
-    if has(b"10053") || has(b"Software caused connection abort") || has(b"WSAECONNABORTED") {
-        Kind::WindowsAbort
-    } else if has(b"Broken pipe") || has(b"EPIPE") || has(b"[Errno 32]") || has(b"(32: ") {
-        Kind::BrokenPipe
-    } else if has(b"onnection reset") || has(b"ECONNRESET") || has(b"[Errno 104]") {
-        Kind::Reset
-    } else {
-        Kind::Other
+/// Tells the kind from the record's wording: its first line, headline and exception chain
+/// (small, where the wording is; the frames never say).
+pub fn kind(texts: &[&[u8]]) -> Kind {
+    // Windows' own wording wins over the pipe or reset it may also name.
+    let mut best = Kind::Other;
+    for t in texts {
+        for m in KINDS.find_overlapping_iter(*t) {
+            let k = match m.pattern().as_usize() {
+                0..=3 => return Kind::WindowsAbort,
+                4..=7 => Kind::BrokenPipe,
+                _ => Kind::Reset,
+            };
+            if best == Kind::Other || k == Kind::BrokenPipe {
+                best = k;
+            }
+        }
     }
+    best
 }
 
 /// Whether the record shows a file or large download being sent: file-serving frames
 /// (Tomcat's `DefaultServlet`, Spring's resource handler, `sendfile`, `transferTo`) or a
 /// request for a file type that is usually large.
 pub fn is_download(record: &[u8], endpoint: Option<&str>) -> bool {
-    const FRAMES: [&[u8]; 9] = [
-        b"DefaultServlet.",
-        b"ResourceHttpRequestHandler",
-        b"sendfile(",
-        b"sendfile0",
-        b"transferTo",
-        b"copyRange",
-        b"FileRegion",
-        b"copyfileobj",
-        b"StreamingResponseBody",
-    ];
     const LARGE: [&str; 18] = [
         ".zip", ".tar", ".gz", ".tgz", ".iso", ".img", ".bin", ".mp4", ".mkv", ".mov", ".webm",
         ".mp3", ".pdf", ".csv", ".xlsx", ".exe", ".dmg", ".apk",
     ];
     let head = &record[..record.len().min(64 * 1024)];
-    FRAMES.iter().any(|f| memmem::find(head, f).is_some())
+    FILE_FRAMES.is_match(head)
         || endpoint.is_some_and(|e| {
             let e = e.to_ascii_lowercase();
             LARGE.iter().any(|x| e.ends_with(x)) || e.contains("download") || e.contains("export")
@@ -324,7 +371,7 @@ mod tests {
         assert_eq!(f.endpoint.as_deref(), Some("POST /app/upload"));
         assert_eq!(f.client.as_deref(), Some("127.0.0.1"));
         assert_eq!(f.thread, None);
-        assert_eq!(kind(r), Kind::Reset);
+        assert_eq!(kind(&[r]), Kind::Reset);
     }
 
     #[test]
@@ -341,7 +388,7 @@ mod tests {
         );
         assert_eq!(f.thread.as_deref(), Some("http-nio-127.0.0.1-18080-exec-2"));
         assert_eq!(f.frame.as_deref(), Some("realogs.StreamServlet.doGet"));
-        assert_eq!(kind(r), Kind::BrokenPipe);
+        assert_eq!(kind(&[r]), Kind::BrokenPipe);
     }
 
     #[test]
@@ -355,13 +402,13 @@ mod tests {
         let f = read(r, 0);
         assert_eq!(f.client.as_deref(), Some("127.0.0.1"));
         assert_eq!(f.frame.as_deref(), Some("/srv/app/server.py in do_GET"));
-        assert_eq!(kind(r), Kind::BrokenPipe);
+        assert_eq!(kind(&[r]), Kind::BrokenPipe);
     }
 
     #[test]
     fn windows_wording_is_its_own_kind() {
         let r = b"System.IO.IOException: Unable to write data to the transport connection: An established connection was aborted by the software in your host machine.\n ---> System.Net.Sockets.SocketException (10053): An established connection was aborted\n";
-        assert_eq!(kind(r), Kind::WindowsAbort);
+        assert_eq!(kind(&[r]), Kind::WindowsAbort);
     }
 
     #[test]

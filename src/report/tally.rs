@@ -4,7 +4,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicU64;
 
-use memchr::memmem;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use memchr::memmem::Finder;
 
 use super::{
     BURST_MIN, Burst, CAP, Cluster, InputTotals, LookAlike, Moment, Report, Tally, fields,
@@ -125,22 +128,46 @@ impl<'r> Tallier<'r> {
         r.squashed += t.records;
         r.squashed_lines += t.lines;
         r.squashed_bytes += t.bytes;
-        r.rules.entry(rule.to_string()).or_default().add(t);
-        r.groups
-            .entry(rule.to_string())
-            .or_default()
-            .entry(group.to_string())
-            .or_default()
-            .add(t);
+        // Looked up before inserting: a flood adds to the same few entries, and a lookup
+        // allocates nothing.
+        match r.rules.get_mut(rule) {
+            Some(x) => x.add(t),
+            None => {
+                r.rules.insert(rule.to_string(), t.clone());
+            }
+        }
+        if !r.groups.contains_key(rule) {
+            r.groups.insert(rule.to_string(), Default::default());
+        }
+        let groups = r.groups.get_mut(rule).expect("inserted above");
+        match groups.get_mut(group) {
+            Some(x) => x.add(t),
+            None => {
+                groups.insert(group.to_string(), t.clone());
+            }
+        }
         match at {
             Some(m) => *r.timeline.entry(m.seconds.div_euclid(60) * 60).or_default() += t.records,
             None => r.untimed += t.records,
         }
     }
 
-    fn span(&mut self, first: Option<Moment>, last: Option<Moment>) {
-        self.report.first = super::earliest(self.report.first.take(), first);
-        self.report.last = super::latest(self.report.last.take(), last);
+    fn span(&mut self, first: Option<&Moment>, last: Option<&Moment>) {
+        let r = &mut self.report;
+        if let Some(f) = first
+            && r.first
+                .as_ref()
+                .is_none_or(|m| (f.seconds, &f.text) < (m.seconds, &m.text))
+        {
+            r.first = Some(f.clone());
+        }
+        if let Some(l) = last
+            && r.last
+                .as_ref()
+                .is_none_or(|m| (l.seconds, &l.text) > (m.seconds, &m.text))
+        {
+            r.last = Some(l.clone());
+        }
     }
 
     /// A summary line of a log squashed before: its counts, back.
@@ -167,7 +194,7 @@ impl<'r> Tallier<'r> {
             .and_then(moment_of)
             .or_else(|| at.clone());
         let last = s.last.as_deref().and_then(moment_of).or_else(|| at.clone());
-        self.span(first, last);
+        self.span(first.as_ref(), last.as_ref());
         self.previous = Previous::Squashed {
             rule: s.rule.clone(),
             group: text(&s.group),
@@ -176,13 +203,20 @@ impl<'r> Tallier<'r> {
 
     /// A record no rule took: part of a cluster of noise if it is an exception or names a
     /// connection failure; a syslog repeat of the record before it.
-    fn plain(&mut self, record: &[u8]) {
+    fn plain(&mut self, record: &[u8], worded: bool) {
+        // Most records are ordinary one-liners: with no abort wording and no exception named,
+        // they are not noise of this kind, and reading them further is wasted.
+        let one_line = memchr::memchr(b'\n', record).is_none_or(|i| i + 1 == record.len());
+        if one_line && !worded && EXCEPTION.find(record).is_none() && ERROR.find(record).is_none() {
+            self.previous = Previous::None;
+            return;
+        }
         let first = first_line(record);
         let ts = header::detect(first).map_or(0, |h| h.timestamp_len);
         let (headline, chain) = squash::headline_and_chain(record, ts);
         let chain = if !chain.is_empty() {
             text(&chain)
-        } else if names_connection_failure(first) {
+        } else if worded && names_connection_failure(first) {
             one_line_key(&headline)
         } else {
             self.previous = Previous::None;
@@ -290,7 +324,7 @@ impl Sink for Tallier<'_> {
         match why {
             Kept::Summary => match Summary::parse(first_line(record)) {
                 Some(s) => self.summary(&s, record),
-                None => self.plain(record),
+                None => self.plain(record, true),
             },
             Kept::LookAlike { rule } => {
                 let id = self.rules.rules()[rule].id.clone();
@@ -315,23 +349,24 @@ impl Sink for Tallier<'_> {
                 self.report.unsound += 1;
                 self.previous = Previous::None;
             }
-            Kept::Plain => self.plain(record),
+            Kept::Plain { worded } => self.plain(record, worded),
         }
         Ok(())
     }
 
     fn squash(&mut self, sq: &Squashed<'_>) -> Result<(), Error> {
         self.see(sq.record);
-        let rule = self.rules.rules()[sq.rule].id.clone();
-        let group = text(sq.key);
-        let at = self.clock.clone();
+        let rules = self.rules;
+        let rule = rules.rules()[sq.rule].id.as_str();
+        let group = String::from_utf8_lossy(sq.key);
         let t = Tally {
             records: 1,
             lines: sq.lines,
             bytes: sq.bytes,
         };
-        self.count(&rule, &group, &t, at.as_ref());
-        self.span(at.clone(), at.clone());
+        let at = self.clock.take();
+        self.count(rule, &group, &t, at.as_ref());
+        self.span(at.as_ref(), at.as_ref());
         // Where, and what kind: only a record still whole in the log can tell.
         let ts = header::detect(first_line(sq.record)).map_or(0, |h| h.timestamp_len);
         let f = fields::read(sq.record, ts);
@@ -348,7 +383,7 @@ impl Sink for Tallier<'_> {
             }
         }
         let k = &mut self.report.kinds;
-        match fields::kind(sq.record) {
+        match fields::kind(&[first_line(sq.record), sq.headline, sq.key]) {
             fields::Kind::Reset => k.resets += 1,
             fields::Kind::BrokenPipe => {
                 k.broken_pipes += 1;
@@ -359,7 +394,7 @@ impl Sink for Tallier<'_> {
             fields::Kind::WindowsAbort => k.windows_aborts += 1,
             fields::Kind::Other => k.other += 1,
         }
-        if let Some(at) = at {
+        if let Some(at) = &at {
             if self
                 .second
                 .as_ref()
@@ -367,7 +402,7 @@ impl Sink for Tallier<'_> {
             {
                 self.end_second();
                 self.second = Some(Second {
-                    at,
+                    at: at.clone(),
                     records: 0,
                     clients: HashSet::new(),
                 });
@@ -380,7 +415,17 @@ impl Sink for Tallier<'_> {
                 s.clients.insert(c);
             }
         }
-        self.previous = Previous::Squashed { rule, group };
+        // The clock was only borrowed for this record.
+        self.clock = at;
+        match &mut self.previous {
+            Previous::Squashed { rule: r, group: g } if r == rule && **g == *group => {}
+            p => {
+                *p = Previous::Squashed {
+                    rule: rule.to_string(),
+                    group: group.into_owned(),
+                }
+            }
+        }
         Ok(())
     }
 
@@ -415,7 +460,7 @@ fn moment_of(t: &[u8]) -> Option<Moment> {
 /// (BSD syslogd): N more copies of the record before.
 fn repeated(record: &[u8]) -> Option<u64> {
     let first = first_line(record);
-    let at = memmem::find(first, b"message repeated ")?;
+    let at = REPEATED.find(first)?;
     let rest = &first[at + b"message repeated ".len()..];
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
     if !rest[digits..].starts_with(b" time") {
@@ -426,17 +471,23 @@ fn repeated(record: &[u8]) -> Option<u64> {
 
 /// A one-line record that names a failed connection: worth clustering as noise.
 fn names_connection_failure(line: &[u8]) -> bool {
-    const WORDS: [&[u8]; 7] = [
-        b"reset by peer",
-        b"Broken pipe",
-        b"onnection reset",
-        b"connection abort",
-        b"prematurely closed",
-        b"EPIPE",
-        b"ECONNRESET",
-    ];
-    WORDS.iter().any(|w| memmem::find(line, w).is_some())
+    CONNECTION_FAILURE.is_match(line)
 }
+
+static REPEATED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("message repeated "));
+static EXCEPTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Exception"));
+static ERROR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Error"));
+static CONNECTION_FAILURE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    fields::fixed(&[
+        "reset by peer",
+        "Broken pipe",
+        "onnection reset",
+        "connection abort",
+        "prematurely closed",
+        "EPIPE",
+        "ECONNRESET",
+    ])
+});
 
 /// A one-line record's cluster key: its text with every number and address folded, so that
 /// pids, connection numbers and ports do not split the cluster.
