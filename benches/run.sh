@@ -58,7 +58,9 @@ hyperfine --warmup 1 --runs 5 --export-json "$json" --style basic \
   -n "resetsquash -j$threads into a file" "$bin --threads $threads $log > $work/resetsquash-bench-into.log" \
   -n "rg -c literals" "rg -c -F -f $lits $log > $work/resetsquash-bench-rg.txt" \
   -n "grep -c -F literals" "grep -c -F -f $lits $log > $work/resetsquash-bench-grep.txt" \
-  -n "cat result into a file" "cat $out > $work/resetsquash-bench-cat.log"
+  -n "cat result into a file" "cat $out > $work/resetsquash-bench-cat.log" \
+  -n "resetsquash report" "$bin report $log > /dev/null" \
+  -n "resetsquash report of the squashed log" "$bin report $out > /dev/null"
 
 peak() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
 peak_file=$(peak "$bin" --threads "$threads" "$log")
@@ -105,4 +107,5 @@ print(f"- {threads} threads vs 1: {j1 / jn:.2f}× faster; target ≥ 1.7×")
 print(f"- from a pipe: {gib * 2**30 / pipe / 1e9:.2f} GB/s; target ≥ 1 GB/s")
 print(f"- peak RSS: {int(peak_file) / 1024:.0f} MiB from a file ({threads} threads), {int(peak_pipe) / 1024:.0f} MiB from a pipe; target ≤ 64 MiB")
 print(f"- an ordinary line through an idle pipe: worst of 20, {latency} ms; target ≤ 50 ms")
+print(f"- `resetsquash report` over the log: {med['resetsquash report']:.2f} s; over its squashed copy: {med['resetsquash report of the squashed log']:.2f} s")
 PY
