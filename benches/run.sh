@@ -2,7 +2,8 @@
 # The end-to-end benchmark: builds resetsquash in release mode, generates a seeded log, and
 # measures in one run, side by side, resetsquash on 1 and N threads, from a file and from a
 # pipe, against `rg -c` over the rules' own literals, `grep -c` and `cat`, with peak memory and
-# the latency of an ordinary line through an idle pipe. Appends the figures, with the machine,
+# the latency of an ordinary line through an idle pipe, and `resetsquash report` over the log and
+# over its squashed copy. Appends the figures, with the machine,
 # the commit and the command, to benches/RESULTS.md.
 #
 #   benches/run.sh [SIZE] [WORKDIR]      SIZE as genlog takes it (default 1G); WORKDIR /tmp
