@@ -35,16 +35,18 @@ const MAX_FILE_BYTES: usize = 8 << 20;
 
 struct Ctx<'a> {
     file: &'a str,
+    end: End,
     errors: &'a mut Vec<RuleError>,
 }
 
 impl Ctx<'_> {
     fn loc(&self, node: &MarkedYaml<'_>) -> Location {
         let m = node.span.start;
+        let (line, column, _) = self.end.clamp(m.line(), m.col() + 1);
         Location {
             file: self.file.to_string(),
-            line: m.line(),
-            column: m.col() + 1,
+            line,
+            column,
         }
     }
 
@@ -70,22 +72,30 @@ pub(super) fn parse_file(source: &super::RuleSource, errors: &mut Vec<RuleError>
         )));
         return out;
     }
+    let end = End::of(&source.text);
     let docs = match MarkedYaml::load_from_str(&source.text) {
         Ok(docs) => docs,
         Err(e) => {
             let m = e.marker();
+            let (line, column, at_end) = end.clamp(m.line(), m.col() + 1);
+            let at_end = if at_end {
+                " at the end of the file"
+            } else {
+                ""
+            };
             errors.push(RuleError {
                 file: source.name.clone(),
-                line: m.line(),
-                column: m.col() + 1,
+                line,
+                column,
                 rule: None,
-                message: format!("not valid YAML: {}", e.info()),
+                message: format!("not valid YAML{at_end}: {}", e.info()),
             });
             return out;
         }
     };
     let mut cx = Ctx {
         file: &source.name,
+        end,
         errors,
     };
     let Some(doc) = docs.first() else {
@@ -416,6 +426,41 @@ fn patterns(
         }
     }
     ok.then_some(list)
+}
+
+/// Where a file ends, to keep reported positions inside it: the YAML parser places what it finds
+/// at the end of a file without a final line break on the line after the last, which no editor
+/// can go to.
+#[derive(Clone, Copy)]
+struct End {
+    /// Lines, counted as YAML breaks them (`\n`, `\r\n`, a lone `\r`).
+    lines: usize,
+    /// Characters on the last line.
+    last_line_chars: usize,
+}
+
+impl End {
+    fn of(text: &str) -> End {
+        let text = text.replace("\r\n", "\n");
+        End {
+            lines: 1 + text.matches(['\n', '\r']).count(),
+            last_line_chars: text
+                .rsplit(['\n', '\r'])
+                .next()
+                .unwrap_or("")
+                .chars()
+                .count(),
+        }
+    }
+
+    /// `(line, column)` kept inside the file, and whether it was moved to the file's end.
+    fn clamp(self, line: usize, column: usize) -> (usize, usize, bool) {
+        if line <= self.lines {
+            (line, column, false)
+        } else {
+            (self.lines, self.last_line_chars + 1, true)
+        }
+    }
 }
 
 /// The regex crate's multi-line error (pattern, caret, message) folded into one line.
