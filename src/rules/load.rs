@@ -33,6 +33,11 @@ const EXAMPLE_KEYS: &[&str] = &["squash", "keep"];
 /// The longest rules file accepted; a larger one is almost certainly not a rules file.
 const MAX_FILE_BYTES: usize = 8 << 20;
 
+/// The deepest nesting of lists and mappings accepted, aliases expanded. A rules file needs five
+/// levels; the YAML loader builds its tree by recursion, so a file nested a few thousand deep
+/// would overflow the stack and abort the process instead of being reported.
+const MAX_DEPTH: usize = 64;
+
 struct Ctx<'a> {
     file: &'a str,
     end: End,
@@ -73,6 +78,18 @@ pub(super) fn parse_file(source: &super::RuleSource, errors: &mut Vec<RuleError>
         return out;
     }
     let end = End::of(&source.text);
+    if let Some(m) = too_deep(&source.text) {
+        errors.push(RuleError {
+            file: source.name.clone(),
+            line: m.line(),
+            column: m.col() + 1,
+            rule: None,
+            message: format!(
+                "lists and mappings nested more than {MAX_DEPTH} deep; a rules file needs five levels"
+            ),
+        });
+        return out;
+    }
     let docs = match MarkedYaml::load_from_str(&source.text) {
         Ok(docs) => docs,
         Err(e) => {
@@ -144,6 +161,48 @@ pub(super) fn parse_file(source: &super::RuleSource, errors: &mut Vec<RuleError>
         cx.err(doc, None, "missing `rules:` (the list of rules)");
     }
     out
+}
+
+/// Where `text` nests lists and mappings deeper than [`MAX_DEPTH`], counting what its aliases
+/// expand to, if it does. Walks the parser's events, which needs no recursion; a YAML error
+/// stops the walk and is left for the loader to report.
+fn too_deep(text: &str) -> Option<saphyr::Marker> {
+    use saphyr_parser::{Event, Parser};
+    // Each open list or mapping: its anchor (0 for none), and the deepest level reached in it.
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    // The height of each anchored node, so that an alias counts as deep as what it copies.
+    let mut heights = std::collections::HashMap::new();
+    for event in Parser::new_from_str(text) {
+        let Ok((event, span)) = event else {
+            return None;
+        };
+        let reached = match event {
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, open.len() + 1));
+                open.len()
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, deepest)) = open.pop() {
+                    if anchor > 0 {
+                        heights.insert(anchor, deepest - open.len());
+                    }
+                    if let Some(parent) = open.last_mut() {
+                        parent.1 = parent.1.max(deepest);
+                    }
+                }
+                continue;
+            }
+            Event::Alias(id) => open.len() + heights.get(&id).copied().unwrap_or(0),
+            _ => continue,
+        };
+        if let Some(top) = open.last_mut() {
+            top.1 = top.1.max(reached);
+        }
+        if reached > MAX_DEPTH {
+            return Some(span.start);
+        }
+    }
+    None
 }
 
 fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
