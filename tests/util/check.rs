@@ -3,7 +3,7 @@
 //! It depends only on the library (no binary, no test data), so the fuzz targets in `fuzz/`
 //! include this very file and check the same promises on arbitrary bytes.
 
-use resetsquash::record::split_records;
+use resetsquash::record::split_records_with_max_line;
 use resetsquash::summary::Summary;
 
 /// What [`check_invariants`] found.
@@ -23,8 +23,18 @@ pub struct Accounting {
 ///   present whole and unchanged or absent (so no header is ever orphaned from its trace);
 /// - the summary counts add up to the records that are absent, and their `lines` and `bytes` to
 ///   what those records took.
+///
+/// Records are cut as the filter cuts them with the default line limit (see
+/// [`check_invariants_at`]).
 #[track_caller]
 pub fn check_invariants(input: &[u8], output: &[u8]) -> Accounting {
+    check_invariants_at(input, output, resetsquash::Config::default().max_line)
+}
+
+/// [`check_invariants`] for a filter run with a line limit of `max_line`: a longer line is
+/// classified by its first `max_line` bytes, which can move where a record ends.
+#[track_caller]
+pub fn check_invariants_at(input: &[u8], output: &[u8], max_line: usize) -> Accounting {
     let mut acc = Accounting::default();
     // Summary lines the filter wrote (one in the input, from an earlier run, is a record).
     let mut rest = Vec::with_capacity(output.len());
@@ -45,7 +55,7 @@ pub fn check_invariants(input: &[u8], output: &[u8]) -> Accounting {
         }
         pos = end;
     }
-    let records: Vec<&[u8]> = split_records(input)
+    let records: Vec<&[u8]> = split_records_with_max_line(input, max_line)
         .into_iter()
         .map(|r| &input[r])
         .collect();
