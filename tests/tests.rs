@@ -8,6 +8,7 @@ mod util;
 mod cases;
 mod cli;
 mod corpus;
+mod faults;
 mod hostile;
 mod invariants;
 mod passthrough;
