@@ -31,7 +31,7 @@ const RULE_KEYS: &[&str] = &[
 const EXAMPLE_KEYS: &[&str] = &["squash", "keep"];
 
 /// The longest rules file accepted; a larger one is almost certainly not a rules file.
-const MAX_FILE_BYTES: usize = 8 << 20;
+pub(super) const MAX_FILE_BYTES: usize = 8 << 20;
 
 /// The deepest nesting of lists and mappings accepted, aliases expanded. A rules file needs five
 /// levels; the YAML loader builds its tree by recursion, so a file nested a few thousand deep
@@ -61,6 +61,17 @@ impl Ctx<'_> {
     }
 }
 
+/// The error for a rules file of `len` bytes, over [`MAX_FILE_BYTES`].
+pub(super) fn too_big(file: &str, len: u64) -> RuleError {
+    RuleError {
+        file: file.to_string(),
+        line: 1,
+        column: 1,
+        rule: None,
+        message: format!("rules file is {len} bytes; the limit is {MAX_FILE_BYTES}"),
+    }
+}
+
 pub(super) fn parse_file(source: &super::RuleSource, errors: &mut Vec<RuleError>) -> ParsedFile {
     let mut out = ParsedFile::default();
     let at_start = |message: String| RuleError {
@@ -71,10 +82,7 @@ pub(super) fn parse_file(source: &super::RuleSource, errors: &mut Vec<RuleError>
         message,
     };
     if source.text.len() > MAX_FILE_BYTES {
-        errors.push(at_start(format!(
-            "rules file is {} bytes; the limit is {MAX_FILE_BYTES}",
-            source.text.len()
-        )));
+        errors.push(too_big(&source.name, source.text.len() as u64));
         return out;
     }
     let end = End::of(&source.text);
