@@ -41,16 +41,20 @@ fn records(kind: &str) -> Vec<Vec<u8>> {
     out
 }
 
-/// The abort records, the look-alikes and the built-in rules, read and compiled once for all
-/// cases (a long run has 100000).
-fn fixtures() -> &'static (Vec<Vec<u8>>, Vec<Vec<u8>>, RuleSet) {
-    static FIXTURES: OnceLock<(Vec<Vec<u8>>, Vec<Vec<u8>>, RuleSet)> = OnceLock::new();
-    FIXTURES.get_or_init(|| {
-        (
-            records("squash"),
-            records("keep"),
-            RuleSet::load(&RuleSource::built_in()).unwrap(),
-        )
+/// What every case draws from: real records, read and compiled once for all cases (a long run
+/// has 100000).
+struct Fixtures {
+    aborts: Vec<Vec<u8>>,
+    alikes: Vec<Vec<u8>>,
+    rules: RuleSet,
+}
+
+fn fixtures() -> &'static Fixtures {
+    static FIXTURES: OnceLock<Fixtures> = OnceLock::new();
+    FIXTURES.get_or_init(|| Fixtures {
+        aborts: records("squash"),
+        alikes: records("keep"),
+        rules: RuleSet::load(&RuleSource::built_in()).unwrap(),
     })
 }
 
@@ -136,7 +140,7 @@ proptest! {
 
     #[test]
     fn promises_hold_on_random_mixtures(pieces in pieces(), final_newline in any::<bool>()) {
-        let (aborts, alikes, rules) = fixtures();
+        let Fixtures { aborts, alikes, rules } = fixtures();
         let mut input = Vec::new();
         let mut genuine = Vec::new();
         for p in &pieces {
