@@ -30,7 +30,8 @@ run() {
   shift 2
   local rc=0
   /usr/bin/time -f '%M %e' -o "$work/time" "$@" > "$work/out" 2> "$work/err" || rc=$?
-  read -r rss secs < "$work/time"
+  # GNU time puts "Command exited with non-zero status N" before the figures.
+  read -r rss secs < <(tail -1 "$work/time")
   local verdict=ok
   case $expect in
     same:*)
@@ -49,6 +50,7 @@ run() {
 head -c $((1 << 30)) /dev/zero | tr '\0' 'x' > "$work/line.log"
 printf '\n' >> "$work/line.log"
 run "1 GiB single line, file" "same:$work/line.log" "$bin" "$work/line.log"
+run "1 GiB single line, file, 1 thread" "same:$work/line.log" "$bin" --threads 1 "$work/line.log"
 run "1 GiB single line, pipe" "same:$work/line.log" sh -c "cat '$work/line.log' | '$bin'"
 rm "$work/line.log"
 
@@ -67,6 +69,7 @@ with open(sys.argv[1], "w") as f:
     f.write("24-Nov-2026 15:35:05.000 INFO [main] after\n")
 PY
 run "record of 10^6 lines" "same:$work/record.log" "$bin" "$work/record.log"
+run "record of 10^6 lines, 1 thread" "same:$work/record.log" "$bin" --threads 1 "$work/record.log"
 run "record of 10^6 lines, pipe" "same:$work/record.log" sh -c "cat '$work/record.log' | '$bin'"
 rm "$work/record.log"
 
