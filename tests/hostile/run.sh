@@ -41,7 +41,7 @@ run() {
   esac
   [ "$verdict" = ok ] || failed=1
   local answer
-  answer=$(case $expect in same:*) echo "output identical (cmp)" ;; error:*) head -c 160 "$work/err" | tr '\n' ' ' ;; esac)
+  answer=$(case $expect in same:*) echo "output identical (cmp)" ;; error:*) head -c 160 "$work/err" | tr '\n' ' ' | sed "s|$work/||g" ;; esac)
   rows+=("| $name | $verdict | $answer | $((rss / 1024)) MiB | $secs |")
   echo "$name: $verdict, peak RSS $((rss / 1024)) MiB, ${secs}s"
 }
