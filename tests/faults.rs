@@ -330,3 +330,41 @@ fn sigterm_while_the_output_is_blocked_writes_what_was_read_and_every_count() {
         "{counted} records counted after {k} lines, {per} after each"
     );
 }
+
+#[test]
+fn a_closed_output_pipe_ends_quietly_when_reading_a_pipe_too() {
+    // `producer | resetsquash | head -c 10`: standard input is a pipe (the live path), and the
+    // reader goes away after ten bytes; resetsquash ends with exit code 0 and says nothing.
+    let mut child = cmd(Path::new("."))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        for i in 0..2_000_000 {
+            if writeln!(stdin, "ordinary line {i:08}").is_err() {
+                return;
+            }
+        }
+    });
+    let mut first = [0u8; 10];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(&first, b"ordinary l");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
