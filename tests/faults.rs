@@ -9,7 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::util::{cmd, testdata};
+use crate::util::{cmd, run_with_reader_stalled, testdata};
 
 /// A tmpfs mounted on a fresh directory for one test, unmounted when dropped. The tests run as
 /// root, where file modes stop nothing: a read-only mount does.
@@ -172,33 +172,6 @@ fn output_to_a_file_it_may_not_write_fails_naming_it() {
     assert_eq!(std::fs::read(&out_path).unwrap(), b"earlier lines\n");
 }
 
-/// Starts resetsquash on `args` in `dir` with its standard output a pipe nobody reads yet, so
-/// that it stops in a write; runs `meanwhile`; then reads everything and waits for it.
-fn with_reader_stalled(
-    dir: &Path,
-    args: &[&str],
-    meanwhile: impl FnOnce(u32),
-) -> std::process::Output {
-    let mut child = cmd(dir)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    meanwhile(child.id());
-    let mut stdout = Vec::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_end(&mut stdout)
-        .unwrap();
-    let mut out = child.wait_with_output().unwrap();
-    out.stdout = stdout;
-    out
-}
-
 fn numbered(from: usize, count: usize) -> Vec<u8> {
     (from..from + count)
         .flat_map(|i| format!("ordinary line {i:08}\n").into_bytes())
@@ -211,7 +184,9 @@ fn an_input_removed_while_it_is_read_is_read_to_its_end() {
     let dir = tempfile::tempdir().unwrap();
     let original = numbered(0, 400_000);
     std::fs::write(dir.path().join("in.log"), &original).unwrap();
-    let out = with_reader_stalled(dir.path(), &["--threads", "1", "in.log"], |_| {
+    let mut c = cmd(dir.path());
+    c.args(["--threads", "1", "in.log"]);
+    let out = run_with_reader_stalled(c, |_| {
         std::fs::remove_file(dir.path().join("in.log")).unwrap();
     });
     assert_eq!(out.status.code(), Some(0));
@@ -226,13 +201,11 @@ fn an_input_that_disappears_before_its_turn_is_named_after_the_earlier_ones_are_
     std::fs::write(dir.path().join("b.log"), numbered(1, 10)).unwrap();
     for threads in ["1", "2"] {
         std::fs::write(dir.path().join("b.log"), numbered(1, 10)).unwrap();
-        let out = with_reader_stalled(
-            dir.path(),
-            &["--threads", threads, "a.log", "b.log"],
-            |_| {
-                std::fs::remove_file(dir.path().join("b.log")).unwrap();
-            },
-        );
+        let mut c = cmd(dir.path());
+        c.args(["--threads", threads, "a.log", "b.log"]);
+        let out = run_with_reader_stalled(c, |_| {
+            std::fs::remove_file(dir.path().join("b.log")).unwrap();
+        });
         assert_fails_naming(&out, Path::new("b.log"), "No such file or directory");
         assert!(
             first.starts_with(&out.stdout),

@@ -4,15 +4,11 @@
 //! line, a record of a million lines, a 100 MB rules file) are in `tests/hostile/run.sh`, with
 //! their memory measured.
 
-use std::io::Read;
-use std::path::Path;
-use std::process::Stdio;
-
 use resetsquash::input::Source;
 use resetsquash::rules::{RuleSet, RuleSource};
 use resetsquash::{Config, run};
 
-use crate::util::{check_invariants, check_invariants_at, cmd, testdata};
+use crate::util::{check_invariants, check_invariants_at, cmd, run_with_reader_stalled, testdata};
 
 /// `resetsquash rules check` on a rules file with `text`: its exit code and standard error.
 fn rules_check(text: &[u8]) -> (Option<i32>, String) {
@@ -170,33 +166,6 @@ fn ordinary(count: usize) -> Vec<u8> {
         .collect()
 }
 
-/// Starts resetsquash on `file` with its standard output a pipe nobody reads yet, so that it
-/// stops in a write after its first few hundred KiB; runs `meanwhile`; then reads everything.
-fn with_reader_stalled(
-    dir: &Path,
-    threads: &str,
-    meanwhile: impl FnOnce(),
-) -> std::process::Output {
-    let mut child = cmd(dir)
-        .args(["--threads", threads, "in.log"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    meanwhile();
-    let mut stdout = Vec::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_end(&mut stdout)
-        .unwrap();
-    let mut out = child.wait_with_output().unwrap();
-    out.stdout = stdout;
-    out
-}
-
 #[test]
 fn a_file_truncated_while_it_is_read_ends_where_it_was_cut() {
     // copytruncate: the file shrinks to nothing under the reader, which sees its end there.
@@ -205,7 +174,9 @@ fn a_file_truncated_while_it_is_read_ends_where_it_was_cut() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.log");
         std::fs::write(&path, &original).unwrap();
-        let out = with_reader_stalled(dir.path(), threads, || {
+        let mut c = cmd(dir.path());
+        c.args(["--threads", threads, "in.log"]);
+        let out = run_with_reader_stalled(c, |_| {
             std::fs::File::options()
                 .write(true)
                 .open(&path)
@@ -239,7 +210,9 @@ fn a_file_that_grows_while_it_is_read_is_read_to_its_new_end() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.log");
         std::fs::write(&path, &original).unwrap();
-        let out = with_reader_stalled(dir.path(), threads, || {
+        let mut c = cmd(dir.path());
+        c.args(["--threads", threads, "in.log"]);
+        let out = run_with_reader_stalled(c, |_| {
             use std::io::Write;
             std::fs::File::options()
                 .append(true)

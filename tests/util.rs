@@ -42,6 +42,30 @@ pub fn run_with_stdin(mut c: Command, input: &[u8]) -> Output {
     out
 }
 
+/// Runs `c` with its standard output a pipe nobody reads at first, so that it stops in a write
+/// once the pipe is full; calls `meanwhile` with its process id; then reads everything it
+/// writes and waits for it.
+pub fn run_with_reader_stalled(mut c: Command, meanwhile: impl FnOnce(u32)) -> Output {
+    use std::io::Read;
+    let mut child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn resetsquash");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    meanwhile(child.id());
+    let mut stdout = Vec::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_end(&mut stdout)
+        .unwrap();
+    let mut out = child.wait_with_output().unwrap();
+    out.stdout = stdout;
+    out
+}
+
 /// Asserts two byte strings are equal, showing the first differing line when not.
 #[track_caller]
 pub fn assert_bytes_eq(got: &[u8], want: &[u8], context: &str) {
