@@ -217,9 +217,25 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(Error::Rules(errors));
         }
-        let global_never = (!never.is_empty()).then(|| {
-            alternation(&never).expect("each pattern compiled alone, so their alternation does")
-        });
+        // Each file's patterns compiled together; those of all files may still be too large.
+        let global_never = match (!never.is_empty()).then(|| alternation(&never)) {
+            None => None,
+            Some(Ok(re)) => Some(re),
+            Some(Err(e)) => {
+                let file = sources.last().map_or_else(String::new, |s| s.name.clone());
+                let message = format!(
+                    "the file-level `never` patterns of all rules files together: {}",
+                    load::one_line(&e)
+                );
+                return Err(Error::Rules(vec![RuleError {
+                    file,
+                    line: 1,
+                    column: 1,
+                    rule: None,
+                    message,
+                }]));
+            }
+        };
         Ok(RuleSet::new(rules, global_never))
     }
 

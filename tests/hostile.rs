@@ -262,3 +262,31 @@ fn inputs_found_by_fuzzing_keep_the_promises() {
     }
     assert!(n > 0, "no inputs in testdata/fuzz/squash");
 }
+
+/// Rules files the fuzzer found making the loader panic (a pattern at the regex nesting limit
+/// alone, over it inside the group that joins a rule's patterns): each is loaded as the fuzz
+/// target loads it and must give errors with positions, or load.
+#[test]
+fn rules_files_found_by_fuzzing_load_or_give_errors() {
+    let mut n = 0;
+    for entry in std::fs::read_dir(testdata("fuzz/rules")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let source = RuleSource {
+            name: "fuzz.yaml".into(),
+            text,
+        };
+        match RuleSet::load(&[source]) {
+            Ok(_) => {}
+            Err(resetsquash::Error::Rules(errors)) => {
+                assert!(!errors.is_empty());
+                for e in &errors {
+                    assert!(e.line >= 1 && e.column >= 1, "{e}");
+                }
+            }
+            Err(other) => panic!("{}: {other}", path.display()),
+        }
+        n += 1;
+    }
+    assert!(n > 0, "no inputs in testdata/fuzz/rules");
+}

@@ -321,7 +321,7 @@ fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
     }
     let join = |list: Vec<(String, Location)>| {
         super::alternation(&list.into_iter().map(|(p, _)| p).collect::<Vec<_>>())
-            .expect("each pattern compiled alone, so their alternation does")
+            .expect("`patterns` compiled their alternation")
     };
     Some(Rule {
         id: id.clone(),
@@ -486,9 +486,22 @@ fn patterns(
                 format!("empty pattern in `{key}` would match everything"),
             ));
             ok = false;
-        } else if let Err(e) = compile(pattern) {
+        } else if let Err(e) = compile(&format!("(?:{pattern})")) {
+            // Compiled as it will be used, inside a group: a pattern at the nesting limit alone
+            // is over it there.
             cx.errors
                 .push(loc.error(rid, format!("bad regex in `{key}`: {}", one_line(&e))));
+            ok = false;
+        }
+    }
+    if ok && list.len() > 1 {
+        let all: Vec<String> = list.iter().map(|(p, _)| p.clone()).collect();
+        if let Err(e) = super::alternation(&all) {
+            cx.err(
+                node,
+                rid,
+                format!("the patterns in `{key}` together: {}", one_line(&e)),
+            );
             ok = false;
         }
     }
@@ -531,7 +544,7 @@ impl End {
 }
 
 /// The regex crate's multi-line error (pattern, caret, message) folded into one line.
-fn one_line(e: &regex::Error) -> String {
+pub(super) fn one_line(e: &regex::Error) -> String {
     match e {
         regex::Error::Syntax(s) => s
             .lines()

@@ -250,3 +250,24 @@ fn an_empty_second_document_at_the_end_is_pointed_at_inside_the_file() {
         "ours.yaml:4:4: more than one YAML document; put all rules in one"
     );
 }
+
+#[test]
+fn patterns_are_checked_as_they_are_joined() {
+    // Found by fuzzing: a pattern at the regex nesting limit compiles alone but not inside the
+    // group that joins a rule's patterns, and the join panicked.
+    let pattern = (1..1000)
+        .map(|n| format!("Broken pipe{}", "+".repeat(n)))
+        .find(|p| compile(&format!("(?:{p})")).is_err())
+        .unwrap();
+    assert!(compile(&pattern).is_ok(), "alone, it compiles");
+    let text = format!("rules:\n  - id: x\n    description: d\n    what: ['{pattern}']\n");
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 1);
+    assert!(
+        errs[0].starts_with(
+            "ours.yaml:4:12: rule `x`: bad regex in `what`: exceed the maximum number of nested"
+        ),
+        "{}",
+        errs[0]
+    );
+}
