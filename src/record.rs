@@ -528,15 +528,26 @@ pub fn skip_code(rest: &[u8]) -> &[u8] {
 /// Cuts `text` into records with a fresh grammar: the byte ranges of each record, in order.
 /// Used for rule examples and tests; the filter itself feeds [`Grammar`] line by line.
 pub fn split_records(text: &[u8]) -> Vec<std::ops::Range<usize>> {
+    split_records_with_max_line(text, usize::MAX)
+}
+
+/// [`split_records`] as the filter cuts with a line limit of `max_line`: a line longer than that
+/// (terminator included) is classified by its first `max_line` bytes, the only part of it the
+/// filter holds (the rest streams through), so an exception named further along it is not seen.
+pub fn split_records_with_max_line(text: &[u8], max_line: usize) -> Vec<std::ops::Range<usize>> {
     let mut grammar = Grammar::default();
     let mut records = Vec::new();
     let mut start = 0;
     let mut pos = 0;
     while pos < text.len() {
         let end = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |i| pos + i + 1);
-        let line = text[pos..end]
-            .strip_suffix(b"\n")
-            .unwrap_or(&text[pos..end]);
+        let line = if end - pos > max_line {
+            &text[pos..pos + max_line]
+        } else {
+            text[pos..end]
+                .strip_suffix(b"\n")
+                .unwrap_or(&text[pos..end])
+        };
         if grammar.step(line).starts_record && pos > start {
             records.push(start..pos);
             start = pos;

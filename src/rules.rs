@@ -69,12 +69,25 @@ impl RuleSource {
             .collect()
     }
 
-    /// Reads a rules file from disk.
+    /// Reads a rules file from disk. A file over the size limit is refused by its size, before
+    /// it is read, so that a 100 MB file does not take 100 MB of memory to be refused.
     pub fn read(path: &std::path::Path) -> Result<RuleSource, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::RulesFile {
+        use std::io::Read;
+        let err = |source| Error::RulesFile {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let file = std::fs::File::open(path).map_err(err)?;
+        let len = file.metadata().map_err(err)?.len();
+        if len > load::MAX_FILE_BYTES as u64 {
+            let name = path.display().to_string();
+            return Err(Error::Rules(vec![load::too_big(&name, len)]));
+        }
+        // Not a regular file (a pipe): read one byte past the limit at most.
+        let mut text = String::new();
+        file.take(load::MAX_FILE_BYTES as u64 + 1)
+            .read_to_string(&mut text)
+            .map_err(err)?;
         Ok(RuleSource {
             name: path.display().to_string(),
             text,
@@ -219,9 +232,25 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(Error::Rules(errors));
         }
-        let global_never = (!never.is_empty()).then(|| {
-            alternation(&never).expect("each pattern compiled alone, so their alternation does")
-        });
+        // Each file's patterns compiled together; those of all files may still be too large.
+        let global_never = match (!never.is_empty()).then(|| alternation(&never)) {
+            None => None,
+            Some(Ok(re)) => Some(re),
+            Some(Err(e)) => {
+                let file = sources.last().map_or_else(String::new, |s| s.name.clone());
+                let message = format!(
+                    "the file-level `never` patterns of all rules files together: {}",
+                    load::one_line(&e)
+                );
+                return Err(Error::Rules(vec![RuleError {
+                    file,
+                    line: 1,
+                    column: 1,
+                    rule: None,
+                    message,
+                }]));
+            }
+        };
         Ok(RuleSet::new(rules, global_never))
     }
 

@@ -8,6 +8,8 @@ mod util;
 mod cases;
 mod cli;
 mod corpus;
+mod faults;
+mod hostile;
 mod invariants;
 mod passthrough;
 mod pipe;

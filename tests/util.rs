@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use resetsquash::record::split_records;
-use resetsquash::summary::Summary;
+mod check;
+pub use check::{check_invariants, check_invariants_at};
 
 /// The crate's root folder (where `testdata/` is).
 pub fn root() -> PathBuf {
@@ -42,6 +42,30 @@ pub fn run_with_stdin(mut c: Command, input: &[u8]) -> Output {
     out
 }
 
+/// Runs `c` with its standard output a pipe nobody reads at first, so that it stops in a write
+/// once the pipe is full; calls `meanwhile` with its process id; then reads everything it
+/// writes and waits for it.
+pub fn run_with_reader_stalled(mut c: Command, meanwhile: impl FnOnce(u32)) -> Output {
+    use std::io::Read;
+    let mut child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn resetsquash");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    meanwhile(child.id());
+    let mut stdout = Vec::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_end(&mut stdout)
+        .unwrap();
+    let mut out = child.wait_with_output().unwrap();
+    out.stdout = stdout;
+    out
+}
+
 /// Asserts two byte strings are equal, showing the first differing line when not.
 #[track_caller]
 pub fn assert_bytes_eq(got: &[u8], want: &[u8], context: &str) {
@@ -70,121 +94,4 @@ pub fn assert_bytes_eq(got: &[u8], want: &[u8], context: &str) {
         show(g.get(i)),
         show(w.get(i)),
     );
-}
-
-/// What [`check_invariants`] found.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Accounting {
-    pub records: usize,
-    pub kept: usize,
-    pub squashed: u64,
-    pub summaries: usize,
-    /// Squashed records per rule id.
-    pub per_rule: std::collections::BTreeMap<String, u64>,
-}
-
-/// Checks the filter's promises on one input and its output, and returns the accounting:
-///
-/// - the output, its summary lines set aside, is the input's records in order, each either
-///   present whole and unchanged or absent (so no header is ever orphaned from its trace);
-/// - the summary counts add up to the records that are absent, and their `lines` and `bytes` to
-///   what those records took.
-#[track_caller]
-pub fn check_invariants(input: &[u8], output: &[u8]) -> Accounting {
-    let mut acc = Accounting::default();
-    // Summary lines the filter wrote (one in the input, from an earlier run, is a record).
-    let mut rest = Vec::with_capacity(output.len());
-    let mut summed = (0u64, 0u64, 0u64);
-    let mut pos = 0;
-    while pos < output.len() {
-        let end = memchr_nl(output, pos);
-        let line = &output[pos..end];
-        match Summary::parse(line) {
-            Some(s) if !input_contains_line(input, line) => {
-                summed.0 += s.count;
-                summed.1 += s.lines;
-                summed.2 += s.bytes;
-                *acc.per_rule.entry(s.rule.clone()).or_default() += s.count;
-                acc.summaries += 1;
-            }
-            _ => rest.extend_from_slice(line),
-        }
-        pos = end;
-    }
-    let records: Vec<&[u8]> = split_records(input)
-        .into_iter()
-        .map(|r| &input[r])
-        .collect();
-    acc.records = records.len();
-    let kept = align(&records, &rest).unwrap_or_else(|| {
-        panic!(
-            "the output (summaries aside) is not the input's records with some left out whole:\n{}",
-            String::from_utf8_lossy(&rest[..rest.len().min(2000)])
-        )
-    });
-    let (mut removed, mut lines, mut bytes) = (0u64, 0u64, 0u64);
-    for (record, kept) in records.iter().zip(&kept) {
-        if *kept {
-            acc.kept += 1;
-        } else {
-            removed += 1;
-            lines += record.split_inclusive(|&b| b == b'\n').count() as u64;
-            bytes += record.len() as u64;
-        }
-    }
-    assert_eq!(summed.0, removed, "summary counts vs records removed");
-    assert_eq!(summed.1, lines, "summary lines= vs lines removed");
-    assert_eq!(summed.2, bytes, "summary bytes= vs bytes removed");
-    acc.squashed = removed;
-    acc
-}
-
-/// Which records, kept in order and whole, make up `out` exactly. Prefers keeping a record;
-/// backtracks (with memory of dead ends) only where identical records make it ambiguous.
-fn align(records: &[&[u8]], out: &[u8]) -> Option<Vec<bool>> {
-    let mut dead = std::collections::HashSet::new();
-    let mut kept = vec![false; records.len()];
-    // Each frame: (record index, output position, what was tried: 0 nothing, 1 keep, 2 both).
-    let mut stack = vec![(0usize, 0usize, 0u8)];
-    while let Some(top) = stack.last_mut() {
-        let (i, pos) = (top.0, top.1);
-        if i == records.len() {
-            if pos == out.len() {
-                return Some(kept);
-            }
-            dead.insert((i, pos));
-            stack.pop();
-            continue;
-        }
-        match top.2 {
-            0 => {
-                top.2 = 1;
-                let next = (i + 1, pos + records[i].len());
-                if out[pos..].starts_with(records[i]) && !dead.contains(&next) {
-                    kept[i] = true;
-                    stack.push((next.0, next.1, 0));
-                }
-            }
-            1 => {
-                top.2 = 2;
-                kept[i] = false;
-                if !dead.contains(&(i + 1, pos)) {
-                    stack.push((i + 1, pos, 0));
-                }
-            }
-            _ => {
-                dead.insert((i, pos));
-                stack.pop();
-            }
-        }
-    }
-    None
-}
-
-fn memchr_nl(s: &[u8], from: usize) -> usize {
-    memchr::memchr(b'\n', &s[from..]).map_or(s.len(), |i| from + i + 1)
-}
-
-fn input_contains_line(input: &[u8], line: &[u8]) -> bool {
-    memchr::memmem::find(input, line).is_some()
 }

@@ -31,26 +31,44 @@ const RULE_KEYS: &[&str] = &[
 const EXAMPLE_KEYS: &[&str] = &["squash", "keep"];
 
 /// The longest rules file accepted; a larger one is almost certainly not a rules file.
-const MAX_FILE_BYTES: usize = 8 << 20;
+pub(super) const MAX_FILE_BYTES: usize = 8 << 20;
+
+/// The deepest nesting of lists and mappings accepted, aliases expanded. A rules file needs five
+/// levels; the YAML loader builds its tree by recursion, so a file nested a few thousand deep
+/// would overflow the stack and abort the process instead of being reported.
+const MAX_DEPTH: usize = 64;
 
 struct Ctx<'a> {
     file: &'a str,
+    end: End,
     errors: &'a mut Vec<RuleError>,
 }
 
 impl Ctx<'_> {
     fn loc(&self, node: &MarkedYaml<'_>) -> Location {
         let m = node.span.start;
+        let (line, column, _) = self.end.clamp(m.line(), m.col() + 1);
         Location {
             file: self.file.to_string(),
-            line: m.line(),
-            column: m.col() + 1,
+            line,
+            column,
         }
     }
 
     fn err(&mut self, node: &MarkedYaml<'_>, rule: Option<&str>, message: impl Into<String>) {
         let e = self.loc(node).error(rule, message);
         self.errors.push(e);
+    }
+}
+
+/// The error for a rules file of `len` bytes, over [`MAX_FILE_BYTES`].
+pub(super) fn too_big(file: &str, len: u64) -> RuleError {
+    RuleError {
+        file: file.to_string(),
+        line: 1,
+        column: 1,
+        rule: None,
+        message: format!("rules file is {len} bytes; the limit is {MAX_FILE_BYTES}"),
     }
 }
 
@@ -64,28 +82,45 @@ pub(super) fn parse_file(source: &super::RuleSource, errors: &mut Vec<RuleError>
         message,
     };
     if source.text.len() > MAX_FILE_BYTES {
-        errors.push(at_start(format!(
-            "rules file is {} bytes; the limit is {MAX_FILE_BYTES}",
-            source.text.len()
-        )));
+        errors.push(too_big(&source.name, source.text.len() as u64));
+        return out;
+    }
+    let end = End::of(&source.text);
+    if let Some(m) = too_deep(&source.text) {
+        errors.push(RuleError {
+            file: source.name.clone(),
+            line: m.line(),
+            column: m.col() + 1,
+            rule: None,
+            message: format!(
+                "lists and mappings nested more than {MAX_DEPTH} deep; a rules file needs five levels"
+            ),
+        });
         return out;
     }
     let docs = match MarkedYaml::load_from_str(&source.text) {
         Ok(docs) => docs,
         Err(e) => {
             let m = e.marker();
+            let (line, column, at_end) = end.clamp(m.line(), m.col() + 1);
+            let at_end = if at_end {
+                " at the end of the file"
+            } else {
+                ""
+            };
             errors.push(RuleError {
                 file: source.name.clone(),
-                line: m.line(),
-                column: m.col() + 1,
+                line,
+                column,
                 rule: None,
-                message: format!("not valid YAML: {}", e.info()),
+                message: format!("not valid YAML{at_end}: {}", e.info()),
             });
             return out;
         }
     };
     let mut cx = Ctx {
         file: &source.name,
+        end,
         errors,
     };
     let Some(doc) = docs.first() else {
@@ -134,6 +169,48 @@ pub(super) fn parse_file(source: &super::RuleSource, errors: &mut Vec<RuleError>
         cx.err(doc, None, "missing `rules:` (the list of rules)");
     }
     out
+}
+
+/// Where `text` nests lists and mappings deeper than [`MAX_DEPTH`], counting what its aliases
+/// expand to, if it does. Walks the parser's events, which needs no recursion; a YAML error
+/// stops the walk and is left for the loader to report.
+fn too_deep(text: &str) -> Option<saphyr::Marker> {
+    use saphyr_parser::{Event, Parser};
+    // Each open list or mapping: its anchor (0 for none), and the deepest level reached in it.
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    // The height of each anchored node, so that an alias counts as deep as what it copies.
+    let mut heights = std::collections::HashMap::new();
+    for event in Parser::new_from_str(text) {
+        let Ok((event, span)) = event else {
+            return None;
+        };
+        let reached = match event {
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, open.len() + 1));
+                open.len()
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, deepest)) = open.pop() {
+                    if anchor > 0 {
+                        heights.insert(anchor, deepest - open.len());
+                    }
+                    if let Some(parent) = open.last_mut() {
+                        parent.1 = parent.1.max(deepest);
+                    }
+                }
+                continue;
+            }
+            Event::Alias(id) => open.len() + heights.get(&id).copied().unwrap_or(0),
+            _ => continue,
+        };
+        if let Some(top) = open.last_mut() {
+            top.1 = top.1.max(reached);
+        }
+        if reached > MAX_DEPTH {
+            return Some(span.start);
+        }
+    }
+    None
 }
 
 fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
@@ -244,7 +321,7 @@ fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
     }
     let join = |list: Vec<(String, Location)>| {
         super::alternation(&list.into_iter().map(|(p, _)| p).collect::<Vec<_>>())
-            .expect("each pattern compiled alone, so their alternation does")
+            .expect("`patterns` compiled their alternation")
     };
     Some(Rule {
         id: id.clone(),
@@ -409,17 +486,65 @@ fn patterns(
                 format!("empty pattern in `{key}` would match everything"),
             ));
             ok = false;
-        } else if let Err(e) = compile(pattern) {
+        } else if let Err(e) = compile(&format!("(?:{pattern})")) {
+            // Compiled as it will be used, inside a group: a pattern at the nesting limit alone
+            // is over it there.
             cx.errors
                 .push(loc.error(rid, format!("bad regex in `{key}`: {}", one_line(&e))));
+            ok = false;
+        }
+    }
+    if ok && list.len() > 1 {
+        let all: Vec<String> = list.iter().map(|(p, _)| p.clone()).collect();
+        if let Err(e) = super::alternation(&all) {
+            cx.err(
+                node,
+                rid,
+                format!("the patterns in `{key}` together: {}", one_line(&e)),
+            );
             ok = false;
         }
     }
     ok.then_some(list)
 }
 
+/// Where a file ends, to keep reported positions inside it: the YAML parser places what it finds
+/// at the end of a file without a final line break on the line after the last, which no editor
+/// can go to.
+#[derive(Clone, Copy)]
+struct End {
+    /// Lines, counted as YAML breaks them (`\n`, `\r\n`, a lone `\r`).
+    lines: usize,
+    /// Characters on the last line.
+    last_line_chars: usize,
+}
+
+impl End {
+    fn of(text: &str) -> End {
+        let text = text.replace("\r\n", "\n");
+        End {
+            lines: 1 + text.matches(['\n', '\r']).count(),
+            last_line_chars: text
+                .rsplit(['\n', '\r'])
+                .next()
+                .unwrap_or("")
+                .chars()
+                .count(),
+        }
+    }
+
+    /// `(line, column)` kept inside the file, and whether it was moved to the file's end.
+    fn clamp(self, line: usize, column: usize) -> (usize, usize, bool) {
+        if line <= self.lines {
+            (line, column, false)
+        } else {
+            (self.lines, self.last_line_chars + 1, true)
+        }
+    }
+}
+
 /// The regex crate's multi-line error (pattern, caret, message) folded into one line.
-fn one_line(e: &regex::Error) -> String {
+pub(super) fn one_line(e: &regex::Error) -> String {
     match e {
         regex::Error::Syntax(s) => s
             .lines()

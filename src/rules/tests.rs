@@ -418,3 +418,56 @@ rules:
         assert_eq!(set.decide_cached(r, &mut cache), set.decide(r));
     }
 }
+
+#[test]
+fn a_yaml_error_at_the_end_of_the_file_points_into_the_file() {
+    // The YAML parser places an error it finds at the very end on the line after the last, which
+    // does not exist when the file has no final line break (found by fuzzing the loader).
+    assert_eq!(
+        errors("rules: ["),
+        [
+            "ours.yaml:1:9: not valid YAML at the end of the file: while parsing a node, did not find expected node content"
+        ]
+    );
+    assert_eq!(
+        errors("rules:\n  - id: x\n    what: [abc\n# c\n# d"),
+        [
+            "ours.yaml:5:4: not valid YAML at the end of the file: while parsing a flow sequence, expected ',' or ']'"
+        ]
+    );
+    // With a final line break, the empty line after it is where the file ends.
+    assert_eq!(
+        errors("rules: [\n"),
+        ["ours.yaml:2:1: not valid YAML: while parsing a node, did not find expected node content"]
+    );
+}
+
+#[test]
+fn an_empty_second_document_at_the_end_is_pointed_at_inside_the_file() {
+    // The parser places the empty document after the last line; it is reported where `---` ends.
+    assert_eq!(
+        errors("rules:\n  - id: x\n    what: ['y']\n---")[0],
+        "ours.yaml:4:4: more than one YAML document; put all rules in one"
+    );
+}
+
+#[test]
+fn patterns_are_checked_as_they_are_joined() {
+    // Found by fuzzing: a pattern at the regex nesting limit compiles alone but not inside the
+    // group that joins a rule's patterns, and the join panicked.
+    let pattern = (1..1000)
+        .map(|n| format!("Broken pipe{}", "+".repeat(n)))
+        .find(|p| compile(&format!("(?:{p})")).is_err())
+        .unwrap();
+    assert!(compile(&pattern).is_ok(), "alone, it compiles");
+    let text = format!("rules:\n  - id: x\n    description: d\n    what: ['{pattern}']\n");
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 1);
+    assert!(
+        errs[0].starts_with(
+            "ours.yaml:4:12: rule `x`: bad regex in `what`: exceed the maximum number of nested"
+        ),
+        "{}",
+        errs[0]
+    );
+}

@@ -1,0 +1,351 @@
+//! Faults around the filter: a full disk, a read-only or immutable destination, an input that
+//! disappears, SIGTERM while output is blocked. Each keeps its promise: the original is intact,
+//! the exit code is non-zero, and the message names the path.
+//!
+//! (Also covered elsewhere: /dev/full, a closed pipe and unreadable input in `cli.rs`; a full
+//! tmpfs and kill -9 during `--in-place` in `rotate.rs`; signals from a pipe in `pipe.rs`.)
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::util::{cmd, run_with_reader_stalled, testdata};
+
+/// A tmpfs mounted on a fresh directory for one test, unmounted when dropped. The tests run as
+/// root, where file modes stop nothing: a read-only mount does.
+struct Mount {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Mount {
+    fn tmpfs(options: &str) -> Mount {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mnt");
+        std::fs::create_dir(&path).unwrap();
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+            .arg(&path)
+            .status()
+            .expect("mount");
+        assert!(status.success(), "mounting a tmpfs needs root");
+        Mount { _dir: dir, path }
+    }
+
+    fn remount(&self, options: &str) {
+        let status = Command::new("mount")
+            .args(["-o", &format!("remount,{options}")])
+            .arg(&self.path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.path).status();
+    }
+}
+
+fn excerpt() -> Vec<u8> {
+    std::fs::read(testdata("excerpts/tomcat/tomcat-client-abort.squash.log")).unwrap()
+}
+
+#[track_caller]
+fn assert_fails_naming(out: &std::process::Output, path: &Path, reason: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&path.display().to_string()) && err.contains(reason),
+        "wanted the path {} and `{reason}`: {err}",
+        path.display()
+    );
+}
+
+#[test]
+fn output_to_a_full_disk_fails_naming_the_file() {
+    let mnt = Mount::tmpfs("size=64k");
+    let out_path = mnt.path.join("app.log");
+    let dir = tempfile::tempdir().unwrap();
+    let big: Vec<u8> = (0..20_000)
+        .flat_map(|i| format!("ordinary line {i:06}\n").into_bytes())
+        .collect();
+    std::fs::write(dir.path().join("in.log"), &big).unwrap();
+    let out = cmd(dir.path())
+        .arg("-o")
+        .arg(&out_path)
+        .arg("in.log")
+        .output()
+        .unwrap();
+    assert_fails_naming(&out, &out_path, "No space left on device");
+}
+
+#[test]
+fn output_on_a_read_only_file_system_fails_naming_the_file() {
+    let mnt = Mount::tmpfs("size=1m");
+    let out_path = mnt.path.join("app.log");
+    std::fs::write(&out_path, b"earlier lines\n").unwrap();
+    mnt.remount("ro");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("in.log"), excerpt()).unwrap();
+    let out = cmd(dir.path())
+        .arg("-o")
+        .arg(&out_path)
+        .arg("in.log")
+        .output()
+        .unwrap();
+    assert_fails_naming(&out, &out_path, "Read-only file system");
+    assert_eq!(std::fs::read(&out_path).unwrap(), b"earlier lines\n");
+}
+
+#[test]
+fn in_place_on_a_read_only_file_system_fails_and_leaves_the_original() {
+    let mnt = Mount::tmpfs("size=1m");
+    let path = mnt.path.join("app.log.1");
+    std::fs::write(&path, excerpt()).unwrap();
+    mnt.remount("ro");
+    let out = cmd(&mnt.path)
+        .args(["--in-place", "app.log.1"])
+        .output()
+        .unwrap();
+    assert_fails_naming(&out, Path::new("app.log.1"), "Read-only file system");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        excerpt(),
+        "the original is intact"
+    );
+}
+
+/// `chattr +i`: not even root may change, replace or remove the file.
+struct Immutable(PathBuf);
+
+impl Immutable {
+    fn set(path: &Path) -> Immutable {
+        let status = Command::new("chattr").arg("+i").arg(path).status();
+        assert!(
+            status.is_ok_and(|s| s.success()),
+            "chattr (e2fsprogs) must be installed and the file system support +i"
+        );
+        Immutable(path.to_path_buf())
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn in_place_on_a_file_it_may_not_replace_fails_and_leaves_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.log.1");
+    std::fs::write(&path, excerpt()).unwrap();
+    let _guard = Immutable::set(&path);
+    let out = cmd(dir.path())
+        .args(["--in-place", "app.log.1"])
+        .output()
+        .unwrap();
+    assert_fails_naming(&out, Path::new("app.log.1"), "Operation not permitted");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        excerpt(),
+        "the original is intact"
+    );
+    let listing: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(listing.len(), 1, "no temporary file is left behind");
+}
+
+#[test]
+fn output_to_a_file_it_may_not_write_fails_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("app.log");
+    std::fs::write(&out_path, b"earlier lines\n").unwrap();
+    std::fs::write(dir.path().join("in.log"), excerpt()).unwrap();
+    let _guard = Immutable::set(&out_path);
+    let out = cmd(dir.path())
+        .args(["-o", "app.log", "in.log"])
+        .output()
+        .unwrap();
+    assert_fails_naming(&out, Path::new("app.log"), "Operation not permitted");
+    assert_eq!(std::fs::read(&out_path).unwrap(), b"earlier lines\n");
+}
+
+fn numbered(from: usize, count: usize) -> Vec<u8> {
+    (from..from + count)
+        .flat_map(|i| format!("ordinary line {i:08}\n").into_bytes())
+        .collect()
+}
+
+#[test]
+fn an_input_removed_while_it_is_read_is_read_to_its_end() {
+    // An open file outlives its name: a log deleted (or rotated away) mid-read is read whole.
+    let dir = tempfile::tempdir().unwrap();
+    let original = numbered(0, 400_000);
+    std::fs::write(dir.path().join("in.log"), &original).unwrap();
+    let mut c = cmd(dir.path());
+    c.args(["--threads", "1", "in.log"]);
+    let out = run_with_reader_stalled(c, |_| {
+        std::fs::remove_file(dir.path().join("in.log")).unwrap();
+    });
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout == original, "got {} bytes", out.stdout.len());
+}
+
+#[test]
+fn an_input_that_disappears_before_its_turn_is_named_after_the_earlier_ones_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = numbered(0, 400_000);
+    std::fs::write(dir.path().join("a.log"), &first).unwrap();
+    std::fs::write(dir.path().join("b.log"), numbered(1, 10)).unwrap();
+    for threads in ["1", "2"] {
+        std::fs::write(dir.path().join("b.log"), numbered(1, 10)).unwrap();
+        let mut c = cmd(dir.path());
+        c.args(["--threads", threads, "a.log", "b.log"]);
+        let out = run_with_reader_stalled(c, |_| {
+            std::fs::remove_file(dir.path().join("b.log")).unwrap();
+        });
+        if threads == "2" && out.status.code() == Some(0) {
+            // Several threads read ahead (a few chunks per thread): b.log may have been opened
+            // before it was removed, and an open file is read whole.
+            let mut both = first.clone();
+            both.extend_from_slice(&numbered(1, 10));
+            assert!(out.stdout == both, "2 threads: both files, whole");
+            continue;
+        }
+        assert_fails_naming(&out, Path::new("b.log"), "No such file or directory");
+        assert!(
+            first.starts_with(&out.stdout),
+            "{threads} threads: what was written is the first file's start"
+        );
+    }
+}
+
+#[test]
+fn sigterm_while_the_output_is_blocked_writes_what_was_read_and_every_count() {
+    // From a pipe: numbered ordinary lines, each followed by a client-abort record. SIGTERM
+    // arrives while resetsquash is stuck writing to a reader that does not read.
+    let abort = excerpt();
+    // How many of the excerpt's records resetsquash squashes, from a file.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("one.log"), &abort).unwrap();
+    let one = cmd(dir.path()).arg("one.log").output().unwrap();
+    let per: u64 = one
+        .stdout
+        .split_inclusive(|&b| b == b'\n')
+        .filter_map(resetsquash::summary::Summary::parse)
+        .map(|s| s.count)
+        .sum();
+    assert!(per > 0);
+    let mut input = Vec::new();
+    for i in 0..300 {
+        input.extend_from_slice(format!("ordinary line {i:08}\n").as_bytes());
+        input.extend_from_slice(&abort);
+    }
+    let mut child = cmd(Path::new("."))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input_copy = input.clone();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(&input);
+        // Keep the pipe open: the end must come from the signal, not from end of input.
+        std::thread::sleep(std::time::Duration::from_secs(3));
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut stdout = Vec::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_end(&mut stdout)
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(out.status.signal(), Some(15), "ends by the signal");
+    // Everything read comes out: a line the last read cut is written as far as it was read
+    // (the rest of it was never read), after the counts.
+    let last_line_start = stdout[..stdout.len() - 1]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let (whole, partial) = stdout.split_at(if stdout.ends_with(b"\n") {
+        stdout.len()
+    } else {
+        last_line_start
+    });
+    assert!(
+        partial.is_empty()
+            || memchr::memmem::find(&input_copy, &[b"\n", partial].concat()).is_some(),
+        "the unterminated end is the start of an input line: {:?}",
+        String::from_utf8_lossy(partial)
+    );
+    // The ordinary lines that came out are 0..k, none skipped; the summaries count every
+    // record read with them: all of those after lines 0..k-1, and some or all of those after
+    // line k-1, which was being read when the signal came.
+    let mut k: u64 = 0;
+    let mut counted = 0u64;
+    for line in whole.split_inclusive(|&b| b == b'\n') {
+        if let Some(s) = resetsquash::summary::Summary::parse(line) {
+            counted += s.count;
+        } else if line.starts_with(b"ordinary line ") {
+            assert_eq!(line, format!("ordinary line {k:08}\n").as_bytes());
+            k += 1;
+        }
+    }
+    assert!(k > 0, "some lines came out before the signal");
+    assert!(k < 300, "the signal came before the end of the input");
+    assert!(
+        per * (k - 1) <= counted && counted <= per * k,
+        "{counted} records counted after {k} lines, {per} after each"
+    );
+}
+
+#[test]
+fn a_closed_output_pipe_ends_quietly_when_reading_a_pipe_too() {
+    // `producer | resetsquash | head -c 10`: standard input is a pipe (the live path), and the
+    // reader goes away after ten bytes; resetsquash ends with exit code 0 and says nothing.
+    let mut child = cmd(Path::new("."))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        for i in 0..2_000_000 {
+            if writeln!(stdin, "ordinary line {i:08}").is_err() {
+                return;
+            }
+        }
+    });
+    let mut first = [0u8; 10];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(&first, b"ordinary l");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
