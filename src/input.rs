@@ -37,6 +37,25 @@ pub struct Opened<'c> {
     pub name: PathBuf,
 }
 
+impl Opened<'_> {
+    /// Reads what is there into `buf` (0 at the end), retrying a read a signal interrupted;
+    /// an error names the input.
+    pub fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        loop {
+            match self.reader.read(buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(source) => {
+                    return Err(Error::Input {
+                        path: self.name.clone(),
+                        source,
+                    });
+                }
+                Ok(n) => return Ok(n),
+            }
+        }
+    }
+}
+
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Whether `source` is a pipe or terminal (see [`Opened::live`]), without opening it. An input

@@ -121,8 +121,7 @@ pub fn run<W: Write + Destination>(
         decided_elsewhere: Stats::default(),
     };
     for source in &config.inputs {
-        let opened = input::open(source, config.read_size)?;
-        let name = opened.name.clone();
+        let mut opened = input::open(source, config.read_size)?;
         if opened.live {
             if let pipe::Ended::Signal(sig) = pipe::read_live(opened, config, rules, &mut stage)? {
                 let (mut stats, out) = stage.finish()?;
@@ -130,15 +129,12 @@ pub fn run<W: Write + Destination>(
                 return Ok((stats, out));
             }
         } else {
-            let mut reader = opened.reader;
             let mut buf = vec![0; config.read_size.max(1)];
             loop {
-                let n = match reader.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(source) => return Err(Error::Input { path: name, source }),
-                };
+                let n = opened.read_some(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
                 stage.feed(&buf[..n])?;
                 stage.ledger.flush()?;
             }

@@ -40,27 +40,23 @@ pub(super) fn scan_one(
     record_start: Option<&regex::bytes::Regex>,
     done: &AtomicU64,
 ) -> Result<Report, Error> {
-    let opened = input::open_counting(source, READ_SIZE, done)?;
-    let name = opened.name.clone();
-    let mut reader = opened.reader;
+    let mut opened = input::open_counting(source, READ_SIZE, done)?;
     let mut assembler = Assembler::new(rules, opts.clone(), Grammar::new(record_start.cloned()));
     let mut sink = Tallier::new(rules);
     let mut lines = LineSplitter::new(MAX_LINE);
     let mut buf = vec![0; READ_SIZE];
     loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(source) => return Err(Error::Input { path: name, source }),
-        };
+        let n = opened.read_some(&mut buf)?;
+        if n == 0 {
+            break;
+        }
         lines.feed(&buf[..n], &mut |p| {
             crate::feed_piece(&mut assembler, &mut sink, p)
         })?;
     }
     lines.finish(&mut |p| crate::feed_piece(&mut assembler, &mut sink, p))?;
     assembler.finish(&mut sink)?;
-    Ok(sink.into_report(name.display().to_string(), assembler.stats().records))
+    Ok(sink.into_report(opened.name.display().to_string(), assembler.stats().records))
 }
 
 /// What the previous record turned out to be: syslog's "message repeated N times" repeats it.
