@@ -34,6 +34,12 @@ pub enum Format {
     DotnetLevel,
     /// `ERROR:root:message`: Python's `logging.basicConfig()` default (no timestamp).
     PythonLevel,
+    /// `203.0.113.7 - - [24/Nov/2026:15:35:04 +0000] "GET / HTTP/1.1" 200 …`: an access-log
+    /// line (Common/Combined Log Format, or Python's `http.server`). Its timestamp is not at the
+    /// start, so it does not set the clock; it is recognised so that it is a record of its own
+    /// and never taken into an error record before it (nginx and Apache under `docker logs`
+    /// interleave both logs).
+    AccessLog,
     /// A line matched by the user's `--record-start` regex.
     Custom,
 }
@@ -63,7 +69,7 @@ pub struct Header {
 /// Recognises `line` (terminator excluded) as a header, or returns `None`.
 pub fn detect(line: &[u8]) -> Option<Header> {
     let first = *line.first()?;
-    if first.is_ascii_digit() {
+    let found = if first.is_ascii_digit() {
         iso(line)
             .or_else(|| slash(line))
             .or_else(|| juli(line))
@@ -79,7 +85,44 @@ pub fn detect(line: &[u8]) -> Option<Header> {
         dotnet_level(line)
     } else {
         None
+    };
+    found.or_else(|| {
+        (first.is_ascii_alphanumeric() || first == b':')
+            .then(|| access_log(line))
+            .flatten()
+    })
+}
+
+/// `HOST IDENT USER [dd/Mon/yyyy:HH:MM:SS +zone] "…` or Python's `HOST - - [dd/Mon/yyyy
+/// HH:MM:SS] "…`: three tokens, then the bracketed date, then the quoted request.
+fn access_log(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    for _ in 0..3 {
+        let token = sc.s[sc.i..]
+            .iter()
+            .take(256)
+            .take_while(|&&b| b > b' ' && b != b'[' && b != b'"')
+            .count();
+        if token == 0 {
+            return None;
+        }
+        sc.i += token;
+        sc.byte(b' ')?;
     }
+    sc.byte(b'[')?;
+    sc.digits_1_2()?;
+    sc.byte(b'/')?;
+    sc.month_name()?;
+    sc.byte(b'/')?;
+    sc.digits(4)?;
+    if sc.byte(b':').is_none() {
+        sc.byte(b' ')?;
+    }
+    sc.hms()?;
+    let close = sc.s[sc.i..].iter().take(12).position(|&b| b == b']')?;
+    sc.i += close + 1;
+    sc.literal(b" \"")?;
+    header(Format::AccessLog, 0, None)
 }
 
 /// A cursor over the start of a line, for the fixed-layout checks below.
@@ -451,11 +494,27 @@ mod tests {
     }
 
     #[test]
+    fn access_log_lines_start_records_but_leave_the_clock_alone() {
+        for line in [
+            "127.0.0.1 - - [24/Nov/2026 15:42:53] \"GET / HTTP/1.1\" 200 -",
+            "203.0.113.7 - - [24/Nov/2026:00:00:14 +0000] \"GET /a.js HTTP/1.1\" 200 1040 \"-\" \"x\"",
+            "2001:db8::1 - alice [4/Nov/2026:10:00:00 -0700] \"POST /api HTTP/2.0\" 500 0",
+            "www.example.com - - [24/Nov/2026:00:00:14 +0000] \"GET / HTTP/1.0\" 304 0",
+        ] {
+            let h = detect(line.as_bytes()).unwrap_or_else(|| panic!("{line}"));
+            assert_eq!(
+                (h.format, h.timestamp_len, h.seconds),
+                (Format::AccessLog, 0, None)
+            );
+        }
+    }
+
+    #[test]
     fn rejects_lines_that_only_look_like_headers() {
         for line in [
             "java.io.IOException: Broken pipe",
             "\tat org.apache.catalina.connector.OutputBuffer.realWriteBytes(OutputBuffer.java:343)",
-            "127.0.0.1 - - [24/Nov/2026 15:42:53] \"GET / HTTP/1.1\" 200 -",
+            "127.0.0.1 - - [24/Nov/2026 15:42:53] not a request",
             "SEVERE: Quote service call failed",
             "WARNING: Streaming /stream to /127.0.0.1:58614 failed",
             "2026-13-24 15:43:31 month thirteen",

@@ -98,3 +98,25 @@ fn a_summary_line_from_an_earlier_run_is_never_squashed_again() {
     let twice = filter(&once, &[]);
     assert_bytes_eq(&twice, &once, "squashing a squashed log changes nothing");
 }
+
+#[test]
+fn an_access_line_after_an_abort_is_never_squashed_with_it() {
+    // nginx under `docker logs` interleaves its error and access logs: the access line that
+    // follows an abort is a record of its own (lines shaped as the benchmark generator writes
+    // them, which is where this was found).
+    let access = "62.12.159.47 - - [24/Nov/2026:00:00:14 +0000] \"GET /static/js/app.3f9a1c.js HTTP/1.1\" 200 104008860 \"-\" \"Mozilla/5.0\"\n";
+    let python = "127.0.0.1 - - [24/Nov/2026 15:44:00] \"GET /stream/logged HTTP/1.1\" 200 -\n";
+    let input = format!(
+        "2026/11/24 00:00:13 [info] 2057420#2057420: *1596241 client prematurely closed connection while sending response to client, client: 172.25.92.36, server: api.example.com, request: \"GET /video/intro.mp4 HTTP/1.1\", host: \"api.example.com\"\n\
+         {access}{python}\
+         2026/11/24 00:00:14 [info] 2057419#2057419: *1596244 client 203.148.244.248 closed keepalive connection\n"
+    );
+    let out = filter(input.as_bytes(), &[]);
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(text.contains(access) && text.contains(python), "{text}");
+    assert!(
+        text.contains("resetsquash: squashed 1 rule=nginx-client-abort"),
+        "{text}"
+    );
+    check_invariants(input.as_bytes(), &out);
+}
