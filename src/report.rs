@@ -361,6 +361,11 @@ impl Report {
         for c in &o.noise {
             self.add_noise(c.clone());
         }
+        self.sort_noise();
+        while self.noise.len() > CAP {
+            let smallest = self.noise.pop().expect("over the cap");
+            self.noise_other.add(&smallest.tally);
+        }
         self.noise_other.add(&o.noise_other);
         self.hints = self.derive_hints();
     }
@@ -385,7 +390,8 @@ impl Report {
         self.bursts.truncate(BURSTS_KEPT);
     }
 
-    /// Adds a cluster of noise, summing it with the same cluster seen elsewhere.
+    /// Adds a cluster of noise, summing it with the same cluster seen elsewhere (the caller
+    /// sorts and caps once all are added).
     fn add_noise(&mut self, c: Cluster) {
         if let Some(mine) = self
             .noise
@@ -395,11 +401,6 @@ impl Report {
             mine.tally.add(&c.tally);
         } else {
             self.noise.push(c);
-        }
-        self.sort_noise();
-        while self.noise.len() > CAP {
-            let smallest = self.noise.pop().expect("over the cap");
-            self.noise_other.add(&smallest.tally);
         }
     }
 
