@@ -336,6 +336,14 @@ impl RuleSet {
 
     /// Decides one record (its full text, line terminators included).
     pub fn decide(&self, record: &[u8]) -> Decision {
+        // Most records hold no literal at all: one search, no allocation.
+        if self
+            .prefilter
+            .as_ref()
+            .is_none_or(|ac| ac.find(record).is_none())
+        {
+            return Decision::Keep(None);
+        }
         let hit = self.candidates(record);
         self.decide_with(&hit, &mut |_, re| re.is_match(record))
     }
@@ -351,16 +359,19 @@ impl RuleSet {
             return self.decide(record);
         };
         let line_local = self.line_local();
-        let entry = cache.entry(body, line_local.len(), |body| {
-            let mut hit = vec![false; self.rules.len()];
-            self.add_candidates(body, &mut hit);
-            hit
-        });
-        let mut hit = entry.hits.clone();
+        let mut hit = cache
+            .load(body, line_local.len(), self.rules.len(), |line, ids| {
+                let mut hit = vec![false; self.rules.len()];
+                self.add_candidates(line, &mut hit);
+                ids.extend((0..hit.len()).filter(|&r| hit[r]).map(|r| r as u32));
+            })
+            .to_vec();
         self.add_candidates(head, &mut hit);
         self.decide_with(&hit, &mut |slot, re| {
             if line_local[slot] {
-                re.is_match(head) || entry.matches(slot, || re.is_match(body))
+                // The rest first: in a flood its answers are known, and a trace's wording and
+                // frames are in the rest more often than on the first line.
+                cache.matches(body, slot, re) || re.is_match(head)
             } else {
                 re.is_match(record)
             }

@@ -1,31 +1,36 @@
-//! Answers about a record's lines after the first, kept for the next record with the same lines.
+//! Answers about records' lines after the first, kept line by line for the next records.
 //!
 //! In a flood of client aborts the records differ in their first line (time, thread, client)
-//! and repeat the rest (the same stack trace) byte for byte, and the rest is most of the bytes
-//! the rules read. Splitting a record's answers is exact when every match lies inside one line:
+//! and repeat most of the rest (the frames of the same few stack traces) byte for byte, and the
+//! rest is most of the bytes the rules read. Splitting a record's answers by line is exact when
+//! every match lies inside one line:
 //!
-//! - a literal with no `\n` occurs in the record exactly where it occurs in the first line or
-//!   in the rest;
+//! - a literal with no `\n` occurs in the record exactly where it occurs in one of its lines;
 //! - a regex that cannot match `\n` nor the empty string, and whose assertions are `^`, `$`
 //!   (multi-line, CRLF or not) and ASCII word boundaries, matches the record exactly when it
-//!   matches the first line (with its `\n`) or the rest. Such an assertion reads only the byte
-//!   before and the byte after its position; where the first line ends, the first-line text
-//!   still holds both bytes, and where the rest starts, "start of text" reads as the `\n`
-//!   before it does: not a word byte, and a line start.
+//!   matches one of its lines (each with its `\n`). Such an assertion reads only the byte
+//!   before and the byte after its position; where a line ends, the line's text still holds
+//!   both bytes, and where a line starts, "start of text" reads as the `\n` before it does: not
+//!   a word byte, and a line start.
 //!
 //! Any other regex (`(?s).`, `\n`, `\A`, `\z`, Unicode word boundaries, empty matches) is asked
 //! about the whole record, as without the cache. So the decision is the same with or without
 //! it, which the tests check record by record on every test log (corpus, cases, excerpts; LF
-//! and CRLF; first lines swapped between records), at line edges, and on random mixtures.
+//! and CRLF; first lines swapped between records; lines shuffled between records), at line
+//! edges, and on random mixtures.
+//!
+//! A line the cache has not seen costs no more than without the cache: a question about the
+//! lines not yet answered is asked once, of the stretch of the record that holds them, and the
+//! answer is spread back over the lines (see [`BodyCache::matches`]).
 
 use std::collections::HashMap;
 
 use regex::bytes::Regex;
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
-/// Rest-of-record bytes held at most, per cache; past it the cache starts over. There is a
-/// cache per thread; a flood's few traces fit many times over.
-const BUDGET: usize = 1 << 20;
+/// Bytes held at most, per cache (lines, their answers, the index); past it the cache starts
+/// over. There is a cache per thread; the frames of a flood's few traces fit many times over.
+const BUDGET: usize = 4 << 20;
 /// Shorter rests are decided without the cache: looking them up costs what it saves.
 const MIN_BODY: usize = 128;
 
@@ -82,78 +87,223 @@ pub(super) fn split_head(record: &[u8]) -> Option<(&[u8], &[u8])> {
     (body.len() >= MIN_BODY).then_some((head, body))
 }
 
-/// What is known about one rest-of-record text.
-pub struct Entry {
-    body: Vec<u8>,
-    /// The rules whose literals occur in it.
-    pub(super) hits: Vec<bool>,
-    /// Per regex slot: not asked yet, no match, match.
-    answers: Vec<Option<bool>>,
+/// An answer not asked yet, a no and a yes, one byte each in [`BodyCache::answers`].
+const UNKNOWN: u8 = 0;
+const NO: u8 = 1;
+const YES: u8 = 2;
+
+/// No next entry in a hash chain.
+const NONE: u32 = u32::MAX;
+
+/// One line seen lately; its text, rules and answers live in the cache's arenas.
+struct Entry {
+    /// Its bytes, `text[start..start + len]`, terminator included.
+    start: usize,
+    len: usize,
+    /// The rules whose literals occur in it, `hit_rules[hits.0..hits.1]`.
+    hits: (u32, u32),
+    /// The next entry with the same hash.
+    next: u32,
 }
 
-impl Entry {
-    /// Whether the regex in `slot` matches this text, asking `ask` the first time.
-    pub(super) fn matches(&mut self, slot: usize, ask: impl FnOnce() -> bool) -> bool {
-        *self.answers[slot].get_or_insert_with(ask)
-    }
-}
-
-/// Rest-of-record texts seen lately, with what is known about each (for one rule set).
+/// Lines seen lately in records' rests, with what is known about each (for one rule set).
+///
+/// Everything lives in a few flat arenas, so a new line costs no allocation of its own; past
+/// [`BUDGET`] bytes of text, the cache starts over between two records.
 #[derive(Default)]
 pub struct BodyCache {
-    /// Hash of a text → indices into `entries` (texts are compared in full on lookup).
-    index: HashMap<u64, Vec<usize>>,
+    /// Hash of a line → its first entry (a chain through [`Entry::next`]; lines are compared
+    /// in full on lookup).
+    index: HashMap<u64, u32, BuildPassThrough>,
     entries: Vec<Entry>,
-    bytes: usize,
+    text: Vec<u8>,
+    hit_rules: Vec<u32>,
+    /// Per entry, one byte per regex slot: [`UNKNOWN`], [`NO`] or [`YES`].
+    answers: Vec<u8>,
+    slots: usize,
+    /// The record being decided: each line's entry and where the line starts in the rest.
+    lines: Vec<(u32, usize)>,
+    /// The rules whose literals occur in the rest of the record being decided.
+    hits: Vec<bool>,
 }
 
 impl BodyCache {
-    /// The entry for `body`, made with the literal hits `hits` computes if new.
-    pub(super) fn entry(
+    /// Looks up (or adds) every line of `body`, the rest of one record, for the questions
+    /// that follow; `hits_of` finds the rules whose literals occur in a line not seen before.
+    /// Returns the rules whose literals occur anywhere in `body`.
+    pub(super) fn load(
         &mut self,
         body: &[u8],
         slots: usize,
-        hits: impl FnOnce(&[u8]) -> Vec<bool>,
-    ) -> &mut Entry {
-        let h = hash(body);
-        let found = self
-            .index
-            .get(&h)
-            .and_then(|ids| ids.iter().copied().find(|&i| self.entries[i].body == body));
-        let i = match found {
-            Some(i) => i,
-            None => {
-                if self.bytes + body.len() > BUDGET {
-                    self.index.clear();
-                    self.entries.clear();
-                    self.bytes = 0;
-                }
-                self.bytes += body.len();
-                self.entries.push(Entry {
-                    body: body.to_vec(),
-                    hits: hits(body),
-                    answers: vec![None; slots],
-                });
-                let i = self.entries.len() - 1;
-                self.index.entry(h).or_default().push(i);
-                i
+        rules: usize,
+        mut hits_of: impl FnMut(&[u8], &mut Vec<u32>),
+    ) -> &[bool] {
+        if self.held() > BUDGET || self.slots != slots {
+            self.index.clear();
+            self.entries.clear();
+            self.text.clear();
+            self.hit_rules.clear();
+            self.answers.clear();
+            self.slots = slots;
+        }
+        self.lines.clear();
+        self.hits.clear();
+        self.hits.resize(rules, false);
+        let mut at = 0;
+        while at < body.len() {
+            let end = memchr::memchr(b'\n', &body[at..]).map_or(body.len(), |i| at + i + 1);
+            let line = &body[at..end];
+            let e = self.entry(line, &mut hits_of);
+            let (from, to) = self.entries[e as usize].hits;
+            for &r in &self.hit_rules[from as usize..to as usize] {
+                self.hits[r as usize] = true;
             }
+            self.lines.push((e, at));
+            at = end;
+        }
+        &self.hits
+    }
+
+    /// Bytes held, roughly: the lines, their answers, the entries and the index.
+    fn held(&self) -> usize {
+        self.text.len()
+            + self.answers.len()
+            + 4 * self.hit_rules.len()
+            + self.entries.len() * (std::mem::size_of::<Entry>() + 16)
+    }
+
+    /// The entry for `line`, added if new.
+    fn entry(&mut self, line: &[u8], hits_of: &mut impl FnMut(&[u8], &mut Vec<u32>)) -> u32 {
+        let h = hash(line);
+        let first = self.index.get(&h).copied().unwrap_or(NONE);
+        let mut e = first;
+        while e != NONE {
+            let entry = &self.entries[e as usize];
+            if &self.text[entry.start..entry.start + entry.len] == line {
+                return e;
+            }
+            e = entry.next;
+        }
+        let from = self.hit_rules.len() as u32;
+        hits_of(line, &mut self.hit_rules);
+        let id = self.entries.len() as u32;
+        self.entries.push(Entry {
+            start: self.text.len(),
+            len: line.len(),
+            hits: (from, self.hit_rules.len() as u32),
+            next: first,
+        });
+        self.text.extend_from_slice(line);
+        self.answers
+            .resize(self.answers.len() + self.slots, UNKNOWN);
+        self.index.insert(h, id);
+        id
+    }
+
+    /// Whether the line-local regex in `slot` matches `body`, the text last given to
+    /// [`BodyCache::load`].
+    ///
+    /// Lines already answered are not read again. The others are read in one search, over
+    /// the stretch from the first to the last of them, that stops at the earliest match end:
+    /// the line that holds it matches, and no line before it does (a match there would have
+    /// ended earlier). Without a match, none of them does.
+    pub(super) fn matches(&mut self, body: &[u8], slot: usize, re: &Regex) -> bool {
+        let answer = |e: u32| e as usize * self.slots + slot;
+        let mut unknown: Option<(usize, usize)> = None;
+        for (k, &(e, _)) in self.lines.iter().enumerate() {
+            match self.answers[answer(e)] {
+                YES => return true,
+                UNKNOWN => unknown = Some((unknown.map_or(k, |(a, _)| a), k)),
+                _ => {}
+            }
+        }
+        let Some((a, b)) = unknown else {
+            return false;
         };
-        &mut self.entries[i]
+        let from = self.lines[a].1;
+        let to = self.lines.get(b + 1).map_or(body.len(), |&(_, at)| at);
+        let found = re.shortest_match(&body[from..to]).map(|end| from + end - 1);
+        for &(e, at) in &self.lines[a..=b] {
+            let i = answer(e);
+            if let Some(last_byte) = found
+                && at + self.entries[e as usize].len > last_byte
+            {
+                self.answers[i] = YES;
+                break;
+            }
+            if self.answers[i] == UNKNOWN {
+                self.answers[i] = NO;
+            }
+        }
+        found.is_some()
     }
 }
 
-/// A quick hash of a text; collisions only cost a comparison.
+/// Passes a hash already computed by [`hash`] through as the map's hash.
+#[derive(Clone, Copy, Default)]
+struct BuildPassThrough;
+
+impl std::hash::BuildHasher for BuildPassThrough {
+    type Hasher = PassThrough;
+    fn build_hasher(&self) -> PassThrough {
+        PassThrough(0)
+    }
+}
+
+struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+const K: u64 = 0x517c_c1b7_2722_0a95;
+
+/// A quick hash of a line; collisions only cost a comparison. Two lanes of 8-byte words, so
+/// that the multiplications of one do not wait for the other's.
 fn hash(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = bytes.len() as u64;
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
-        let w = u64::from_le_bytes(w.try_into().expect("chunks of 8"));
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let (mut a, mut b) = (bytes.len() as u64, K);
+    let mut pairs = bytes.chunks_exact(16);
+    for p in &mut pairs {
+        let x = u64::from_le_bytes(p[..8].try_into().expect("16 bytes"));
+        let y = u64::from_le_bytes(p[8..].try_into().expect("16 bytes"));
+        a = (a.rotate_left(5) ^ x).wrapping_mul(K);
+        b = (b.rotate_left(5) ^ y).wrapping_mul(K);
     }
-    for &b in words.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    for &byte in pairs.remainder() {
+        a = (a.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
     }
-    h
+    (a ^ b.rotate_left(29)).wrapping_mul(K)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_starts_over_past_its_budget() {
+        // Every line new (ids, ports): the cache must not grow with the input.
+        let re = Regex::new("Broken pipe").unwrap();
+        let mut cache = BodyCache::default();
+        let mut most = 0;
+        for n in 0..20_000 {
+            let body: String = (0..20)
+                .map(|i| format!("\tat com.example.Handler{n}x{i}.write(Handler.java:{i})\n"))
+                .collect();
+            cache.load(body.as_bytes(), 40, 10, |_, _| {});
+            assert!(!cache.matches(body.as_bytes(), 3, &re));
+            most = most.max(cache.held());
+        }
+        assert!(most > BUDGET / 2, "the budget was never reached: {most}");
+        assert!(most < BUDGET + (64 << 10), "{most} bytes held");
+    }
 }

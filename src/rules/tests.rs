@@ -341,6 +341,60 @@ fn cached_decisions_are_the_uncached_ones_on_every_test_log() {
 }
 
 #[test]
+fn cached_decisions_are_the_uncached_ones_when_lines_move_between_records() {
+    // The cache answers line by line: a line seen in one record, in one place, is met again in
+    // others, in other places, beside lines never seen, some answered and some not. Records are
+    // rebuilt from the test logs' lines in a seeded random order, and decided both ways.
+    let set = RuleSet::load(&RuleSource::built_in()).unwrap();
+    let mut heads: Vec<Vec<u8>> = Vec::new();
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    for log in test_logs() {
+        for r in record::split_records(&log) {
+            let mut parts = log[r].split_inclusive(|&b| b == b'\n');
+            heads.extend(parts.next().map(<[u8]>::to_vec));
+            lines.extend(parts.map(<[u8]>::to_vec));
+        }
+    }
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut cache = BodyCache::default();
+    let (mut squashed, mut kept) = (0, 0);
+    for _ in 0..20_000 {
+        let mut record = heads[next(heads.len())].clone();
+        // Runs of neighbouring lines (a trace's frames together), from anywhere.
+        for _ in 0..1 + next(6) {
+            let at = next(lines.len());
+            for line in lines.iter().skip(at).take(1 + next(40)) {
+                record.extend_from_slice(line);
+            }
+        }
+        if next(4) == 0 {
+            record.pop(); // no terminator on the last line
+        }
+        let uncached = set.decide(&record);
+        match uncached {
+            Decision::Squash(_) => squashed += 1,
+            Decision::Keep(_) => kept += 1,
+        }
+        assert_eq!(
+            set.decide_cached(&record, &mut cache),
+            uncached,
+            "{:?}",
+            String::from_utf8_lossy(&record)
+        );
+    }
+    assert!(
+        squashed > 1000 && kept > 1000,
+        "{squashed} squashed, {kept} kept"
+    );
+}
+
+#[test]
 fn cached_decisions_are_the_uncached_ones_at_line_edges() {
     // Anchors and word boundaries right where the first line ends and the rest begins.
     let set = load(
