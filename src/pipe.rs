@@ -168,14 +168,13 @@ fn spawn_reader(
     tx: mpsc::SyncSender<Msg>,
 ) {
     std::thread::spawn(move || {
+        // One buffer to read into, zeroed once; each message is a copy of what a read gave
+        // (a pipe read gives at most 64 KiB), not a fresh zeroed buffer of the full read size.
+        let mut buf = vec![0; read_size];
         loop {
-            let mut buf = vec![0; read_size];
             let msg = match reader.read(&mut buf) {
                 Ok(0) => Msg::End,
-                Ok(n) => {
-                    buf.truncate(n);
-                    Msg::Data(buf)
-                }
+                Ok(n) => Msg::Data(buf[..n].to_vec()),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => Msg::Failed(e),
             };

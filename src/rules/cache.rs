@@ -30,7 +30,7 @@ use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// Bytes held at most, per cache (lines, their answers, the index); past it the cache starts
 /// over. There is a cache per thread; the frames of a flood's few traces fit many times over.
-const BUDGET: usize = 4 << 20;
+const BUDGET: usize = 2 << 20;
 /// Shorter rests are decided without the cache: looking them up costs what it saves.
 const MIN_BODY: usize = 128;
 
