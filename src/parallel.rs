@@ -29,8 +29,9 @@ use crate::squash::Stats;
 use crate::{Config, feed_piece, input};
 
 /// The default chunk size: bytes read at a time, and the size past which a chunk is cut (at its
-/// last header line). [`crate::Config::chunk_size`] sets it.
-pub const BLOCK: usize = 2 << 20;
+/// last header line). [`crate::Config::chunk_size`] sets it. 1 MiB chunks keep two threads as
+/// busy as 2 MiB chunks did, with a third less memory in flight.
+pub const BLOCK: usize = 1 << 20;
 /// How many chunk sizes a chunk may grow to without a header line before the rest is done on one
 /// thread.
 const MAX_CHUNK_BLOCKS: usize = 32;
