@@ -6,9 +6,9 @@
 //!
 //! Regexes never run on records that cannot match: every rule carries fixed strings (worked out
 //! from `what`, or given as `literal:`), one of which must occur in any record it takes, and one
-//! Aho-Corasick automaton over all of them picks the candidate rules first. What they find in a
-//! record's lines after the first can be kept for the next record with the same lines
-//! ([`BodyCache`], in `rules/cache.rs`).
+//! Aho-Corasick automaton over all of them picks the candidate rules first. What they find in
+//! each of a record's lines after the first is kept, line by line, for the next records that
+//! hold the same lines ([`BodyCache`], in `rules/cache.rs`).
 //!
 //! The YAML side (positions, unknown keys, examples) lives in `rules/load.rs`; this file owns the
 //! compiled form.
@@ -195,7 +195,7 @@ pub struct RuleSet {
     /// patterns that are prefixes of it.
     pattern_rules: Vec<Vec<usize>>,
     /// Per regex slot (see [`Slot`]), whether it only ever matches inside one line, so that a
-    /// record's answer is its first line's or the rest's (see [`BodyCache`]). Worked out when
+    /// record's answer is that of one of its lines (see [`BodyCache`]). Worked out when
     /// first needed: it costs milliseconds, and a pipe's first line must not wait for it.
     line_local: std::sync::OnceLock<Vec<bool>>,
     /// No prefilter literal holds a `\n`, so each occurrence lies inside one line.
@@ -348,9 +348,10 @@ impl RuleSet {
         self.decide_with(&hit, &mut |_, re| re.is_match(record))
     }
 
-    /// [`RuleSet::decide`], with what the record's lines after the first were found to match
-    /// kept in `cache` for the next record with the same lines: records in a flood differ in
-    /// their first line (time, thread) and repeat the rest (the same trace) byte for byte.
+    /// [`RuleSet::decide`], with what each of the record's lines after the first was found to
+    /// match kept in `cache` for the next records that hold the same line: records in a flood
+    /// differ in their first line (time, thread) and repeat most of the rest (the frames of the
+    /// same few traces) byte for byte.
     pub fn decide_cached(&self, record: &[u8], cache: &mut BodyCache) -> Decision {
         if !self.literals_line_local {
             return self.decide(record);

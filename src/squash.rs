@@ -90,7 +90,7 @@ pub struct Assembler<'r> {
     unsquashable: u64,
     /// Finds [`MARKER`]; built once, as it is asked about every record.
     marker: memchr::memmem::Finder<'static>,
-    /// What the rules found in recent records' lines after the first (see [`BodyCache`]).
+    /// What the rules found in the lines of recent records, after their first (see [`BodyCache`]).
     cache: BodyCache,
 }
 
