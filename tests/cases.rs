@@ -5,7 +5,7 @@
 //! To write `expected.log` for a new case, run the tests with `RESETSQUASH_BLESS=1`, then read
 //! the result before committing it.
 
-use crate::util::{assert_bytes_eq, check_invariants, cmd, run_with_stdin, testdata};
+use crate::util::{assert_bytes_eq, check_invariants, cmd, genlog, root, run_with_stdin, testdata};
 
 /// Every code path a case runs through: one thread at several read sizes, and several threads
 /// with chunks small enough to cut every case into many.
@@ -115,4 +115,87 @@ fn every_case_gives_its_expected_output_at_every_buffer_size() {
         }
     }
     assert!(n > 0, "no cases found");
+}
+
+/// Whole logs, real and generated, come out byte for byte the same on every path: one thread
+/// at odd read sizes, several threads with small and default chunks, and through a pipe.
+#[test]
+fn real_and_generated_logs_come_out_the_same_on_every_path() {
+    let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
+    for file in [
+        "tomcat10/catalina.out",
+        "tomcat10/localhost.2026-11-24.log",
+        "nginx/error.log",
+        "python/gunicorn-error.log",
+        "python/stream_server.log",
+        "jdk-httpserver/env-LANG-zh_CN.log",
+    ] {
+        inputs.push((
+            file.into(),
+            std::fs::read(testdata("corpus").join(file)).unwrap(),
+        ));
+    }
+    for (format, seed) in [
+        ("mixed", "11"),
+        ("tomcat", "12"),
+        ("springboot", "13"),
+        ("nginx", "14"),
+        ("python", "15"),
+        ("jdk", "16"),
+    ] {
+        let out = std::process::Command::new(genlog())
+            .args(["--size", "2M", "--seed", seed, "--format", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        inputs.push((format!("generated {format} log"), out.stdout));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let files: &[&[&str]] = &[
+        &["--threads", "1", "--buffer-size", "7"],
+        &["--threads", "1", "--buffer-size", "4096"],
+        &["--threads", "2"],
+        &["--threads", "2", "--chunk-size", "1000"],
+        &[
+            "--threads",
+            "4",
+            "--chunk-size",
+            "4096",
+            "--buffer-size",
+            "7",
+        ],
+    ];
+    let pipes: &[&[&str]] = &[
+        &["--threads", "1"],
+        &[
+            "--threads",
+            "2",
+            "--chunk-size",
+            "1000",
+            "--buffer-size",
+            "4096",
+        ],
+    ];
+    for (name, input) in &inputs {
+        let path = dir.path().join("in.log");
+        std::fs::write(&path, input).unwrap();
+        let run = |args: &[&str]| {
+            let out = cmd(&root()).args(args).arg(&path).output().unwrap();
+            assert!(out.status.success(), "{name} {args:?}");
+            out.stdout
+        };
+        let reference = run(&["--threads", "1"]);
+        let acc = check_invariants(input, &reference);
+        assert!(acc.squashed > 0, "{name}: nothing was squashed");
+        for args in files {
+            assert_bytes_eq(&run(args), &reference, &format!("{name} {args:?}"));
+        }
+        for args in pipes {
+            let mut c = cmd(&root());
+            c.args(*args).args(LONG_QUIET);
+            let out = run_with_stdin(c, input);
+            assert!(out.status.success(), "{name} {args:?} (pipe)");
+            assert_bytes_eq(&out.stdout, &reference, &format!("{name} {args:?} (pipe)"));
+        }
+    }
 }

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{cmd, run_with_stdin, testdata};
+use crate::util::{cmd, genlog, run_with_stdin, testdata};
 
 /// The real corpus files (full copies of logs real servers wrote; see `testdata/README.md`).
 fn corpus() -> Vec<PathBuf> {
@@ -121,18 +121,6 @@ fn a_squashed_log_reports_the_same_totals_rules_groups_and_timeline_as_the_origi
             );
         }
     }
-}
-
-/// The benchmark generator's binary (cargo builds examples for `cargo test`).
-fn genlog() -> PathBuf {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_resetsquash"));
-    let path = bin.parent().unwrap().join("examples").join("genlog");
-    assert!(
-        path.exists(),
-        "{} is missing: cargo test builds it",
-        path.display()
-    );
-    path
 }
 
 #[test]

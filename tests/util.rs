@@ -25,6 +25,18 @@ pub fn cmd(dir: &Path) -> Command {
     c
 }
 
+/// The benchmark generator's binary (cargo builds examples for `cargo test`).
+pub fn genlog() -> PathBuf {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_resetsquash"));
+    let path = bin.parent().unwrap().join("examples").join("genlog");
+    assert!(
+        path.exists(),
+        "{} is missing: cargo test builds it",
+        path.display()
+    );
+    path
+}
+
 /// Runs `c` with `input` on stdin.
 pub fn run_with_stdin(mut c: Command, input: &[u8]) -> Output {
     use std::io::Write;
