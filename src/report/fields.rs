@@ -356,7 +356,7 @@ fn trim_eol(line: &[u8]) -> &[u8] {
 }
 
 /// Bytes as text for a report (lossy: a report is for reading).
-fn text(b: &[u8]) -> String {
+pub(super) fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use memchr::memmem::Finder;
 
+use super::fields::text;
 use super::{
     BURST_MIN, Burst, CAP, Cluster, InputTotals, LookAlike, Moment, Report, Tally, fields,
 };
@@ -524,10 +525,6 @@ fn sample(record: &[u8]) -> String {
         end = memchr::memrchr(b'\n', &record[..SAMPLE_BYTES]).map_or(SAMPLE_BYTES, |p| p + 1);
     }
     text(&record[..end]).replace('\r', "")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[cfg(test)]
