@@ -323,8 +323,13 @@ impl RuleSet {
 
     /// Marks in `hit` the rules whose literals occur in `text`.
     fn add_candidates(&self, record: &[u8], hit: &mut [bool]) {
+        self.add_candidates_from(record, 0, hit);
+    }
+
+    /// The same, for literals that start at `from` or later (none starts before it).
+    fn add_candidates_from(&self, record: &[u8], from: usize, hit: &mut [bool]) {
         if let Some(ac) = &self.prefilter {
-            let mut at = 0;
+            let mut at = from;
             while let Some(m) = ac.find(aho_corasick::Input::new(record).range(at..)) {
                 for &r in &self.pattern_rules[m.pattern().as_usize()] {
                     hit[r] = true;
@@ -336,15 +341,13 @@ impl RuleSet {
 
     /// Decides one record (its full text, line terminators included).
     pub fn decide(&self, record: &[u8]) -> Decision {
-        // Most records hold no literal at all: one search, no allocation.
-        if self
-            .prefilter
-            .as_ref()
-            .is_none_or(|ac| ac.find(record).is_none())
-        {
+        // Most records hold no literal at all: one search, no allocation. Where there is one,
+        // the search for the candidates goes on from it.
+        let Some(first) = self.prefilter.as_ref().and_then(|ac| ac.find(record)) else {
             return Decision::Keep(None);
-        }
-        let hit = self.candidates(record);
+        };
+        let mut hit = vec![false; self.rules.len()];
+        self.add_candidates_from(record, first.start(), &mut hit);
         self.decide_with(&hit, &mut |_, re| re.is_match(record))
     }
 
