@@ -8,6 +8,7 @@
 //! header    is this line a record header? its timestamp, in the log's format and in seconds
 //! record    lines → records (header + continuation: stack traces, tracebacks)
 //! rules     YAML rules → literal prefilter + regexes; decide each record
+//! scan      a chunk, literal first: stretches with no rule's literal pass in large pieces
 //! squash    decide each record: keep it byte for byte, or squash it into a group
 //! ledger    count squashed records per group and time window; write kept bytes and summaries
 //! summary   the summary line: written when a window closes, parsed back by readers
@@ -37,6 +38,7 @@ pub mod record;
 pub mod report;
 pub mod rotate;
 pub mod rules;
+pub mod scan;
 pub mod squash;
 pub mod summary;
 
@@ -163,9 +165,7 @@ pub(crate) struct Stage<'r, W: Write> {
 
 impl<W: Write> Stage<'_, W> {
     pub(crate) fn feed(&mut self, data: &[u8]) -> Result<(), Error> {
-        let (assembler, ledger) = (&mut self.assembler, &mut self.ledger);
-        self.lines
-            .feed(data, &mut |p| feed_piece(assembler, ledger, p))
+        scan::feed(&mut self.assembler, &mut self.lines, data, &mut self.ledger)
     }
 
     /// A backlog of live input (more than the reader could hand over at once): the records

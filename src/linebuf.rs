@@ -39,6 +39,16 @@ impl LineSplitter {
         }
     }
 
+    /// The longest line handed out whole.
+    pub fn max_line(&self) -> usize {
+        self.max_line
+    }
+
+    /// Whether the next byte fed starts a line (nothing of a line is carried over).
+    pub fn at_line_start(&self) -> bool {
+        self.carry.is_empty() && !self.long
+    }
+
     /// Splits `data`, continuing the line the previous buffer ended in.
     pub fn feed<F>(&mut self, mut data: &[u8], sink: &mut F) -> Result<(), Error>
     where

@@ -320,7 +320,7 @@ fn decide_chunk(
         ..Recording::default()
     };
     let mut lines = LineSplitter::new(config.max_line);
-    lines.feed(chunk, &mut |p| feed_piece(&mut assembler, &mut rec, p))?;
+    crate::scan::feed(&mut assembler, &mut lines, chunk, &mut rec)?;
     lines.finish(&mut |p| feed_piece(&mut assembler, &mut rec, p))?;
     assembler.finish(&mut rec)?;
     caches.give_back(assembler.take_cache());
@@ -338,10 +338,10 @@ fn finish_sequentially<W: Write>(
 ) -> Result<Stats, Error> {
     let mut assembler = crate::assembler(config, rules);
     let mut lines = LineSplitter::new(config.max_line);
-    lines.feed(&head, &mut |p| feed_piece(&mut assembler, ledger, p))?;
+    crate::scan::feed(&mut assembler, &mut lines, &head, ledger)?;
     let mut block = Vec::with_capacity(config.chunk_size);
     while stream.read_into(&mut block)? > 0 {
-        lines.feed(&block, &mut |p| feed_piece(&mut assembler, ledger, p))?;
+        crate::scan::feed(&mut assembler, &mut lines, &block, ledger)?;
         ledger.flush()?;
         block.clear();
     }

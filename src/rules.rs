@@ -339,6 +339,15 @@ impl RuleSet {
         }
     }
 
+    /// Where the first literal of any rule starts in `text`, at `from` or later: no record that
+    /// lies wholly before it can be taken by any rule (each rule needs one of its literals), so
+    /// everything up to it may be kept without asking the rules.
+    pub fn next_literal(&self, text: &[u8], from: usize) -> Option<usize> {
+        let ac = self.prefilter.as_ref()?;
+        ac.find(aho_corasick::Input::new(text).range(from..))
+            .map(|m| m.start())
+    }
+
     /// Decides one record (its full text, line terminators included).
     pub fn decide(&self, record: &[u8]) -> Decision {
         // Most records hold no literal at all: one search, no allocation. Where there is one,

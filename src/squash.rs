@@ -127,6 +127,11 @@ impl<'r> Assembler<'r> {
         !self.pending.is_empty() && self.grammar.in_trace()
     }
 
+    /// The rules it decides by.
+    pub fn rules(&self) -> &'r RuleSet {
+        self.rules
+    }
+
     /// Uses `cache` (from an earlier assembler over the same rules) instead of an empty one.
     pub fn with_cache(mut self, cache: BodyCache) -> Self {
         self.cache = cache;
@@ -150,6 +155,11 @@ impl<'r> Assembler<'r> {
     /// One complete line, terminator included (the last line of the input may have none).
     pub fn line<S: Sink>(&mut self, line: &[u8], sink: &mut S) -> Result<(), Error> {
         self.classify(line, sink)?;
+        self.hold(line, sink)
+    }
+
+    /// A classified line, into the record being assembled (or through, if it streams).
+    fn hold<S: Sink>(&mut self, line: &[u8], sink: &mut S) -> Result<(), Error> {
         if self.passthrough {
             return sink.keep(line);
         }
@@ -159,6 +169,134 @@ impl<'r> Assembler<'r> {
             || self.pending.len() > self.opts.max_record_bytes
         {
             self.give_up_on_record(sink)?;
+        }
+        Ok(())
+    }
+
+    /// The whole lines of `lines` from `from` on, literal first (see [`crate::scan`]): a record
+    /// in which no rule's literal occurs is kept without being copied, searched or asked about;
+    /// a record that holds one is assembled and decided as [`Assembler::line`] would.
+    /// `literal` is where the next literal starts (`None`: none at or after the last search),
+    /// carried from call to call so that each byte is searched once.
+    ///
+    /// Returns how far it went: the end of `lines`, or the start of a line it leaves to
+    /// [`Assembler::line`]: a line over `max_line`, the first line of a record over a size
+    /// limit, or that of the last record in `lines` (it may go on past them). Up to there, the
+    /// sink is told exactly what [`Assembler::line`] would have told it, and the counts are the
+    /// same.
+    ///
+    /// Why this is exact: the grammar runs on every line as usual, so records begin and end
+    /// where they would. A record with no literal is kept whatever the rules say, so only its
+    /// bytes and its header's clock reach the sink, in the same order. Where a record begins,
+    /// the grammar's state depends on that line alone, so handing a record back from its start,
+    /// to go on line by line with a reset grammar, changes nothing.
+    pub fn pass<S: Sink>(
+        &mut self,
+        lines: &[u8],
+        from: usize,
+        literal: &mut Option<usize>,
+        max_line: usize,
+        sink: &mut S,
+    ) -> Result<usize, Error> {
+        // The record being assembled the usual way (it holds a literal, or was begun before).
+        let mut held = !self.pending.is_empty() || self.passthrough;
+        // The record being passed: its clock is told to the sink only once it is known not to
+        // be handed back.
+        let mut open: Option<Open> = None;
+        // Bytes before this are told to the sink, or held.
+        let mut told = from;
+        let mut start = from;
+        while start < lines.len() {
+            let end = memchr::memchr(b'\n', &lines[start..]).map_or(lines.len(), |i| start + i + 1);
+            if end - start > max_line {
+                break;
+            }
+            let line = &lines[start..end];
+            self.line_no += 1;
+            let body = line.strip_suffix(b"\n").unwrap_or(line);
+            let step = self.grammar.step(body);
+            if step.starts_record {
+                if held {
+                    self.sound = step.previous;
+                    self.finish_record(sink)?;
+                    self.passthrough = false;
+                    self.after_idle = false;
+                    held = false;
+                } else if let Some(rec) = open.take() {
+                    // Whole, and without a literal: kept.
+                    self.tell(lines, &mut told, &rec, sink)?;
+                    self.records += 1;
+                    let first_line = &lines[rec.start..rec.first_line_end];
+                    if !step.previous.resolve(first_line) && self.marker.find(first_line).is_none()
+                    {
+                        self.unsquashable += 1;
+                    }
+                }
+                if literal.is_some_and(|at| at < start) {
+                    *literal = self.rules.next_literal(lines, start);
+                }
+                open = Some(Open {
+                    start,
+                    lines: 0,
+                    line_no: self.line_no,
+                    first_line_end: end,
+                    clock: step
+                        .header
+                        .and_then(|h| Some((h.seconds?, h.timestamp_len))),
+                });
+            }
+            if held {
+                self.hold(line, sink)?;
+                told = end;
+            } else if let Some(rec) = &mut open {
+                rec.lines += 1;
+                if literal.is_some_and(|at| at < end) {
+                    // A literal in this record: from here on it is assembled the usual way.
+                    let rec = open.take().expect("open above");
+                    self.tell(lines, &mut told, &rec, sink)?;
+                    self.pending.extend_from_slice(&lines[rec.start..start]);
+                    self.pending_lines = rec.lines - 1;
+                    self.pending_first_line = rec.line_no;
+                    self.hold(line, sink)?;
+                    told = end;
+                    held = true;
+                } else if rec.lines > self.opts.max_record_lines
+                    || end - rec.start > self.opts.max_record_bytes
+                {
+                    break;
+                }
+            }
+            start = end;
+        }
+        // The record still open may go on, or breaks a limit: hand it back, uncounted.
+        let stop = match open {
+            Some(rec) => {
+                self.line_no = rec.line_no - 1;
+                self.grammar.reset();
+                rec.start
+            }
+            None => start,
+        };
+        if told < stop {
+            sink.keep(&lines[told..stop])?;
+        }
+        Ok(stop)
+    }
+
+    /// Tells `sink` the kept bytes before `rec`, then the clock `rec`'s header sets.
+    fn tell<S: Sink>(
+        &self,
+        lines: &[u8],
+        told: &mut usize,
+        rec: &Open,
+        sink: &mut S,
+    ) -> Result<(), Error> {
+        if *told < rec.start {
+            sink.keep(&lines[*told..rec.start])?;
+            *told = rec.start;
+        }
+        if let Some((seconds, len)) = rec.clock {
+            sink.clock(seconds, &lines[rec.start..rec.start + len])?;
         }
         Ok(())
     }
@@ -341,6 +479,17 @@ impl<'r> Assembler<'r> {
             String::from_utf8_lossy(shown)
         ))
     }
+}
+
+/// A record being passed by [`Assembler::pass`], offsets into its lines.
+struct Open {
+    start: usize,
+    lines: usize,
+    /// The line number of its first line.
+    line_no: u64,
+    first_line_end: usize,
+    /// Its header's seconds and timestamp length, if it sets the clock.
+    clock: Option<(i64, usize)>,
 }
 
 /// A record no rule took is a look-alike when a rule's wording matched and only its anchors

@@ -16,3 +16,4 @@ mod pipe;
 mod report;
 mod rotate;
 mod rules_check;
+mod scan;

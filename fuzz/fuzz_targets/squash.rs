@@ -1,9 +1,11 @@
 //! The record assembler and rule matching over arbitrary bytes, with the built-in rules.
 //!
-//! The input is squashed twice: in one read, and in reads of 1 to 61 bytes (the size is taken
-//! from the input's first byte, so the fuzzer explores it too). Both outputs must be the same,
-//! and must keep the promises `check_invariants` checks: every record that is not squashed
-//! comes out whole and in order, and the summary counts, lines and bytes add up exactly.
+//! The input is squashed three times: line by line in one read (the reference), and literal
+//! first (`scan::feed`, as every way of running resetsquash does) in one read and in reads of 1
+//! to 61 bytes (the size is taken from the input's first byte, so the fuzzer explores it too).
+//! All three outputs and counts must be the same, and must keep the promises
+//! `check_invariants` checks: every record that is not squashed comes out whole and in order,
+//! and the summary counts, lines and bytes add up exactly.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -14,7 +16,8 @@ use resetsquash::linebuf::{LineSplitter, Piece};
 use resetsquash::output::Output;
 use resetsquash::record::Grammar;
 use resetsquash::rules::{RuleSet, RuleSource};
-use resetsquash::squash::{Assembler, Options};
+use resetsquash::scan;
+use resetsquash::squash::{Assembler, Options, Stats};
 
 #[path = "../../tests/util/check.rs"]
 #[allow(dead_code)]
@@ -29,21 +32,24 @@ fn rules() -> &'static RuleSet {
 }
 
 /// The sequential pipeline (lines → records → ledger) over `data`, read `read_size` bytes at a
-/// time; the output and the number of records squashed.
-fn squash(data: &[u8], read_size: usize) -> (Vec<u8>, u64) {
+/// time, literal first or line by line; the output and the counts.
+fn squash(data: &[u8], read_size: usize, literal_first: bool) -> (Vec<u8>, Stats) {
     let rules = rules();
     let opts = Options::default();
     let mut assembler = Assembler::new(rules, opts.clone(), Grammar::new(None));
     let mut ledger = Ledger::new(rules, &opts, Output::new(Vec::new(), "fuzz"));
     let mut lines = LineSplitter::new(MAX_LINE);
     for chunk in data.chunks(read_size) {
-        lines
-            .feed(chunk, &mut |p| match p {
+        if literal_first {
+            scan::feed(&mut assembler, &mut lines, chunk, &mut ledger)
+        } else {
+            lines.feed(chunk, &mut |p| match p {
                 Piece::Line(l) => assembler.line(l, &mut ledger),
                 Piece::LongStart(h) => assembler.long_line_start(h, &mut ledger),
                 Piece::LongMore(m) => assembler.long_line_more(m, &mut ledger),
             })
-            .expect("writing to memory cannot fail");
+        }
+        .expect("writing to memory cannot fail");
         ledger.flush().expect("writing to memory cannot fail");
     }
     lines
@@ -55,17 +61,22 @@ fn squash(data: &[u8], read_size: usize) -> (Vec<u8>, u64) {
         .expect("writing to memory cannot fail");
     assembler.finish(&mut ledger).unwrap();
     let (stats, out) = ledger.finish(assembler.stats()).unwrap();
-    (out, stats.squashed_total())
+    (out, stats)
 }
 
 fuzz_target!(|data: &[u8]| {
-    let (whole, squashed) = squash(data, data.len().max(1));
+    let (reference, stats) = squash(data, data.len().max(1), false);
+    let (whole, whole_stats) = squash(data, data.len().max(1), true);
+    assert!(whole == reference, "the literal-first pass changed the output");
+    assert_eq!(whole_stats, stats, "the literal-first pass changed the counts");
     let small = 1 + usize::from(data.first().copied().unwrap_or(0)) % 61;
-    let (pieces, _) = squash(data, small);
-    assert!(whole == pieces, "reads of {small} bytes changed the output");
-    let acc = check::check_invariants_at(data, &whole, MAX_LINE);
+    let (pieces, pieces_stats) = squash(data, small, true);
+    assert!(pieces == reference, "reads of {small} bytes changed the output");
+    assert_eq!(pieces_stats, stats, "reads of {small} bytes changed the counts");
+    let acc = check::check_invariants_at(data, &reference, MAX_LINE);
     assert_eq!(
-        acc.squashed, squashed,
+        acc.squashed,
+        stats.squashed_total(),
         "summary counts vs the ledger's own count"
     );
 });
