@@ -13,6 +13,10 @@
 //! line for 32 chunk sizes (a log without timestamps) cannot be cut safely, so from there on
 //! the input is finished on one thread, streaming, with the same ledger.
 //!
+//! A chunk's decisions name the kept bytes by their place in the chunk wherever they are the
+//! chunk's own (most are, since the literal-first pass keeps records where they lie), so kept
+//! bytes are copied once, into the output, not into the decisions first.
+//!
 //! Inputs are read with `read`, never memory-mapped: a log that a server is still appending to,
 //! or that logrotate truncates under us, would make a mapping fault (SIGBUS), while `read` just
 //! sees the bytes that are there. The copy costs little next to the rule work.
@@ -36,10 +40,13 @@ pub const BLOCK: usize = 1 << 20;
 /// thread.
 const MAX_CHUNK_BLOCKS: usize = 32;
 
-/// One decision of a chunk, with its bytes in [`Recording::data`].
+/// One decision of a chunk, with its bytes in [`Recording::data`] or in the chunk itself.
 #[derive(Debug)]
 enum Event {
     Keep(Range<usize>),
+    /// Kept bytes that are the chunk's own, by their place in it: most of what a chunk keeps,
+    /// as the literal-first pass keeps records where they lie, so they are not copied twice.
+    KeepChunk(Range<usize>),
     KeepLast(Range<usize>),
     Squash {
         rule: usize,
@@ -63,6 +70,9 @@ enum Event {
 #[derive(Default)]
 struct Recording {
     data: Vec<u8>,
+    /// Where the chunk being decided lies in memory (address and length), to tell which kept
+    /// bytes are its own: the assembler hands over slices of the chunk and of its own buffers.
+    chunk: (usize, usize),
     events: Vec<Event>,
     /// Keep the bytes of squashed records (only `--keep-first` needs them).
     keep_records: bool,
@@ -76,11 +86,20 @@ impl Recording {
         start..self.data.len()
     }
 
-    fn replay<W: Write>(&self, ledger: &mut Ledger<'_, W>) -> Result<(), Error> {
+    /// Where `bytes` lie in the chunk, if they are the chunk's own.
+    fn in_chunk(&self, bytes: &[u8]) -> Option<Range<usize>> {
+        let (base, len) = self.chunk;
+        let at = (bytes.as_ptr() as usize).checked_sub(base)?;
+        (at + bytes.len() <= len).then(|| at..at + bytes.len())
+    }
+
+    /// Tells `ledger` the decisions, in order; `chunk` is the chunk they were made on.
+    fn replay<W: Write>(&self, chunk: &[u8], ledger: &mut Ledger<'_, W>) -> Result<(), Error> {
         let d = &self.data;
         for ev in &self.events {
             match ev {
                 Event::Keep(r) => ledger.keep(&d[r.clone()])?,
+                Event::KeepChunk(r) => ledger.keep(&chunk[r.clone()])?,
                 Event::KeepLast(r) => ledger.keep_last(&d[r.clone()])?,
                 Event::Squash {
                     rule,
@@ -113,6 +132,16 @@ impl Recording {
 
 impl Sink for Recording {
     fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if let Some(at) = self.in_chunk(bytes) {
+            if let Some(Event::KeepChunk(r)) = self.events.last_mut()
+                && r.end == at.start
+            {
+                r.end = at.end;
+            } else {
+                self.events.push(Event::KeepChunk(at));
+            }
+            return Ok(());
+        }
         // Consecutive kept bytes become one event.
         if let Some(Event::Keep(r)) = self.events.last_mut()
             && r.end == self.data.len()
@@ -235,7 +264,7 @@ pub fn run<W: Write>(
             waiting.insert(index, (chunk, recording));
             while let Some((chunk, recording)) = waiting.remove(&replayed) {
                 add(&mut stats, &recording.stats);
-                recording.replay(&mut ledger)?;
+                recording.replay(&chunk, &mut ledger)?;
                 stream.recycle(chunk);
                 replayed += 1;
             }
@@ -316,7 +345,7 @@ fn decide_chunk(
     let mut assembler = crate::assembler(config, rules).with_cache(caches.take());
     let mut rec = Recording {
         keep_records: config.squash.keep_first > 0,
-        data: Vec::with_capacity(chunk.len() / 2),
+        chunk: (chunk.as_ptr() as usize, chunk.len()),
         ..Recording::default()
     };
     let mut lines = LineSplitter::new(config.max_line);
@@ -571,10 +600,10 @@ pub(crate) fn decide_span<W: Write>(
             .map(|r| decide_chunk(config, rules, &data[r.clone()], caches))
             .collect::<Vec<_>>()
     });
-    for recording in recordings {
+    for (recording, r) in recordings.into_iter().zip(chunks) {
         let recording = recording?;
         add(stats, &recording.stats);
-        recording.replay(ledger)?;
+        recording.replay(&data[r], ledger)?;
     }
     Ok(())
 }
