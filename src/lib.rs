@@ -8,7 +8,7 @@
 //! header    is this line a record header? its timestamp, in the log's format and in seconds
 //! record    lines → records (header + continuation: stack traces, tracebacks)
 //! rules     YAML rules → literal prefilter + regexes; decide each record
-//! scan      a chunk, literal first: stretches with no rule's literal pass in large pieces
+//! scan      each buffer, literal first: records with no rule's literal are kept undecided
 //! squash    decide each record: keep it byte for byte, or squash it into a group
 //! ledger    count squashed records per group and time window; write kept bytes and summaries
 //! summary   the summary line: written when a window closes, parsed back by readers

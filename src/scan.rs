@@ -1,13 +1,17 @@
-//! Chunk → lines, literal first: the stretches of a chunk in which no rule's literal occurs are
-//! passed in large pieces; only the records around a literal go line by line through the rules.
+//! Buffer → records, literal first: a record in which no rule's literal occurs is kept where it
+//! lies, and only the records that hold one are assembled and asked about.
 //!
 //! Almost all of a log is not client aborts, and a record without any rule's literal is kept
-//! whatever the rules say. So one Aho-Corasick search over the whole chunk (the rules' own
-//! prefilter) finds the next literal; every record that ends before the line holding it is
-//! passed by [`Assembler::pass`], which still runs the record grammar on each line (records,
-//! counts and the log's clock come out exactly as line by line) but copies, searches and
-//! decides nothing. The line with the literal and the record around it go through
-//! [`Assembler::line`] as always, and the search goes on after that line.
+//! whatever the rules say (every rule needs one of its literals). So one Aho-Corasick search
+//! (the rules' own prefilter) finds the next literal in the buffer, and [`Assembler::pass`]
+//! takes the buffer's whole lines: it runs the record grammar on every line, so records, counts
+//! and the log's clock come out exactly as line by line, but it copies, searches and decides only
+//! the records a literal lies in. The search goes on from the first record that begins past the
+//! literal, so each byte is searched once. What the pass leaves (a line over the line limit, the
+//! start of a record over a size limit, the buffer's last record, which may go on in the next
+//! buffer) goes through [`Assembler::line`] as always, and the pass goes on after it.
+//!
+//! `report` does not come through here: it reads every record's reason for being kept.
 
 use crate::error::Error;
 use crate::feed_piece;
@@ -31,7 +35,7 @@ pub fn feed<S: Sink>(
         lines.feed(&chunk[..pos], &mut |p| feed_piece(assembler, sink, p))?;
     }
     // Whole lines are passed. A line the pass leaves goes the usual way, and the pass goes on
-    // after it; so does a last line cut by the end of the buffer.
+    // after it; a last line cut by the end of the buffer goes the usual way too.
     let whole = memchr::memrchr(b'\n', &chunk[pos..]).map_or(pos, |i| pos + i + 1);
     let text = &chunk[..whole];
     let mut literal = assembler.rules().next_literal(text, pos);
