@@ -6,6 +6,8 @@
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
+use regex::bytes::Regex;
+
 use super::{Examples, GroupBy, Location, Rule, compile, required_literals};
 use crate::error::RuleError;
 
@@ -158,8 +160,8 @@ pub(super) fn parse_file(source: &super::RuleSource, errors: &mut Vec<RuleError>
                 }
             }
             "never" => {
-                if let Some(list) = patterns(&mut cx, value, None, "never") {
-                    out.never = list.into_iter().map(|(p, _)| p).collect();
+                if let Some(p) = patterns(&mut cx, value, None, "never") {
+                    out.never = p.list.into_iter().map(|(p, _)| p).collect();
                 }
             }
             _ => unreachable!("key_name only returns known keys"),
@@ -297,7 +299,7 @@ fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
         }
         None => {
             let mut all = Vec::new();
-            for (pattern, _) in &what {
+            for (pattern, _) in &what.list {
                 match required_literals(pattern) {
                     Some(lits) => all.extend(lits),
                     None => {
@@ -319,16 +321,12 @@ fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
     if cx.errors.len() > errors_before {
         return None;
     }
-    let join = |list: Vec<(String, Location)>| {
-        super::alternation(&list.into_iter().map(|(p, _)| p).collect::<Vec<_>>())
-            .expect("`patterns` compiled their alternation")
-    };
     Some(Rule {
         id: id.clone(),
         description: description.unwrap_or_default(),
-        what: join(what),
-        where_: where_.filter(|w| !w.is_empty()).map(join),
-        never: never.filter(|n| !n.is_empty()).map(join),
+        what: what.joined,
+        where_: where_.filter(|w| !w.list.is_empty()).map(|w| w.joined),
+        never: never.filter(|n| !n.list.is_empty()).map(|n| n.joined),
         group,
         literals,
         examples,
@@ -470,15 +468,34 @@ fn strings(
     }
 }
 
-/// A list of regexes, each compiled once to report its error where it was written.
+/// A key's list of regexes, and the one regex that matches where any of them does.
+struct Patterns {
+    list: Vec<(String, Location)>,
+    joined: Regex,
+}
+
+/// A list of regexes, compiled once as their alternation. Each is parsed alone first (cheap),
+/// so that an error is reported where it was written; only when that or the alternation fails
+/// is a pattern compiled alone, to name the one at fault with the regex crate's own message.
 fn patterns(
     cx: &mut Ctx<'_>,
     node: &MarkedYaml<'_>,
     rid: Option<&str>,
     key: &str,
-) -> Option<Vec<(String, Location)>> {
+) -> Option<Patterns> {
     let list = strings(cx, node, rid, key)?;
     let mut ok = true;
+    // Compiled alone as it will be used, inside a group: a pattern at the nesting limit alone
+    // is over it there.
+    let fails_alone = |pattern: &str, loc: &Location, errors: &mut Vec<RuleError>| match compile(
+        &format!("(?:{pattern})"),
+    ) {
+        Ok(_) => false,
+        Err(e) => {
+            errors.push(loc.error(rid, format!("bad regex in `{key}`: {}", one_line(&e))));
+            true
+        }
+    };
     for (pattern, loc) in &list {
         if pattern.is_empty() {
             cx.errors.push(loc.error(
@@ -486,26 +503,44 @@ fn patterns(
                 format!("empty pattern in `{key}` would match everything"),
             ));
             ok = false;
-        } else if let Err(e) = compile(&format!("(?:{pattern})")) {
-            // Compiled as it will be used, inside a group: a pattern at the nesting limit alone
-            // is over it there.
-            cx.errors
-                .push(loc.error(rid, format!("bad regex in `{key}`: {}", one_line(&e))));
+        } else if !parses(&format!("(?:{pattern})")) && fails_alone(pattern, loc, cx.errors) {
             ok = false;
         }
     }
-    if ok && list.len() > 1 {
-        let all: Vec<String> = list.iter().map(|(p, _)| p.clone()).collect();
-        if let Err(e) = super::alternation(&all) {
-            cx.err(
-                node,
-                rid,
-                format!("the patterns in `{key}` together: {}", one_line(&e)),
-            );
-            ok = false;
+    if !ok {
+        return None;
+    }
+    let all: Vec<String> = list.iter().map(|(p, _)| p.clone()).collect();
+    match super::alternation(&all) {
+        Ok(joined) => Some(Patterns { list, joined }),
+        Err(e) => {
+            let mut alone_ok = true;
+            for (pattern, loc) in &list {
+                alone_ok &= !fails_alone(pattern, loc, cx.errors);
+            }
+            if alone_ok {
+                cx.err(
+                    node,
+                    rid,
+                    format!("the patterns in `{key}` together: {}", one_line(&e)),
+                );
+            }
+            None
         }
     }
-    ok.then_some(list)
+}
+
+/// Whether `pattern` parses as [`compile`] parses it: the syntax checks, without building the
+/// matcher, which is most of the cost of loading the rules.
+fn parses(pattern: &str) -> bool {
+    regex_syntax::ParserBuilder::new()
+        .multi_line(true)
+        .crlf(true)
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .is_ok()
 }
 
 /// Where a file ends, to keep reported positions inside it: the YAML parser places what it finds

@@ -506,6 +506,48 @@ fn an_empty_second_document_at_the_end_is_pointed_at_inside_the_file() {
 }
 
 #[test]
+fn each_broken_pattern_is_named_even_where_the_join_would_hide_it() {
+    // Joined as `(?:a|(?:b)|(?:c))`, these two balance each other's parentheses; each is still
+    // refused where it was written, as it is compiled alone.
+    let e = errors(
+        "rules:\n  - id: a\n    description: d\n    what:\n      - 'a|(?:b'\n      - 'c)'\n",
+    );
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert!(
+        e[0].starts_with("ours.yaml:5:9: rule `a`: bad regex in `what`: "),
+        "{}",
+        e[0]
+    );
+    assert!(
+        e[1].starts_with("ours.yaml:6:9: rule `a`: bad regex in `what`: "),
+        "{}",
+        e[1]
+    );
+}
+
+#[test]
+fn patterns_that_compile_alone_but_not_together_are_named_together() {
+    // Each alone is under the size limit, their alternation is not.
+    let big = |c: char| format!("(?:[a-z]{{1000}}){{200}}{c}");
+    let text = format!(
+        "rules:\n  - id: a\n    description: d\n    what:\n      - '{}'\n      - '{}'\n      - '{}'\n",
+        big('x'),
+        big('y'),
+        big('z')
+    );
+    let alone = compile(&format!("(?:{})", big('x')));
+    let joined = alternation(&[big('x'), big('y'), big('z')]);
+    assert!(alone.is_ok() && joined.is_err(), "the sizes need adjusting");
+    let e = errors(&text);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("ours.yaml:5:7: rule `a`: the patterns in `what` together: "),
+        "{}",
+        e[0]
+    );
+}
+
+#[test]
 fn patterns_are_checked_as_they_are_joined() {
     // Found by fuzzing: a pattern at the regex nesting limit compiles alone but not inside the
     // group that joins a rule's patterns, and the join panicked.
