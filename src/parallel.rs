@@ -77,6 +77,13 @@ struct Recording {
     /// Keep the bytes of squashed records (only `--keep-first` needs them).
     keep_records: bool,
     stats: Stats,
+    /// The window length, as the ledger has it: which clock events can close a window.
+    window: Option<i64>,
+    /// The latest window among the clock events recorded so far.
+    latest_window: Option<i64>,
+    /// A clock event held back (seconds, and its text in `held_text`); see [`Recording::clock`].
+    held_clock: Option<i64>,
+    held_text: Vec<u8>,
 }
 
 impl Recording {
@@ -84,6 +91,17 @@ impl Recording {
         let start = self.data.len();
         self.data.extend_from_slice(bytes);
         start..self.data.len()
+    }
+
+    /// Records the clock event held back, if any: the record about to be squashed takes its
+    /// time from it, and so may the next chunk's first.
+    fn tell_held_clock(&mut self) {
+        if let Some(seconds) = self.held_clock.take() {
+            let start = self.data.len();
+            self.data.extend_from_slice(&self.held_text);
+            let text = start..self.data.len();
+            self.events.push(Event::Clock { seconds, text });
+        }
     }
 
     /// Where `bytes` lie in the chunk, if they are the chunk's own.
@@ -162,6 +180,7 @@ impl Sink for Recording {
     }
 
     fn squash(&mut self, s: &Squashed<'_>) -> Result<(), Error> {
+        self.tell_held_clock();
         let key = self.store(s.key);
         let headline = self.store(&s.headline[..s.headline.len().min(256)]);
         let record = if self.keep_records {
@@ -182,7 +201,22 @@ impl Sink for Recording {
         Ok(())
     }
 
+    /// Most clock events cannot close a window: the ledger closes one only when a timestamp
+    /// is in a later window than every one before it, and one no later than an earlier event
+    /// of this chunk is not. Such an event is held back, so that the kept records around it
+    /// join into one piece; all it would change is the clock's text, which only a squashed
+    /// record reads, so it is recorded before the next squashed record, if no clock event
+    /// comes first, and at the end of the chunk.
     fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {
+        let window = self.window.map_or(0, |len| seconds.div_euclid(len));
+        if self.latest_window.is_some_and(|latest| window <= latest) {
+            self.held_clock = Some(seconds);
+            self.held_text.clear();
+            self.held_text.extend_from_slice(text);
+            return Ok(());
+        }
+        self.held_clock = None;
+        self.latest_window = Some(window);
         let text = self.store(text);
         self.events.push(Event::Clock { seconds, text });
         Ok(())
@@ -346,12 +380,14 @@ fn decide_chunk(
     let mut rec = Recording {
         keep_records: config.squash.keep_first > 0,
         chunk: (chunk.as_ptr() as usize, chunk.len()),
+        window: config.squash.window.filter(|&w| w > 0),
         ..Recording::default()
     };
     let mut lines = LineSplitter::new(config.max_line);
     crate::scan::feed(&mut assembler, &mut lines, chunk, &mut rec)?;
     lines.finish(&mut |p| feed_piece(&mut assembler, &mut rec, p))?;
     assembler.finish(&mut rec)?;
+    rec.tell_held_clock();
     caches.give_back(assembler.take_cache());
     rec.stats = assembler.stats();
     Ok(rec)
