@@ -143,11 +143,15 @@ impl<'a> Scan<'a> {
     /// Exactly `n` ASCII digits, as a number.
     fn digits(&mut self, n: usize) -> Option<i64> {
         let d = self.s.get(self.i..self.i + n)?;
-        if !d.iter().all(u8::is_ascii_digit) {
-            return None;
+        let mut value = 0;
+        for &c in d {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + i64::from(c - b'0');
         }
         self.i += n;
-        Some(d.iter().fold(0, |acc, &c| acc * 10 + i64::from(c - b'0')))
+        Some(value)
     }
 
     /// One or two ASCII digits, as a number.
@@ -175,10 +179,23 @@ impl<'a> Scan<'a> {
 
     /// Three-letter English month name, as 1..=12.
     fn month_name(&mut self) -> Option<i64> {
-        let m = self.s.get(self.i..self.i + 3)?;
-        let n = MONTHS.iter().position(|name| name.as_bytes() == m)?;
+        let n = match self.s.get(self.i..self.i + 3)? {
+            b"Jan" => 1,
+            b"Feb" => 2,
+            b"Mar" => 3,
+            b"Apr" => 4,
+            b"May" => 5,
+            b"Jun" => 6,
+            b"Jul" => 7,
+            b"Aug" => 8,
+            b"Sep" => 9,
+            b"Oct" => 10,
+            b"Nov" => 11,
+            b"Dec" => 12,
+            _ => return None,
+        };
         self.i += 3;
-        Some(n as i64 + 1)
+        Some(n)
     }
 
     fn literal(&mut self, lit: &[u8]) -> Option<()> {
@@ -202,10 +219,6 @@ impl<'a> Scan<'a> {
         matches!(self.s.get(self.i), None | Some(b' ' | b'\t'))
     }
 }
-
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
 
 fn header(format: Format, timestamp_len: usize, seconds: Option<i64>) -> Option<Header> {
     Some(Header {
