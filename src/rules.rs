@@ -568,6 +568,19 @@ pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
+/// Parses `pattern` as [`compile`] reads it, into the syntax tree the literal and line analyses
+/// look at (and without building a matcher, which is most of the cost of compiling).
+fn parse(pattern: &str) -> Option<regex_syntax::hir::Hir> {
+    regex_syntax::ParserBuilder::new()
+        .multi_line(true)
+        .crlf(true)
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()
+}
+
 /// One regex matching where any of `patterns` matches.
 fn alternation(patterns: &[String]) -> Result<Regex, regex::Error> {
     let joined = patterns
@@ -587,14 +600,7 @@ const MIN_LITERAL: usize = 3;
 /// or that holds a string shorter than [`MIN_LITERAL`], is no use.
 pub fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::ParserBuilder::new()
-        .multi_line(true)
-        .crlf(true)
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .ok()?;
+    let hir = parse(pattern)?;
     for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
         let mut extractor = Extractor::new();
         extractor.kind(kind);

@@ -5,7 +5,9 @@
 //! To write `expected.log` for a new case, run the tests with `RESETSQUASH_BLESS=1`, then read
 //! the result before committing it.
 
-use crate::util::{assert_bytes_eq, check_invariants, cmd, genlog, root, run_with_stdin, testdata};
+use crate::util::{
+    assert_bytes_eq, check_invariants, cmd, real_and_generated_logs, root, run_with_stdin, testdata,
+};
 
 /// Every code path a case runs through: one thread at several read sizes, and several threads
 /// with chunks small enough to cut every case into many.
@@ -121,35 +123,7 @@ fn every_case_gives_its_expected_output_at_every_buffer_size() {
 /// at odd read sizes, several threads with small and default chunks, and through a pipe.
 #[test]
 fn real_and_generated_logs_come_out_the_same_on_every_path() {
-    let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
-    for file in [
-        "tomcat10/catalina.out",
-        "tomcat10/localhost.2026-11-24.log",
-        "nginx/error.log",
-        "python/gunicorn-error.log",
-        "python/stream_server.log",
-        "jdk-httpserver/env-LANG-zh_CN.log",
-    ] {
-        inputs.push((
-            file.into(),
-            std::fs::read(testdata("corpus").join(file)).unwrap(),
-        ));
-    }
-    for (format, seed) in [
-        ("mixed", "11"),
-        ("tomcat", "12"),
-        ("springboot", "13"),
-        ("nginx", "14"),
-        ("python", "15"),
-        ("jdk", "16"),
-    ] {
-        let out = std::process::Command::new(genlog())
-            .args(["--size", "2M", "--seed", seed, "--format", format])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        inputs.push((format!("generated {format} log"), out.stdout));
-    }
+    let inputs = real_and_generated_logs("2M", 11);
     let dir = tempfile::tempdir().unwrap();
     // The case files' paths, but for reads of a few bytes: a million reads per log add nothing.
     let files = PATHS

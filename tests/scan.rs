@@ -11,7 +11,7 @@ use resetsquash::rules::{RuleSet, RuleSource};
 use resetsquash::scan;
 use resetsquash::squash::{Assembler, Options};
 
-use crate::util::{assert_bytes_eq, genlog, testdata};
+use crate::util::{assert_bytes_eq, real_and_generated_logs, testdata};
 
 /// What a sink is told, with consecutive kept bytes joined (the pass keeps a stretch of
 /// records in one piece, the assembler one record at a time; the ledger writes both alike).
@@ -121,7 +121,7 @@ fn rules() -> &'static RuleSet {
     RULES.get_or_init(|| RuleSet::load(&RuleSource::built_in()).unwrap())
 }
 
-/// The test logs: every case file's input, six real logs, and six generated ones; each also
+/// The test logs: every case file's input, six real logs and six generated ones; each also
 /// with CRLF line ends.
 fn logs() -> Vec<(String, Vec<u8>)> {
     let mut logs = Vec::new();
@@ -130,34 +130,7 @@ fn logs() -> Vec<(String, Vec<u8>)> {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         logs.push((name, std::fs::read(dir.join("input.log")).unwrap()));
     }
-    for file in [
-        "tomcat10/catalina.out",
-        "tomcat10/localhost.2026-11-24.log",
-        "nginx/error.log",
-        "python/gunicorn-error.log",
-        "python/stream_server.log",
-        "jdk-httpserver/env-LANG-zh_CN.log",
-    ] {
-        logs.push((
-            file.into(),
-            std::fs::read(testdata("corpus").join(file)).unwrap(),
-        ));
-    }
-    for (format, seed) in [
-        ("mixed", "21"),
-        ("tomcat", "22"),
-        ("springboot", "23"),
-        ("nginx", "24"),
-        ("python", "25"),
-        ("jdk", "26"),
-    ] {
-        let out = std::process::Command::new(genlog())
-            .args(["--size", "512K", "--seed", seed, "--format", format])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        logs.push((format!("generated {format} log"), out.stdout));
-    }
+    logs.extend(real_and_generated_logs("512K", 21));
     let crlf: Vec<(String, Vec<u8>)> = logs
         .iter()
         .map(|(name, log)| {

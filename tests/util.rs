@@ -37,6 +37,42 @@ pub fn genlog() -> PathBuf {
     path
 }
 
+/// Whole logs to run every path on: six real logs from the corpus, and six generated ones, one
+/// per generator format, of `size` bytes each (as `genlog --size` takes it), seeded from `seed`.
+pub fn real_and_generated_logs(size: &str, seed: u32) -> Vec<(String, Vec<u8>)> {
+    let mut logs: Vec<(String, Vec<u8>)> = Vec::new();
+    for file in [
+        "tomcat10/catalina.out",
+        "tomcat10/localhost.2026-11-24.log",
+        "nginx/error.log",
+        "python/gunicorn-error.log",
+        "python/stream_server.log",
+        "jdk-httpserver/env-LANG-zh_CN.log",
+    ] {
+        logs.push((
+            file.into(),
+            std::fs::read(testdata("corpus").join(file)).unwrap(),
+        ));
+    }
+    let formats = ["mixed", "tomcat", "springboot", "nginx", "python", "jdk"];
+    for (format, seed) in formats.into_iter().zip(seed..) {
+        let out = Command::new(genlog())
+            .args([
+                "--size",
+                size,
+                "--seed",
+                &seed.to_string(),
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        logs.push((format!("generated {format} log"), out.stdout));
+    }
+    logs
+}
+
 /// Runs `c` with `input` on stdin.
 pub fn run_with_stdin(mut c: Command, input: &[u8]) -> Output {
     use std::io::Write;

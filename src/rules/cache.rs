@@ -36,17 +36,9 @@ const MIN_BODY: usize = 128;
 
 /// Whether `re` only ever matches inside one line, in the sense above.
 pub(super) fn is_line_local(re: &Regex) -> bool {
-    let parsed = regex_syntax::ParserBuilder::new()
-        .multi_line(true)
-        .crlf(true)
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(re.as_str());
-    match parsed {
-        Ok(hir) => hir.properties().minimum_len().is_some_and(|n| n > 0) && within_a_line(&hir),
-        Err(_) => false,
-    }
+    super::parse(re.as_str()).is_some_and(|hir| {
+        hir.properties().minimum_len().is_some_and(|n| n > 0) && within_a_line(&hir)
+    })
 }
 
 fn within_a_line(hir: &Hir) -> bool {

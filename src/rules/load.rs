@@ -503,7 +503,9 @@ fn patterns(
                 format!("empty pattern in `{key}` would match everything"),
             ));
             ok = false;
-        } else if !parses(&format!("(?:{pattern})")) && fails_alone(pattern, loc, cx.errors) {
+        } else if super::parse(&format!("(?:{pattern})")).is_none()
+            && fails_alone(pattern, loc, cx.errors)
+        {
             ok = false;
         }
     }
@@ -528,19 +530,6 @@ fn patterns(
             None
         }
     }
-}
-
-/// Whether `pattern` parses as [`compile`] parses it: the syntax checks, without building the
-/// matcher, which is most of the cost of loading the rules.
-fn parses(pattern: &str) -> bool {
-    regex_syntax::ParserBuilder::new()
-        .multi_line(true)
-        .crlf(true)
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .is_ok()
 }
 
 /// Where a file ends, to keep reported positions inside it: the YAML parser places what it finds
