@@ -26,7 +26,10 @@ Exit status:
   1  an input could not be read, or the output could not be written
   2  bad usage, or a rules file that is invalid or whose examples fail
 
-Writing rules: see rules/README.md in the source, or `resetsquash rules list`.";
+Writing rules: see rules/README.md in the source, or `resetsquash rules list`.
+Man pages and completions: `resetsquash generate man DIR` writes every page into DIR (made if
+missing, such as /usr/local/share/man/man1); `resetsquash generate completions SHELL` prints
+completions for bash, zsh, fish, elvish or powershell.";
 
 const REPORT_HELP: &str = "\
 Examples:
@@ -42,12 +45,17 @@ report of the original. The JSON schema is documented in docs/report-json.md.";
 /// Collapse client-abort noise ("Connection reset by peer", "Broken pipe" and their stack
 /// traces) in server logs into counted one-line summaries. Every other line passes through
 /// byte for byte.
+///
+/// Options that choose the rules (`--rules`, `--no-default-rules`) go before or after a
+/// subcommand alike; squashing options go only with squashing, where no subcommand is named.
 #[derive(Parser, Debug)]
 #[command(name = "resetsquash", version, after_help = AFTER_HELP)]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+
+    #[command(flatten)]
+    rules: RuleArgs,
 
     #[command(flatten)]
     filter: FilterArgs,
@@ -62,15 +70,20 @@ enum Command {
     /// a timeline, where they happened, hints at causes, and the noise still left.
     #[command(after_help = REPORT_HELP)]
     Report(ReportArgs),
-    /// Write the man page or shell completions to standard output (for packagers).
+    /// Write the man pages or shell completions (for packagers and installers).
     #[command(hide = true, subcommand)]
     Generate(Generate),
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Generate {
-    /// The man page, in roff: `resetsquash generate man > resetsquash.1`.
-    Man,
+    /// Every man page, in roff, into DIR (made if missing): resetsquash.1 and one page per
+    /// subcommand (resetsquash-report.1, resetsquash-rules.1, …), as the pages refer to them.
+    Man {
+        /// The folder to write them to, such as /usr/local/share/man/man1.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Completions for SHELL: `resetsquash generate completions bash > resetsquash.bash`.
     Completions {
         #[arg(value_enum)]
@@ -81,11 +94,11 @@ pub enum Generate {
 #[derive(Subcommand, Debug)]
 enum RulesCommand {
     /// Print every loaded rule, one line each: id, source, description.
-    List(RuleArgs),
+    List,
     /// Print the fixed strings the prefilter looks for, one per line (for benchmarks:
     /// `rg -c -F -f` over them is the yardstick of a literal scan).
     #[command(hide = true)]
-    Literals(RuleArgs),
+    Literals,
     /// Validate rules files and run their examples against all loaded rules.
     ///
     /// Exits 0 when every file is valid and every example behaves, 2 otherwise; each problem is
@@ -93,18 +106,16 @@ enum RulesCommand {
     Check {
         /// Rules files to check (with no file: the built-in rules).
         files: Vec<PathBuf>,
-        #[command(flatten)]
-        rules: RuleArgs,
     },
 }
 
 #[derive(Args, Debug)]
 struct RuleArgs {
     /// Load rules from FILE as well (repeatable; tried after the built-in rules).
-    #[arg(long = "rules", value_name = "FILE")]
+    #[arg(long = "rules", value_name = "FILE", global = true)]
     rules: Vec<PathBuf>,
     /// Do not load the built-in rules.
-    #[arg(long)]
+    #[arg(long, global = true)]
     no_default_rules: bool,
 }
 
@@ -114,9 +125,6 @@ struct ReportArgs {
     /// `-`: standard input.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
-
-    #[command(flatten)]
-    rules: RuleArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
@@ -134,9 +142,10 @@ struct ReportArgs {
     #[arg(long, value_name = "REGEX")]
     record_start: Option<String>,
 
-    /// Threads for reading files, one file per thread (default: one per core).
-    #[arg(long, short = 'j', value_name = "N")]
-    threads: Option<usize>,
+    /// Threads for reading files, one file per thread: at most 4 per core; 0, or none given,
+    /// is one per core.
+    #[arg(long, short = 'j', value_name = "N", allow_hyphen_values = true, value_parser = parse_count)]
+    threads: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -152,16 +161,13 @@ struct FilterArgs {
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
 
-    #[command(flatten)]
-    rules: RuleArgs,
-
     /// Length of a summary window on the log's own clock (`90s`, `5m`, `1h`, or seconds;
     /// `0`: one window for the whole input). Windows are aligned to the clock.
-    #[arg(long, value_name = "DURATION", default_value = "1m", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "1m", allow_hyphen_values = true, value_parser = parse_duration)]
     window: u64,
 
     /// Let the first N records of each group and window through in full, as examples.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, allow_hyphen_values = true, value_parser = parse_count)]
     keep_first: u64,
 
     /// A line starts a record exactly when it matches REGEX (instead of the built-in header
@@ -196,13 +202,14 @@ struct FilterArgs {
 
     /// From a pipe, also write pending counts every DURATION of wall-clock time (`30s`, `5m`),
     /// so a quiet server still reports them. Off by default.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_duration)]
     flush_every: Option<u64>,
 
-    /// Threads (default: one per core). The output is the same for any number; a pipe uses
-    /// them only for a backlog, so a line into a quiet pipe still comes out at once.
-    #[arg(long, short = 'j', value_name = "N")]
-    threads: Option<usize>,
+    /// Threads: at most 4 per core; 0, or none given, is one per core. The output is the same
+    /// for any number; a pipe uses them only for a backlog, so a line into a quiet pipe still
+    /// comes out at once.
+    #[arg(long, short = 'j', value_name = "N", allow_hyphen_values = true, value_parser = parse_count)]
+    threads: Option<u64>,
 
     /// Bytes per read (for tests of buffer independence).
     #[arg(long, hide = true, default_value_t = 256 * 1024)]
@@ -252,15 +259,55 @@ pub enum Invocation {
     },
 }
 
+/// Parses and validates the command line. `--help` and `--version` print and exit here;
+/// every other problem comes back as a usage error in the binary's one style.
+pub fn parse() -> Result<Invocation, Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => return Err(Error::Usage(clap_message(&e))),
+    };
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| Error::Usage(clap_message(&e)))?;
+    if let Some((name, _)) = matches.subcommand() {
+        // Squashing options before a subcommand would be silently ignored by it: say so.
+        let squashing = FilterArgs::augment_args(clap::Command::new("squashing"));
+        if let Some(arg) = squashing.get_arguments().find(|a| {
+            matches.value_source(a.get_id().as_str())
+                == Some(clap::parser::ValueSource::CommandLine)
+        }) {
+            let shown = match (arg.get_long(), arg.get_value_names()) {
+                (Some(long), _) => format!("--{long}"),
+                (None, Some(names)) => names[0].to_string(),
+                (None, None) => arg.get_id().to_string(),
+            };
+            return Err(Error::Usage(format!(
+                "`{shown}` is for squashing a log, and `resetsquash {name}` does not take it: \
+                 leave it out, or run `resetsquash {name} --help` for the options it takes"
+            )));
+        }
+    }
+    cli.into_command()
+}
+
+/// Clap's message without its own `error: ` prefix, so that it reads like every other
+/// `resetsquash: …` message; its usage line and `--help` tip stay.
+fn clap_message(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    text.trim_end().to_string()
+}
+
 impl Cli {
     /// Validates the parsed command line.
-    pub fn into_command(self) -> Result<Invocation, Error> {
+    fn into_command(self) -> Result<Invocation, Error> {
+        let rules = || rule_sources(&self.rules, &[]);
         match self.command {
             Some(Command::Generate(what)) => Ok(Invocation::Generate(what)),
             Some(Command::Report(a)) => {
                 use std::io::IsTerminal;
                 Ok(Invocation::Report {
-                    rules: rule_sources(&a.rules, &[])?,
+                    rules: rules()?,
                     request: resetsquash::report::Request {
                         inputs: sources(a.files),
                         merge: a.merge,
@@ -270,31 +317,43 @@ impl Cli {
                             By::Hour => 3600,
                             By::Day => 86_400,
                         },
-                        threads: threads(a.threads),
+                        threads: threads(a.threads)?,
                         progress: std::io::stderr().is_terminal(),
                         record_start: record_start(a.record_start.as_deref())?,
                     },
                 })
             }
-            Some(Command::Rules(RulesCommand::List(args))) => Ok(Invocation::List {
-                rules: rule_sources(&args, &[])?,
-            }),
-            Some(Command::Rules(RulesCommand::Literals(args))) => Ok(Invocation::Literals {
-                rules: rule_sources(&args, &[])?,
-            }),
-            Some(Command::Rules(RulesCommand::Check { files, rules })) => Ok(Invocation::Check {
-                rules: rule_sources(&rules, &files)?,
+            Some(Command::Rules(RulesCommand::List)) => Ok(Invocation::List { rules: rules()? }),
+            Some(Command::Rules(RulesCommand::Literals)) => {
+                Ok(Invocation::Literals { rules: rules()? })
+            }
+            Some(Command::Rules(RulesCommand::Check { files })) => Ok(Invocation::Check {
+                rules: rule_sources(&self.rules, &files)?,
             }),
             None => {
                 let f = self.filter;
-                let rules = rule_sources(&f.rules, &[])?;
+                let rules = rules()?;
                 let record_start = record_start(f.record_start.as_deref())?;
                 let in_place = f.in_place.then(|| f.files.clone());
                 if in_place
                     .as_ref()
                     .is_some_and(|files| files.iter().any(|p| p.as_os_str() == "-"))
                 {
-                    return Err(Error::Usage("--in-place needs files, not `-`".into()));
+                    return Err(Error::Usage(
+                        "--in-place replaces files, and standard input (`-`) is none: name the \
+                         files, or squash standard input to standard output without --in-place"
+                            .into(),
+                    ));
+                }
+                if let Some(name) = f.files.iter().find_map(|p| {
+                    let name = p.to_str()?;
+                    let named = ["report", "rules", "generate"].contains(&name);
+                    (named && !p.exists()).then_some(name)
+                }) {
+                    return Err(Error::Usage(format!(
+                        "`{name}` is read as a log file, because it comes after options or files \
+                         of squashing: put the subcommand first, as in `resetsquash {name} …`"
+                    )));
                 }
                 let inputs = sources(f.files);
                 let mut config = Config {
@@ -304,7 +363,7 @@ impl Cli {
                     max_line: f.max_line.max(64),
                     idle: Duration::from_millis(f.idle_ms),
                     idle_in_trace: Duration::from_millis(f.idle_in_trace_ms),
-                    threads: threads(f.threads),
+                    threads: threads(f.threads)?,
                     chunk_size: f.chunk_size.max(1),
                     flush_every: f.flush_every.filter(|&s| s > 0).map(Duration::from_secs),
                     handle_signals: true,
@@ -343,18 +402,36 @@ fn sources(files: Vec<PathBuf>) -> Vec<Source> {
         .collect()
 }
 
-/// `-j N`, or one thread per core.
-fn threads(n: Option<usize>) -> usize {
-    n.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1)
+/// Threads per core that `-j` may ask for. More only costs: each thread holds chunks in
+/// memory, and the work is bound by the cores (a thousand threads took 3 s for a 200 KiB log).
+const THREADS_PER_CORE: usize = 4;
+
+/// `-j N`: 0, or none given, is one thread per core; more than [`THREADS_PER_CORE`] per core
+/// is refused rather than started.
+fn threads(n: Option<u64>) -> Result<usize, Error> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = cores * THREADS_PER_CORE;
+    match n {
+        None | Some(0) => Ok(cores),
+        Some(n) if n <= most as u64 => Ok(n as usize),
+        Some(n) => Err(Error::Usage(format!(
+            "-j {n}: at most {most} threads on this machine ({THREADS_PER_CORE} per core, {}): \
+             give -j {most} or fewer, or leave -j out for one thread per core",
+            resetsquash::words::counted(cores as u64, "core", "cores")
+        ))),
+    }
 }
 
 /// `--record-start REGEX`, compiled.
 fn record_start(pattern: Option<&str>) -> Result<Option<regex::bytes::Regex>, Error> {
     pattern
         .map(|p| {
-            regex::bytes::Regex::new(p)
-                .map_err(|e| Error::Usage(format!("--record-start: not a valid regex: {e}")))
+            regex::bytes::Regex::new(p).map_err(|e| {
+                Error::Usage(format!(
+                    "--record-start: not a valid regex (the regex crate's syntax, as in \
+                     --record-start '^\\d{{4}}-'): {e}"
+                ))
+            })
         })
         .transpose()
 }
@@ -372,29 +449,93 @@ fn rule_sources(args: &RuleArgs, extra: &[PathBuf]) -> Result<Vec<RuleSource>, E
     Ok(sources)
 }
 
+/// A whole number of things, 0 or more (`--keep-first`, `-j`).
+fn parse_count(s: &str) -> Result<u64, String> {
+    s.parse().map_err(|_| {
+        if s.starts_with('-') {
+            format!("`{s}` is negative: give a whole number, 0 or more")
+        } else {
+            format!("`{s}` is not a whole number: give one such as 0, 1 or 5")
+        }
+    })
+}
+
 /// `90`, `90s`, `5m`, `1h`, `1d` → seconds.
 fn parse_duration(s: &str) -> Result<u64, String> {
-    let (digits, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration such as 90s, 5m or 1h"))?;
+    if s.starts_with('-') {
+        return Err(format!(
+            "`{s}` is negative: give a duration such as 90s, 5m or 1h"
+        ));
+    }
+    let (number, unit) = s.split_at(
+        s.find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(s.len()),
+    );
     let scale = match unit {
         "" | "s" => 1,
         "m" => 60,
         "h" => 3600,
         "d" => 86_400,
-        _ => return Err(format!("unknown unit in `{s}`; use s, m, h or d")),
+        _ if number.is_empty() => {
+            return Err(format!(
+                "`{s}` is not a duration: give one such as 90s, 5m or 1h"
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "`{s}` has the unknown unit `{unit}`: use s, m, h or d, as in 90s, 5m or 1h"
+            ));
+        }
     };
+    if number.contains('.') {
+        let whole = number
+            .parse::<f64>()
+            .ok()
+            .map(|n| n * scale as f64)
+            .filter(|secs| secs.fract() == 0.0 && *secs >= 1.0);
+        return Err(match whole {
+            Some(secs) => {
+                format!("`{s}` has a fraction: durations are whole numbers, so write {secs}s")
+            }
+            None => format!(
+                "`{s}` has a fraction: durations are whole numbers of seconds, minutes, hours or days"
+            ),
+        });
+    }
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration: give one such as 90s, 5m or 1h"))?;
     n.checked_mul(scale)
-        .ok_or_else(|| format!("`{s}` is too long"))
+        .ok_or_else(|| format!("`{s}` is too long: give at most {}d", u64::MAX / 86_400))
 }
 
-/// Writes the man page or completions, generated from this very definition.
-pub fn generate(what: &Generate, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// Writes the man pages or completions, generated from this very definition.
+pub fn generate(what: &Generate, out: &mut dyn std::io::Write) -> Result<(), Error> {
     use clap::CommandFactory;
     let mut command = Cli::command();
     match what {
-        Generate::Man => clap_mangen::Man::new(command).render(out),
+        Generate::Man { dir } => {
+            let failed = |source| Error::Output {
+                what: dir.display().to_string(),
+                source,
+            };
+            std::fs::create_dir_all(dir).map_err(failed)?;
+            clap_mangen::generate_to(command, dir).map_err(failed)?;
+            let mut pages: Vec<_> = std::fs::read_dir(dir)
+                .map_err(failed)?
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("resetsquash") && n.ends_with(".1"))
+                .collect();
+            pages.sort();
+            for page in pages {
+                writeln!(out, "{}", dir.join(page).display()).map_err(|source| Error::Output {
+                    what: "standard output".into(),
+                    source,
+                })?;
+            }
+            Ok(())
+        }
         Generate::Completions { shell } => {
             clap_complete::generate(*shell, &mut command, "resetsquash", out);
             Ok(())

@@ -7,21 +7,21 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An input could not be opened or read.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), Advice(source, Side::Input))]
     Input {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
     /// The output could not be written (a full disk, a closed pipe).
-    #[error("cannot write {what}: {source}")]
+    #[error("cannot write {what}: {}", Advice(source, Side::Output))]
     Output {
         what: String,
         #[source]
         source: std::io::Error,
     },
     /// A rules file could not be read.
-    #[error("{}: cannot read rules file: {source}", path.display())]
+    #[error("{}: cannot read rules file: {}", path.display(), Advice(source, Side::Rules))]
     RulesFile {
         path: PathBuf,
         #[source]
@@ -39,6 +39,46 @@ impl Error {
     /// Whether this is our own output closing under us (`resetsquash … | head`): a normal end.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// Which way the failed I/O went, for what to do about it.
+#[derive(Clone, Copy)]
+enum Side {
+    Input,
+    Output,
+    Rules,
+}
+
+/// An I/O error as a user reads it: the system's own words, without the `(os error N)` that
+/// says nothing more, then what to do where there is something to say.
+struct Advice<'a>(&'a std::io::Error, Side);
+
+impl fmt::Display for Advice<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use std::io::ErrorKind as K;
+        let text = self.0.to_string();
+        let words = match text.rfind(" (os error ") {
+            Some(at) if text.ends_with(')') => &text[..at],
+            _ => &text,
+        };
+        f.write_str(words)?;
+        let todo = match (self.0.kind(), self.1) {
+            (K::NotFound, Side::Input) => "check the name, or give `-` to read standard input",
+            (K::NotFound, Side::Rules) => "check the name given to --rules or `rules check`",
+            (K::NotFound, Side::Output) => "its folder must exist: make it first",
+            (K::PermissionDenied, Side::Input | Side::Rules) => {
+                "run as a user who may read it, or give that user read access"
+            }
+            (K::PermissionDenied, Side::Output) => {
+                "run as a user who may write there, or give that user write access"
+            }
+            (K::StorageFull, _) => "free space on that file system, then run again",
+            (K::ReadOnlyFilesystem, _) => "that file system is mounted read-only: write elsewhere",
+            (K::IsADirectory, _) => "name the files inside it",
+            _ => return Ok(()),
+        };
+        write!(f, "; {todo}")
     }
 }
 

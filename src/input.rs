@@ -93,7 +93,7 @@ pub fn open_counting<'c>(
             let meta = file.metadata().map_err(input_err)?;
             if meta.is_dir() {
                 return Err(input_err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
+                    std::io::ErrorKind::IsADirectory,
                     "is a directory",
                 )));
             }

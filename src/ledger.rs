@@ -29,8 +29,9 @@ pub trait Sink {
     fn squash(&mut self, squashed: &Squashed<'_>) -> Result<(), Error>;
     /// A header line set the log's clock.
     fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error>;
-    /// A line of `--explain` output.
-    fn note(&mut self, text: &str) -> Result<(), Error>;
+    /// A line of `--explain` output about the record whose first line is `line_no` (counted
+    /// across inputs): what was decided and the record's first line, terminated.
+    fn note(&mut self, line_no: u64, text: &str) -> Result<(), Error>;
     /// Write the pending summaries now: a record too large to hold is about to stream through,
     /// and its last line may be the input's last, without a terminator to end it.
     fn summaries_now(&mut self) -> Result<(), Error>;
@@ -124,6 +125,19 @@ pub struct Ledger<'r, W: Write> {
     scratch: Vec<u8>,
     /// The output so far ends with a line terminator (or is empty).
     ends_line: bool,
+    /// With `--explain` over several inputs: where each begins, to name a record's file and
+    /// its line there rather than a count across all of them.
+    inputs: Vec<InputStart>,
+}
+
+/// Where one of several inputs begins in the stream of lines that all of them make.
+struct InputStart {
+    /// The first line, counted across inputs, that begins in this input.
+    first_line: u64,
+    /// Lines of the inputs before it: its own line numbers are counted from here.
+    before: u64,
+    /// The input as the user named it.
+    name: String,
 }
 
 impl<'r, W: Write> Ledger<'r, W> {
@@ -142,7 +156,19 @@ impl<'r, W: Write> Ledger<'r, W> {
             summaries: 0,
             scratch: Vec::new(),
             ends_line: true,
+            inputs: Vec::new(),
         }
+    }
+
+    /// Tells `--explain` that input `name` begins after `before` lines of earlier inputs, its
+    /// first line of its own being line `first_line` of them all (one more where the earlier
+    /// input ended inside a line, which then belongs to that input).
+    pub fn begin_input(&mut self, before: u64, first_line: u64, name: String) {
+        self.inputs.push(InputStart {
+            first_line,
+            before,
+            name,
+        });
     }
 
     /// Writes out what is queued (end of an input batch).
@@ -176,10 +202,10 @@ impl<'r, W: Write> Ledger<'r, W> {
             .collect();
         if self.explain {
             let line = format!(
-                "{} records, {} squashed into {} summary lines\n",
-                stats.records,
+                "{}, {} squashed into {}\n",
+                crate::words::counted(stats.records, "record", "records"),
                 stats.squashed_total(),
-                stats.summaries
+                crate::words::counted(stats.summaries, "summary line", "summary lines"),
             );
             self.out.write(line.as_bytes())?;
         }
@@ -223,11 +249,8 @@ impl<'r, W: Write> Ledger<'r, W> {
         let first = first_line.strip_suffix(b"\n").unwrap_or(first_line);
         let first = first.strip_suffix(b"\r").unwrap_or(first);
         let shown = &first[..first.len().min(120)];
-        let line = format!(
-            "line {line_no}: {why}: {}\n",
-            String::from_utf8_lossy(shown)
-        );
-        self.out.write(line.as_bytes())
+        let text = format!("{why}: {}\n", String::from_utf8_lossy(shown));
+        self.note(line_no, &text)
     }
 }
 
@@ -320,7 +343,13 @@ impl<W: Write> Sink for Ledger<'_, W> {
         Ok(())
     }
 
-    fn note(&mut self, text: &str) -> Result<(), Error> {
+    fn note(&mut self, line_no: u64, text: &str) -> Result<(), Error> {
+        // `line N: ` with one input; `FILE:N: ` with several, N counted in FILE.
+        let at = match self.inputs.iter().rev().find(|i| i.first_line <= line_no) {
+            Some(input) => format!("{}:{}: ", input.name, line_no - input.before),
+            None => format!("line {line_no}: "),
+        };
+        self.out.write(at.as_bytes())?;
         self.out.write(text.as_bytes())
     }
 

@@ -41,6 +41,7 @@ pub mod rules;
 pub mod scan;
 pub mod squash;
 pub mod summary;
+pub mod words;
 
 use std::io::Write;
 use std::time::Duration;
@@ -122,8 +123,12 @@ pub fn run<W: Write + Destination>(
         lines: LineSplitter::new(config.max_line),
         decided_elsewhere: Stats::default(),
     };
+    let name_inputs = config.squash.explain && config.inputs.len() > 1;
     for source in &config.inputs {
         let mut opened = input::open(source, config.read_size)?;
+        if name_inputs {
+            stage.begin_input(source);
+        }
         if opened.live {
             if let pipe::Ended::Signal(sig) = pipe::read_live(opened, config, rules, &mut stage)? {
                 let (mut stats, out) = stage.finish()?;
@@ -164,6 +169,15 @@ pub(crate) struct Stage<'r, W: Write> {
 }
 
 impl<W: Write> Stage<'_, W> {
+    /// `--explain` over several inputs: the next bytes are `source`'s.
+    fn begin_input(&mut self, source: &Source) {
+        let before = self.assembler.lines_seen();
+        // A line the previous input left unended goes on here, but began there.
+        let unended = u64::from(!self.lines.at_line_start());
+        let name = source.name().display().to_string();
+        self.ledger.begin_input(before, before + 1 + unended, name);
+    }
+
     pub(crate) fn feed(&mut self, data: &[u8]) -> Result<(), Error> {
         scan::feed(&mut self.assembler, &mut self.lines, data, &mut self.ledger)
     }

@@ -6,14 +6,13 @@ mod cli;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
 use resetsquash::output::AppendFile;
 use resetsquash::rules::RuleSet;
+use resetsquash::words::counted;
 use resetsquash::{Error, exit};
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match run(cli) {
+    match cli::parse().and_then(run) {
         Ok(()) => ExitCode::from(exit::SUCCESS),
         Err(e) => {
             let code = exit::for_error(&e);
@@ -25,14 +24,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: cli::Cli) -> Result<(), Error> {
-    match cli.into_command()? {
+fn run(invocation: cli::Invocation) -> Result<(), Error> {
+    match invocation {
         cli::Invocation::Generate(what) => {
             let mut out = Vec::new();
-            cli::generate(&what, &mut out).map_err(|source| Error::Output {
-                what: "standard output".into(),
-                source,
-            })?;
+            cli::generate(&what, &mut out)?;
             write_stdout(&out)
         }
         cli::Invocation::Filter {
@@ -43,7 +39,16 @@ fn run(cli: cli::Cli) -> Result<(), Error> {
             gzip,
             in_place,
         } => {
+            use std::io::IsTerminal;
+            if gzip && std::io::stdout().is_terminal() {
+                return Err(Error::Usage(
+                    "--gzip writes compressed data, and standard output is a terminal: \
+                     redirect it to a file, as in `resetsquash --gzip app.log > app.log.gz`"
+                        .into(),
+                ));
+            }
             let rules = RuleSet::load(&rules)?;
+            hint_if_reading_a_terminal(&config.inputs);
             let stats_out = if let Some(files) = in_place {
                 squash_files_in_place(&config, &rules, &files)?
             } else if gzip {
@@ -79,10 +84,10 @@ fn run(cli: cli::Cli) -> Result<(), Error> {
                 let mut err = std::io::stderr().lock();
                 let _ = writeln!(
                     err,
-                    "resetsquash: {} records, {} squashed into {} summary lines, {} unsquashable",
-                    stats_out.records,
+                    "resetsquash: {}, {} squashed into {}, {} unsquashable",
+                    counted(stats_out.records, "record", "records"),
                     stats_out.squashed_total(),
-                    stats_out.summaries,
+                    counted(stats_out.summaries, "summary line", "summary lines"),
                     stats_out.unsquashable
                 );
                 for (id, n) in stats_out.squashed.iter().filter(|(_, n)| *n > 0) {
@@ -98,18 +103,32 @@ fn run(cli: cli::Cli) -> Result<(), Error> {
         }
         cli::Invocation::Report { request, rules } => {
             let rules = RuleSet::load(&rules)?;
+            if !request.merge {
+                hint_if_reading_a_terminal(&request.inputs);
+            }
             let report = resetsquash::report::build(&request, &rules, &Default::default())?;
             let text = resetsquash::report::render(&report, request.format, request.by);
             write_stdout(text.as_bytes())
         }
         cli::Invocation::List { rules } => {
             let rules = RuleSet::load(&rules)?;
+            let rows: Vec<[String; 3]> = rules
+                .rules()
+                .iter()
+                .map(|r| {
+                    [
+                        r.id.clone(),
+                        format!("{}:{}", r.location.file, r.location.line),
+                        r.description.clone(),
+                    ]
+                })
+                .collect();
+            // Columns as wide as their widest entry, so that every row lines up.
+            let width = |c: usize| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0);
+            let (id, at) = (width(0), width(1));
             let mut out = String::new();
-            for r in rules.rules() {
-                out.push_str(&format!(
-                    "{:<34} {}:{}  {}\n",
-                    r.id, r.location.file, r.location.line, r.description
-                ));
+            for [rule, location, description] in &rows {
+                out.push_str(&format!("{rule:<id$}  {location:<at$}  {description}\n"));
             }
             write_stdout(out.as_bytes())
         }
@@ -132,11 +151,12 @@ fn run(cli: cli::Cli) -> Result<(), Error> {
                 .iter()
                 .map(|r| r.examples.squash.len() + r.examples.keep.len())
                 .sum();
+            let behave = if examples == 1 { "behaves" } else { "behave" };
             write_stdout(
                 format!(
-                    "ok: {} rules, {} examples behave\n",
-                    set.rules().len(),
-                    examples
+                    "ok: {}, {} {behave}\n",
+                    counted(set.rules().len() as u64, "rule", "rules"),
+                    counted(examples as u64, "example", "examples"),
                 )
                 .as_bytes(),
             )
@@ -179,6 +199,21 @@ fn squash_files_in_place(
     match first_error {
         Some(e) => Err(e),
         None => Ok(total),
+    }
+}
+
+/// A bare `resetsquash` on a terminal would wait in silence for lines typed at it: say so.
+fn hint_if_reading_a_terminal(inputs: &[resetsquash::input::Source]) {
+    use std::io::IsTerminal;
+    if inputs
+        .iter()
+        .any(|s| matches!(s, resetsquash::input::Source::Stdin))
+        && std::io::stdin().is_terminal()
+    {
+        eprintln!(
+            "resetsquash: reading standard input from the terminal (end it with Ctrl-D; \
+             name log files to read them instead, see --help)"
+        );
     }
 }
 

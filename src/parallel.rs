@@ -62,7 +62,7 @@ enum Event {
         seconds: i64,
         text: Range<usize>,
     },
-    Note(Range<usize>),
+    Note(u64, Range<usize>),
     SummariesNow,
 }
 
@@ -140,7 +140,9 @@ impl Recording {
                     first_line: &[],
                 })?,
                 Event::Clock { seconds, text } => ledger.clock(*seconds, &d[text.clone()])?,
-                Event::Note(r) => ledger.note(&String::from_utf8_lossy(&d[r.clone()]))?,
+                Event::Note(line_no, r) => {
+                    ledger.note(*line_no, &String::from_utf8_lossy(&d[r.clone()]))?
+                }
                 Event::SummariesNow => ledger.summaries_now()?,
             }
         }
@@ -222,9 +224,9 @@ impl Sink for Recording {
         Ok(())
     }
 
-    fn note(&mut self, text: &str) -> Result<(), Error> {
+    fn note(&mut self, line_no: u64, text: &str) -> Result<(), Error> {
         let r = self.store(text.as_bytes());
-        self.events.push(Event::Note(r));
+        self.events.push(Event::Note(line_no, r));
         Ok(())
     }
 

@@ -152,6 +152,11 @@ impl<'r> Assembler<'r> {
         }
     }
 
+    /// Lines handed over so far, each counted once (a long line's pieces as one line).
+    pub fn lines_seen(&self) -> u64 {
+        self.line_no
+    }
+
     /// One complete line, terminator included (the last line of the input may have none).
     pub fn line<S: Sink>(&mut self, line: &[u8], sink: &mut S) -> Result<(), Error> {
         self.classify(line, sink)?;
@@ -472,12 +477,10 @@ impl<'r> Assembler<'r> {
         let first = first_line.strip_suffix(b"\n").unwrap_or(first_line);
         let first = first.strip_suffix(b"\r").unwrap_or(first);
         let shown = &first[..first.len().min(120)];
-        sink.note(&format!(
-            "line {}: {}: {}\n",
+        sink.note(
             self.pending_first_line,
-            why,
-            String::from_utf8_lossy(shown)
-        ))
+            &format!("{why}: {}\n", String::from_utf8_lossy(shown)),
+        )
     }
 }
 

@@ -70,8 +70,8 @@ impl Sink for Told {
         self.event(format!("clock {seconds} {}", String::from_utf8_lossy(text)));
         Ok(())
     }
-    fn note(&mut self, text: &str) -> Result<(), Error> {
-        self.event(format!("note {text}"));
+    fn note(&mut self, line_no: u64, text: &str) -> Result<(), Error> {
+        self.event(format!("note at line {line_no}: {text}"));
         Ok(())
     }
     fn summaries_now(&mut self) -> Result<(), Error> {

@@ -17,3 +17,4 @@ mod report;
 mod rotate;
 mod rules_check;
 mod scan;
+mod usage;

@@ -431,7 +431,7 @@ impl Sink for Tallier<'_> {
         Ok(())
     }
 
-    fn note(&mut self, _text: &str) -> Result<(), Error> {
+    fn note(&mut self, _line_no: u64, _text: &str) -> Result<(), Error> {
         Ok(())
     }
 
