@@ -176,7 +176,8 @@ struct FilterArgs {
     record_start: Option<String>,
 
     /// Instead of the log, print one line per record that a rule looked at: squashed by which
-    /// rule, or kept and why.
+    /// rule, or kept and why; each begins `line N:`, or over several files `FILE:N:` (the line
+    /// in that file).
     #[arg(long)]
     explain: bool,
 
