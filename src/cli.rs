@@ -260,6 +260,19 @@ pub enum Invocation {
     },
 }
 
+impl Invocation {
+    /// Whether it writes to standard output (not `-o FILE`, `--in-place` or `generate man`).
+    pub fn writes_stdout(&self) -> bool {
+        match self {
+            Invocation::Filter {
+                output, in_place, ..
+            } => output.is_none() && in_place.is_none(),
+            Invocation::Generate(Generate::Man { .. }) => false,
+            _ => true,
+        }
+    }
+}
+
 /// Parses and validates the command line. `--help` and `--version` print and exit here;
 /// every other problem comes back as a usage error in the binary's one style.
 pub fn parse() -> Result<Invocation, Error> {
@@ -368,6 +381,7 @@ impl Cli {
                     chunk_size: f.chunk_size.max(1),
                     flush_every: f.flush_every.filter(|&s| s > 0).map(Duration::from_secs),
                     handle_signals: true,
+                    keep_going: !f.gzip && !f.in_place,
                     ..Config::default()
                 };
                 config.squash.window = (f.window > 0).then_some(f.window as i64);

@@ -20,6 +20,19 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// In front of a server, output that could not be written was dropped (the log says where
+    /// and how much); the run went on, and ends with this.
+    #[error(
+        "lost {} of output ({bytes} bytes) to {what}, which could not be written: {reason}; \
+         the log says where, in a `resetsquash: lost …` line",
+        crate::words::counted(*lines, "line", "lines")
+    )]
+    Lost {
+        what: String,
+        lines: u64,
+        bytes: u64,
+        reason: String,
+    },
     /// A rules file could not be read.
     #[error("{}: cannot read rules file: {}", path.display(), Advice(source, Side::Rules))]
     RulesFile {
@@ -52,17 +65,23 @@ enum Side {
 
 /// An I/O error as a user reads it: the system's own words, without the `(os error N)` that
 /// says nothing more, then what to do where there is something to say.
-struct Advice<'a>(&'a std::io::Error, Side);
+pub(crate) struct Advice<'a>(&'a std::io::Error, Side);
+
+impl Advice<'_> {
+    /// The system's words for `e`, without `(os error N)`.
+    pub(crate) fn words(e: &std::io::Error) -> String {
+        let text = e.to_string();
+        match text.rfind(" (os error ") {
+            Some(at) if text.ends_with(')') => text[..at].to_string(),
+            _ => text,
+        }
+    }
+}
 
 impl fmt::Display for Advice<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use std::io::ErrorKind as K;
-        let text = self.0.to_string();
-        let words = match text.rfind(" (os error ") {
-            Some(at) if text.ends_with(')') => &text[..at],
-            _ => &text,
-        };
-        f.write_str(words)?;
+        f.write_str(&Advice::words(self.0))?;
         let todo = match (self.0.kind(), self.1) {
             (K::NotFound, Side::Input) => "check the name, or give `-` to read standard input",
             (K::NotFound, Side::Rules) => "check the name given to --rules or `rules check`",

@@ -176,6 +176,16 @@ impl<'r, W: Write> Ledger<'r, W> {
         self.out.flush()
     }
 
+    /// From a quiet pipe: when writing is to be tried again, while writes are failing.
+    pub fn retry_due(&self) -> Option<std::time::Instant> {
+        self.out.retry_due()
+    }
+
+    /// Tries writing again, if it is time to.
+    pub fn retry_if_due(&mut self) {
+        self.out.retry_if_due()
+    }
+
     /// Reopens the output (`-o FILE` after logrotate moved it away).
     pub fn reopen(&mut self) -> Result<(), Error>
     where
@@ -209,7 +219,7 @@ impl<'r, W: Write> Ledger<'r, W> {
             );
             self.out.write(line.as_bytes())?;
         }
-        self.out.flush()?;
+        self.out.finish()?;
         Ok((stats, self.out.into_inner()))
     }
 
@@ -240,7 +250,7 @@ impl<'r, W: Write> Ledger<'r, W> {
             };
             self.scratch.clear();
             summary.write(g.eol, &mut self.scratch);
-            self.out.write(&self.scratch)?;
+            self.out.write_summary(&self.scratch, summary.count)?;
         }
         Ok(())
     }
@@ -340,6 +350,9 @@ impl<W: Write> Sink for Ledger<'_, W> {
         self.clock.known = true;
         self.clock.text.clear();
         self.clock.text.extend_from_slice(text);
+        if self.out.keeps_going() {
+            self.out.stamp(text);
+        }
         Ok(())
     }
 

@@ -84,6 +84,10 @@ pub struct Config {
     /// From a live input: end cleanly on SIGTERM/SIGINT and reopen the output on SIGHUP (the
     /// binary sets this; a library caller that handles signals itself leaves it off).
     pub handle_signals: bool,
+    /// From a live input: a failed write holds, drops and counts what it must, and is retried,
+    /// instead of ending the run, so that the server in front never loses its log's reader
+    /// (see [`output`]). The binary sets this for plain output; gzip keeps the strict way.
+    pub keep_going: bool,
 }
 
 impl Default for Config {
@@ -100,6 +104,7 @@ impl Default for Config {
             chunk_size: parallel::BLOCK,
             flush_every: None,
             handle_signals: false,
+            keep_going: false,
         }
     }
 }
@@ -117,11 +122,20 @@ pub fn run<W: Write + Destination>(
     if config.threads > 1 && !config.squash.explain && !config.inputs.iter().any(input::is_live) {
         return parallel::run(config, rules, out, out_name);
     }
+    let live = config.inputs.iter().any(input::is_live);
+    let out = Output::new(out, out_name).keep_going(live && config.keep_going);
     let mut stage = Stage {
         assembler: assembler(config, rules),
-        ledger: Ledger::new(rules, &config.squash, Output::new(out, out_name)),
+        ledger: Ledger::new(rules, &config.squash, out),
         lines: LineSplitter::new(config.max_line),
         decided_elsewhere: Stats::default(),
+    };
+    // Caught before the first input is opened: opening reads its first bytes, and a SIGHUP
+    // or SIGTERM while a server has written nothing yet must not end the run by default.
+    let signals = if live && config.handle_signals {
+        Some(pipe::Signals::catch()?)
+    } else {
+        None
     };
     let name_inputs = config.squash.explain && config.inputs.len() > 1;
     for source in &config.inputs {
@@ -130,7 +144,10 @@ pub fn run<W: Write + Destination>(
             stage.begin_input(source);
         }
         if opened.live {
-            if let pipe::Ended::Signal(sig) = pipe::read_live(opened, config, rules, &mut stage)? {
+            let signals = signals.as_ref();
+            if let pipe::Ended::Signal(sig) =
+                pipe::read_live(opened, config, rules, &mut stage, signals)?
+            {
                 let (mut stats, out) = stage.finish()?;
                 stats.signal = Some(sig);
                 return Ok((stats, out));

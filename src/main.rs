@@ -4,6 +4,7 @@
 mod cli;
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use resetsquash::output::AppendFile;
@@ -12,7 +13,22 @@ use resetsquash::words::counted;
 use resetsquash::{Error, exit};
 
 fn main() -> ExitCode {
-    match cli::parse().and_then(run) {
+    // Looked at before anything is opened: a file opened while descriptor 1 is closed would
+    // take its place and receive the output.
+    let stdout_closed = stdout_is_closed();
+    let result = cli::parse().and_then(|invocation| {
+        if stdout_closed && invocation.writes_stdout() {
+            return Err(Error::Output {
+                what: "standard output".into(),
+                source: std::io::Error::other(
+                    "it is closed (as by `>&-`), and the output would be lost: redirect it to a \
+                     file, or give -o FILE",
+                ),
+            });
+        }
+        run(invocation)
+    });
+    match result {
         Ok(()) => ExitCode::from(exit::SUCCESS),
         Err(e) => {
             let code = exit::for_error(&e);
@@ -215,6 +231,21 @@ fn hint_if_reading_a_terminal(inputs: &[resetsquash::input::Source]) {
              name log files to read them instead, see --help)"
         );
     }
+}
+
+/// Descriptor 1 was closed when the process started (`resetsquash < log >&-`): Rust's runtime
+/// then puts /dev/null there, opened for reading and writing, so a run would exit 0 having
+/// written nothing. A shell's `> /dev/null` opens it for writing only, which is left alone.
+/// Linux only (it asks /proc); elsewhere nothing is refused.
+fn stdout_is_closed() -> bool {
+    let on_null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null"));
+    on_null
+        && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                .is_some_and(|flags| flags & 0o3 == 0o2) // O_RDWR
+        })
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<(), Error> {

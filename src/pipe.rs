@@ -12,8 +12,15 @@
 //!   replayed through a pipe or the server writes faster than one thread decides) has its
 //!   complete records decided on all threads, as a file's chunks are; the bytes are the same;
 //! - SIGTERM and SIGINT end the run like end of input (last record decided, every count
-//!   written), after which the binary re-raises the signal; SIGHUP reopens `-o FILE`
-//!   (logrotate's `create` + `postrotate kill -HUP`).
+//!   written), after which the binary re-raises the signal. A server being stopped is sent the
+//!   same signal at the same time (systemd signals every process of a unit) and writes its last
+//!   lines after it, so the input is read on until it ends or has been quiet for
+//!   [`TERM_QUIET`] (at most [`TERM_DRAIN`] in all). Should the output block for longer than
+//!   [`TERM_GRACE`] after the signal, the process ends by it anyway;
+//! - SIGHUP reopens `-o FILE` (logrotate's `create` + `postrotate kill -HUP`); a reopen that
+//!   fails keeps the old file;
+//! - the signals are caught from the start of the run ([`Signals::catch`]), before the first
+//!   byte is read, so that a SIGHUP then does not end it.
 
 use std::io::Write;
 use std::sync::mpsc;
@@ -34,12 +41,52 @@ const QUEUE_THREADED: usize = 16;
 /// The most bytes of backlog taken at once (memory: the backlog, its decisions, the queue).
 const BACKLOG_MAX: usize = 2 << 20;
 
+/// After SIGTERM: the input is read on until it has been quiet this long…
+pub const TERM_QUIET: Duration = Duration::from_millis(300);
+/// …or for this long in all.
+pub const TERM_DRAIN: Duration = Duration::from_secs(3);
+/// After SIGTERM, the process ends by it after this long whatever it is waiting for (an
+/// output that blocks, an input that never gave a byte).
+pub const TERM_GRACE: Duration = Duration::from_secs(10);
+
+/// The signals a live run acts on, caught from the start of the run.
+pub(crate) struct Signals {
+    /// What the catching thread heard, in order.
+    heard: mpsc::Receiver<i32>,
+}
+
+impl Signals {
+    /// Catches SIGTERM, SIGINT and SIGHUP from now on. A terminating signal also starts the
+    /// clock of [`TERM_GRACE`].
+    pub(crate) fn catch() -> Result<Signals, Error> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])
+            .map_err(|e| Error::Usage(format!("cannot handle signals: {e}")))?;
+        let (tx, heard) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut grace_started = false;
+            for sig in signals.forever() {
+                if sig != SIGHUP && !grace_started {
+                    grace_started = true;
+                    std::thread::spawn(move || {
+                        std::thread::sleep(TERM_GRACE);
+                        let _ = signal_hook::low_level::emulate_default_handler(sig);
+                    });
+                }
+                if tx.send(sig).is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Signals { heard })
+    }
+}
+
 /// What the filter's loop hears about.
 enum Msg {
     Data(Vec<u8>),
     End,
     Failed(std::io::Error),
-    Signal(i32),
 }
 
 /// How a live input ended.
@@ -56,6 +103,7 @@ pub(crate) fn read_live<W: Write + Destination>(
     config: &Config,
     rules: &RuleSet,
     stage: &mut Stage<'_, W>,
+    signals: Option<&Signals>,
 ) -> Result<Ended, Error> {
     // `--explain` numbers lines, which only one assembler over the whole input can do.
     let threaded = config.threads > 1 && !config.squash.explain;
@@ -64,18 +112,35 @@ pub(crate) fn read_live<W: Write + Destination>(
     let queue = if threaded { QUEUE_THREADED } else { QUEUE };
     let (tx, rx) = mpsc::sync_channel::<Msg>(queue);
     spawn_reader(opened.reader, config.read_size.max(1), tx.clone());
-    if config.handle_signals {
-        spawn_signal_forwarder(tx)
-            .map_err(|e| Error::Usage(format!("cannot handle signals: {e}")))?;
-    } else {
-        drop(tx);
-    }
+    drop(tx);
     let mut held = false;
+    // A terminating signal, and when it came; the input is read on for a while (TERM_QUIET).
+    let mut terminating: Option<(i32, Instant)> = None;
+    let mut last_data = Instant::now();
     // A message taken from the queue while gathering a backlog, to act on next.
     let mut deferred: Option<Msg> = None;
     let mut next_flush = config.flush_every.map(|d| Instant::now() + d);
     loop {
+        // Signals first: they are few, and one may end the wait below.
+        while let Some(sig) = signals.and_then(|s| s.heard.try_recv().ok()) {
+            if sig == signal_hook::consts::SIGHUP {
+                stage.ledger.flush()?;
+                stage.ledger.reopen()?;
+            } else if terminating.is_some() {
+                // A second one: no more waiting for the input.
+                return Ok(Ended::Signal(sig));
+            } else {
+                terminating = Some((sig, Instant::now()));
+            }
+        }
         let now = Instant::now();
+        if let Some((sig, at)) = terminating {
+            let quiet = now.saturating_duration_since(last_data.max(at));
+            if quiet >= TERM_QUIET || now.saturating_duration_since(at) >= TERM_DRAIN {
+                return Ok(Ended::Signal(sig));
+            }
+        }
+        stage.ledger.retry_if_due();
         if let (Some(due), Some(every)) = (next_flush, config.flush_every)
             && now >= due
         {
@@ -86,39 +151,53 @@ pub(crate) fn read_live<W: Write + Destination>(
             }
             next_flush = Some(now + every);
         }
-        let idle_due = held.then(|| {
-            if stage.assembler.holds_trace() {
-                config.idle_in_trace
-            } else {
-                config.idle
-            }
+        // When the record held is decided without its end: the input has been quiet so long.
+        let idle_at = held.then(|| {
+            last_data
+                + if stage.assembler.holds_trace() {
+                    config.idle_in_trace
+                } else {
+                    config.idle
+                }
         });
+        let idle_due = idle_at.map(|at| at.saturating_duration_since(now));
         let flush_due = next_flush.map(|d| d.saturating_duration_since(now));
-        let wait = match (idle_due, flush_due) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        // Other things to wake for: a retry of failing writes, the end of a SIGTERM's wait,
+        // and a look at the signals now and then.
+        let other_due = [
+            stage
+                .ledger
+                .retry_due()
+                .map(|d| d.saturating_duration_since(now)),
+            terminating.map(|_| TERM_QUIET / 3),
+            signals.map(|_| SIGNAL_LOOK),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let wait = [idle_due, flush_due, other_due].into_iter().flatten().min();
         let msg = match (deferred.take(), wait) {
             (Some(m), _) => m,
             (None, Some(wait)) => match rx.recv_timeout(wait) {
                 Ok(m) => m,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if held && idle_due.is_some_and(|i| i <= flush_due.unwrap_or(Duration::MAX)) {
+                    if idle_at.is_some_and(|at| Instant::now() >= at) {
                         stage.assembler.idle(&mut stage.ledger)?;
                         stage.ledger.flush()?;
                         held = false;
                     }
                     continue;
                 }
-                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(Ended::Eof),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(ended(terminating)),
             },
             (None, None) => match rx.recv() {
                 Ok(m) => m,
-                Err(_) => return Ok(Ended::Eof),
+                Err(_) => return Ok(ended(terminating)),
             },
         };
         match msg {
             Msg::Data(mut chunk) => {
+                last_data = Instant::now();
                 // Whatever else is queued already: a backlog, if there is one.
                 let mut backlog = false;
                 while threaded && chunk.len() < BACKLOG_MAX {
@@ -146,19 +225,25 @@ pub(crate) fn read_live<W: Write + Destination>(
                 stage.ledger.flush()?;
                 held = true;
             }
-            Msg::End => return Ok(Ended::Eof),
+            Msg::End => return Ok(ended(terminating)),
             Msg::Failed(source) => {
                 return Err(Error::Input {
                     path: opened.name,
                     source,
                 });
             }
-            Msg::Signal(sig) if sig == signal_hook::consts::SIGHUP => {
-                stage.ledger.flush()?;
-                stage.ledger.reopen()?;
-            }
-            Msg::Signal(sig) => return Ok(Ended::Signal(sig)),
         }
+    }
+}
+
+/// How often a loop waiting for a quiet input looks at the signals.
+const SIGNAL_LOOK: Duration = Duration::from_millis(50);
+
+/// End of input, after a terminating signal or not.
+fn ended(terminating: Option<(i32, Instant)>) -> Ended {
+    match terminating {
+        Some((sig, _)) => Ended::Signal(sig),
+        None => Ended::Eof,
     }
 }
 
@@ -184,17 +269,4 @@ fn spawn_reader(
             }
         }
     });
-}
-
-fn spawn_signal_forwarder(tx: mpsc::SyncSender<Msg>) -> std::io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])?;
-    std::thread::spawn(move || {
-        for sig in signals.forever() {
-            if tx.send(Msg::Signal(sig)).is_err() {
-                return;
-            }
-        }
-    });
-    Ok(())
 }
