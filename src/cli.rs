@@ -23,7 +23,8 @@ Signals (reading a pipe):
 
 Exit status:
   0  success (also when our output is closed early, as by `| head`)
-  1  an input could not be read, or the output could not be written
+  1  an input could not be read, or the output could not be written; also a
+     damaged gzip input (what came before the damage is written first)
   2  bad usage, or a rules file that is invalid or whose examples fail
 
 Writing rules: see rules/README.md in the source, or `resetsquash rules list`.";

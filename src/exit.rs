@@ -4,7 +4,8 @@
 
 /// Everything went well (also: our output was closed early, as by `| head`).
 pub const SUCCESS: u8 = 0;
-/// An input could not be read, or the output could not be written (a full disk).
+/// An input could not be read (also: a gzip input is damaged; what came before the damage was
+/// still written), or the output could not be written (a full disk).
 pub const IO_ERROR: u8 = 1;
 /// Bad usage, or a rules file that is invalid or whose examples fail.
 pub const USAGE_OR_RULES: u8 = 2;
@@ -14,7 +15,7 @@ pub fn for_error(e: &crate::Error) -> u8 {
     use crate::Error;
     match e {
         _ if e.is_broken_pipe() => SUCCESS,
-        Error::Input { .. } | Error::Output { .. } => IO_ERROR,
+        Error::Input { .. } | Error::Damaged(_) | Error::Output { .. } => IO_ERROR,
         Error::RulesFile { .. } | Error::Rules(_) | Error::Usage(_) => USAGE_OR_RULES,
     }
 }

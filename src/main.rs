@@ -98,9 +98,15 @@ fn run(cli: cli::Cli) -> Result<(), Error> {
         }
         cli::Invocation::Report { request, rules } => {
             let rules = RuleSet::load(&rules)?;
-            let report = resetsquash::report::build(&request, &rules, &Default::default())?;
+            let (report, damaged) =
+                resetsquash::report::build(&request, &rules, &Default::default())?;
             let text = resetsquash::report::render(&report, request.format, request.by);
-            write_stdout(text.as_bytes())
+            write_stdout(text.as_bytes())?;
+            if damaged.is_empty() {
+                Ok(())
+            } else {
+                Err(Error::Damaged(damaged))
+            }
         }
         cli::Invocation::List { rules } => {
             let rules = RuleSet::load(&rules)?;

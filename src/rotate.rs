@@ -5,13 +5,17 @@
 //! the directory entry is synced. Until the rename nothing touches the original, and the rename
 //! is atomic, so a crash, `kill -9` or a full disk at any moment leaves the original intact (at
 //! worst a stray `.NAME.resetsquash-*` file remains). A gzip original gets a gzip copy.
+//!
+//! A damaged gzip original (cut short, corrupt) is not replaced: its squashed copy would hold
+//! only the part before the damage, and the rest, which `gzip` tools may still partly recover,
+//! would be gone. The copy is removed and the run fails naming the damage.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use crate::error::{Error, Salvage};
 use crate::input::Source;
 use crate::rules::RuleSet;
 use crate::squash::Stats;
@@ -53,12 +57,13 @@ pub fn squash_in_place(config: &Config, rules: &RuleSet, path: &Path) -> Result<
     let stats = if gzip {
         let encoder =
             flate2::write::GzEncoder::new(BufWriter::new(file), flate2::Compression::default());
-        let (stats, encoder) = run(&config, rules, encoder, &shown)?;
+        let (stats, encoder) = run(&config, rules, encoder, &shown).map_err(left_as_it_was)?;
         let mut inner = encoder.finish().map_err(out_err)?;
         inner.flush().map_err(out_err)?;
         stats
     } else {
-        let (stats, mut file) = run(&config, rules, BufWriter::new(file), &shown)?;
+        let (stats, mut file) =
+            run(&config, rules, BufWriter::new(file), &shown).map_err(left_as_it_was)?;
         file.flush().map_err(out_err)?;
         stats
     };
@@ -77,6 +82,19 @@ pub fn squash_in_place(config: &Config, rules: &RuleSet, path: &Path) -> Result<
         let _ = d.sync_all();
     }
     Ok(stats)
+}
+
+/// Damage found while squashing: the temporary copy is dropped (and so removed) unrenamed.
+fn left_as_it_was(e: Error) -> Error {
+    match e {
+        Error::Damaged(mut damaged) => {
+            for d in &mut damaged {
+                d.salvage = Salvage::LeftAsItWas;
+            }
+            Error::Damaged(damaged)
+        }
+        e => e,
+    }
 }
 
 fn output_error(path: &Path, source: std::io::Error) -> Error {

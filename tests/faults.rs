@@ -1,5 +1,5 @@
 //! Faults around the filter: a full disk, a read-only or immutable destination, an input that
-//! disappears, SIGTERM while output is blocked. Each keeps its promise: the original is intact,
+//! disappears, a damaged gzip input, SIGTERM while output is blocked. Each keeps its promise: the original is intact,
 //! the exit code is non-zero, and the message names the path.
 //!
 //! (Also covered elsewhere: /dev/full, a closed pipe and unreadable input in `cli.rs`; a full
@@ -9,7 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::util::{cmd, run_with_reader_stalled, testdata};
+use crate::util::{assert_bytes_eq, cmd, run_with_reader_stalled, run_with_stdin, testdata};
 
 /// A tmpfs mounted on a fresh directory for one test, unmounted when dropped. The tests run as
 /// root, where file modes stop nothing: a read-only mount does.
@@ -348,4 +348,192 @@ fn a_closed_output_pipe_ends_quietly_when_reading_a_pipe_too() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// `bytes` compressed by the real gzip program.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut c = Command::new("gzip");
+    c.arg("-c");
+    let out = crate::util::run_with_stdin(c, bytes);
+    assert!(out.status.success(), "gzip must be installed");
+    out.stdout
+}
+
+/// What `zcat` makes of damaged gzip: the bytes it could decode (it exits non-zero).
+fn zcat(gz: &Path) -> Vec<u8> {
+    let out = Command::new("gzip").arg("-dc").arg(gz).output().unwrap();
+    assert!(!out.status.success(), "the gzip data is damaged");
+    out.stdout
+}
+
+/// The real Tomcat log, gzipped by gzip, then cut at 10 000 bytes (as a full disk or a crash
+/// while compressing leaves it): in `dir` as `catalina.out.1.gz`, with what `zcat` reads of it.
+fn truncated_gzip(dir: &Path) -> (PathBuf, Vec<u8>) {
+    let log = std::fs::read(testdata("corpus/tomcat10/catalina.out")).unwrap();
+    let gz = gzip(&log);
+    assert!(gz.len() > 20_000, "the cut must lose data");
+    let path = dir.join("catalina.out.1.gz");
+    std::fs::write(&path, &gz[..10_000]).unwrap();
+    let readable = zcat(&path);
+    assert!(!readable.is_empty() && log.starts_with(&readable));
+    (path, readable)
+}
+
+/// resetsquash's output for `input` as a plain file, which must succeed.
+fn squashed_plain(dir: &Path, input: &[u8]) -> Vec<u8> {
+    std::fs::write(dir.join("plain.log"), input).unwrap();
+    let out = cmd(dir).arg("plain.log").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    out.stdout
+}
+
+#[track_caller]
+fn assert_damage_named(out: &std::process::Output, path: &str, phrases: &[&str]) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(path), "wanted the path {path}: {err}");
+    for p in phrases {
+        assert!(err.contains(p), "wanted `{p}`: {err}");
+    }
+    assert_eq!(err.lines().count(), 1, "one message: {err}");
+}
+
+#[test]
+fn a_truncated_gzip_input_writes_what_zcat_reads_squashed_then_fails_naming_the_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gz, readable) = truncated_gzip(dir.path());
+    let want = squashed_plain(dir.path(), &readable);
+    assert!(
+        want.len() < readable.len(),
+        "the readable part has aborts to squash"
+    );
+    let decoded = format!("after {} bytes decompressed", readable.len());
+    // One thread, several threads (chunks decided in parallel), and gzip on a pipe.
+    for threads in ["1", "2"] {
+        let out = cmd(dir.path())
+            .args([
+                "--threads",
+                threads,
+                "--chunk-size",
+                "65536",
+                "catalina.out.1.gz",
+            ])
+            .output()
+            .unwrap();
+        assert_bytes_eq(&out.stdout, &want, &format!("{threads} threads"));
+        assert_damage_named(
+            &out,
+            "catalina.out.1.gz",
+            &[
+                "gzip data cut short at compressed byte 10000",
+                &decoded,
+                "written",
+            ],
+        );
+    }
+    let out = run_with_stdin(cmd(dir.path()), &std::fs::read(&gz).unwrap());
+    assert_bytes_eq(&out.stdout, &want, "from a pipe");
+    assert_damage_named(
+        &out,
+        "<stdin>",
+        &["cut short at compressed byte 10000", &decoded],
+    );
+}
+
+#[test]
+fn a_damaged_gzip_input_does_not_stop_the_inputs_after_it() {
+    // As `zcat a.gz b.log` does: the output is what filtering zcat's output gives.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut readable) = truncated_gzip(dir.path());
+    let after = excerpt();
+    std::fs::write(dir.path().join("after.log"), &after).unwrap();
+    let out = cmd(dir.path())
+        .args(["catalina.out.1.gz", "after.log"])
+        .output()
+        .unwrap();
+    readable.extend_from_slice(&after);
+    assert_bytes_eq(&out.stdout, &squashed_plain(dir.path(), &readable), "both");
+    assert_damage_named(&out, "catalina.out.1.gz", &["cut short"]);
+}
+
+#[test]
+fn a_corrupt_gzip_input_writes_what_was_decoded_then_fails_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = std::fs::read(testdata("corpus/nginx/error.log")).unwrap();
+    let mut gz = gzip(&log);
+    // Garbage in the middle of the deflate data, as a bad sector or a bad copy leaves it.
+    let middle = gz.len() / 2;
+    for b in &mut gz[middle..middle + 64] {
+        *b ^= 0x5a;
+    }
+    let path = dir.path().join("error.log.2.gz");
+    std::fs::write(&path, &gz).unwrap();
+    let readable = zcat(&path);
+    let out = cmd(dir.path()).arg("error.log.2.gz").output().unwrap();
+    assert_bytes_eq(
+        &out.stdout,
+        &squashed_plain(dir.path(), &readable),
+        "corrupt",
+    );
+    assert_damage_named(
+        &out,
+        "error.log.2.gz",
+        &["corrupt gzip data at compressed byte"],
+    );
+}
+
+#[test]
+fn in_place_on_a_truncated_gzip_leaves_it_byte_identical_and_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gz, _) = truncated_gzip(dir.path());
+    let before = std::fs::read(&gz).unwrap();
+    let out = cmd(dir.path())
+        .args(["--in-place", "catalina.out.1.gz"])
+        .output()
+        .unwrap();
+    assert_damage_named(
+        &out,
+        "catalina.out.1.gz",
+        &[
+            "cut short at compressed byte 10000",
+            "left as it was",
+            "zcat catalina.out.1.gz",
+        ],
+    );
+    assert!(
+        std::fs::read(&gz).unwrap() == before,
+        "the original is untouched"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["catalina.out.1.gz"], "no temporary file is left");
+}
+
+#[test]
+fn report_over_a_truncated_gzip_reports_what_was_read_then_fails_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gz, readable) = truncated_gzip(dir.path());
+    let report = |input: &[u8]| {
+        let mut c = cmd(dir.path());
+        c.args(["report", "--format", "json"]);
+        run_with_stdin(c, input)
+    };
+    let from_plain = report(&readable);
+    assert_eq!(from_plain.status.code(), Some(0));
+    let from_gz = report(&std::fs::read(&gz).unwrap());
+    assert_bytes_eq(&from_gz.stdout, &from_plain.stdout, "report");
+    assert_damage_named(
+        &from_gz,
+        "<stdin>",
+        &["cut short", "the report counts those"],
+    );
+    let named = cmd(dir.path())
+        .args(["report", "catalina.out.1.gz"])
+        .output()
+        .unwrap();
+    assert!(!named.stdout.is_empty(), "the report is written");
+    assert_damage_named(&named, "catalina.out.1.gz", &["compressed byte 10000"]);
 }
