@@ -96,6 +96,10 @@ enum RulesCommand {
         files: Vec<PathBuf>,
         #[command(flatten)]
         rules: RuleArgs,
+        /// Cut the examples into records as the filter cuts a log with the same
+        /// `--record-start REGEX` (for logs whose traces the built-in grammar does not know).
+        #[arg(long, value_name = "REGEX")]
+        record_start: Option<String>,
     },
 }
 
@@ -250,6 +254,7 @@ pub enum Invocation {
     },
     Check {
         rules: Vec<RuleSource>,
+        record_start: Option<regex::bytes::Regex>,
     },
 }
 
@@ -283,8 +288,13 @@ impl Cli {
             Some(Command::Rules(RulesCommand::Literals(args))) => Ok(Invocation::Literals {
                 rules: rule_sources(&args, &[])?,
             }),
-            Some(Command::Rules(RulesCommand::Check { files, rules })) => Ok(Invocation::Check {
+            Some(Command::Rules(RulesCommand::Check {
+                files,
+                rules,
+                record_start: start,
+            })) => Ok(Invocation::Check {
                 rules: rule_sources(&rules, &files)?,
+                record_start: record_start(start.as_deref())?,
             }),
             None => {
                 let f = self.filter;

@@ -130,9 +130,12 @@ fn run(cli: cli::Cli) -> Result<(), Error> {
             }
             write_stdout(&out)
         }
-        cli::Invocation::Check { rules } => {
+        cli::Invocation::Check {
+            rules,
+            record_start,
+        } => {
             let set = RuleSet::load(&rules)?;
-            set.check_examples()?;
+            set.check_examples_starting(record_start.as_ref())?;
             let examples: usize = set
                 .rules()
                 .iter()

@@ -303,7 +303,7 @@ fn every_recipe_as_shipped_is_a_config_logrotate_accepts() {
 fn the_readme_quotes_the_recipes_verbatim() {
     let readme = std::fs::read_to_string(crate::util::root().join("README.md")).unwrap();
     for name in ["logrotate-compress.conf", "logrotate-postrotate.conf"] {
-        let block = format!("```\n{}```\n", recipe_as_shipped(&name));
+        let block = format!("```\n{}```\n", recipe_as_shipped(name));
         assert!(
             readme.contains(&block),
             "README.md does not quote recipes/{name} as it is"
