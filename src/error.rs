@@ -110,6 +110,8 @@ pub enum Salvage {
     LeftAsItWas,
     /// Counted in the report.
     Reported,
+    /// Nothing: part of a JSON report (`report --merge`) is no report.
+    Unused,
 }
 
 impl fmt::Display for Damage {
@@ -139,6 +141,9 @@ impl fmt::Display for Damage {
                 "the report counts those, and the rest cannot be read; if it matters, look \
                  for an intact copy",
             )?,
+            Salvage::Unused => {
+                f.write_str("part of a JSON report cannot be merged; make the report again")?
+            }
         }
         if self.path == crate::input::Source::Stdin.name() {
             Ok(())

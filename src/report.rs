@@ -42,7 +42,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Damage, Error};
+use crate::error::{Damage, Error, Salvage};
 use crate::input::{self, Source};
 use crate::rules::RuleSet;
 use crate::squash::Options;
@@ -605,6 +605,12 @@ fn read_json(source: &Source) -> Result<Report, Error> {
             path: name.clone(),
             source,
         })?;
+    if let Some(d) = opened.damage.get() {
+        return Err(Error::Damaged(vec![Damage {
+            salvage: Salvage::Unused,
+            ..d.clone()
+        }]));
+    }
     let head: serde_json::Value =
         serde_json::from_slice(&text).map_err(|e| bad(format!("not a JSON report: {e}")))?;
     if head.get("schema").and_then(|s| s.as_str()) != Some(SCHEMA) {

@@ -537,3 +537,22 @@ fn report_over_a_truncated_gzip_reports_what_was_read_then_fails_naming_it() {
     assert!(!named.stdout.is_empty(), "the report is written");
     assert_damage_named(&named, "catalina.out.1.gz", &["compressed byte 10000"]);
 }
+
+#[test]
+fn merging_a_truncated_gzip_json_report_fails_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = cmd(dir.path())
+        .args(["report", "--format", "json"])
+        .arg(testdata("corpus/tomcat10/catalina.out"))
+        .output()
+        .unwrap();
+    assert!(report.status.success());
+    let gz = gzip(&report.stdout);
+    std::fs::write(dir.path().join("host1.json.gz"), &gz[..gz.len() / 2]).unwrap();
+    let out = cmd(dir.path())
+        .args(["report", "--merge", "host1.json.gz"])
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty(), "no report from part of one");
+    assert_damage_named(&out, "host1.json.gz", &["cut short", "cannot be merged"]);
+}
