@@ -23,7 +23,8 @@ Signals (reading a pipe):
 
 Exit status:
   0  success (also when our output is closed early, as by `| head`)
-  1  an input could not be read, or the output could not be written
+  1  an input could not be read, or the output could not be written; also a
+     damaged gzip input (what came before the damage is written first)
   2  bad usage, or a rules file that is invalid or whose examples fail
 
 Writing rules: see rules/README.md in the source, or `resetsquash rules list`.
@@ -106,6 +107,10 @@ enum RulesCommand {
     Check {
         /// Rules files to check (with no file: the built-in rules).
         files: Vec<PathBuf>,
+        /// Cut the examples into records as the filter cuts a log with the same
+        /// `--record-start REGEX` (for logs whose traces the built-in grammar does not know).
+        #[arg(long, value_name = "REGEX")]
+        record_start: Option<String>,
     },
 }
 
@@ -201,10 +206,16 @@ struct FilterArgs {
     #[arg(long, requires = "files", conflicts_with_all = ["output", "explain"])]
     in_place: bool,
 
+    /// With --in-place, also squash a file that has other hard links: this name gets the
+    /// squashed copy, the other names keep the original. Without it such a file is left alone.
+    #[arg(long, requires = "in_place")]
+    break_hard_links: bool,
+
     /// From a pipe, also write pending counts every DURATION of wall-clock time (`30s`, `5m`),
-    /// so a quiet server still reports them. Off by default.
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_duration)]
-    flush_every: Option<u64>,
+    /// so a quiet server still reports them and a SIGKILL loses at most that much counting;
+    /// `0`: only when windows close and at the end.
+    #[arg(long, value_name = "DURATION", default_value = "1m", allow_hyphen_values = true, value_parser = parse_duration)]
+    flush_every: u64,
 
     /// Threads: at most 4 per core; 0, or none given, is one per core. The output is the same
     /// for any number; a pipe uses them only for a backlog, so a line into a quiet pipe still
@@ -257,6 +268,7 @@ pub enum Invocation {
     },
     Check {
         rules: Vec<RuleSource>,
+        record_start: Option<regex::bytes::Regex>,
     },
 }
 
@@ -341,8 +353,12 @@ impl Cli {
             Some(Command::Rules(RulesCommand::Literals)) => {
                 Ok(Invocation::Literals { rules: rules()? })
             }
-            Some(Command::Rules(RulesCommand::Check { files })) => Ok(Invocation::Check {
+            Some(Command::Rules(RulesCommand::Check {
+                files,
+                record_start: start,
+            })) => Ok(Invocation::Check {
                 rules: rule_sources(&self.rules, &files)?,
+                record_start: record_start(start.as_deref())?,
             }),
             None => {
                 let f = self.filter;
@@ -379,9 +395,10 @@ impl Cli {
                     idle_in_trace: Duration::from_millis(f.idle_in_trace_ms),
                     threads: threads(f.threads)?,
                     chunk_size: f.chunk_size.max(1),
-                    flush_every: f.flush_every.filter(|&s| s > 0).map(Duration::from_secs),
+                    flush_every: (f.flush_every > 0).then(|| Duration::from_secs(f.flush_every)),
                     handle_signals: true,
                     keep_going: !f.gzip && !f.in_place,
+                    break_hard_links: f.break_hard_links,
                     ..Config::default()
                 };
                 config.squash.window = (f.window > 0).then_some(f.window as i64);

@@ -13,6 +13,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Gzip inputs were damaged (cut short or corrupt). Everything decoded before the damage
+    /// was dealt with as a whole input is (see [`Salvage`]), then the run failed with this.
+    #[error("{}", Damages(.0))]
+    Damaged(Vec<Damage>),
     /// The output could not be written (a full disk, a closed pipe).
     #[error("cannot write {what}: {}", Advice(source, Side::Output))]
     Output {
@@ -134,6 +138,89 @@ impl fmt::Display for RuleErrors<'_> {
                 writeln!(f)?;
             }
             write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a gzip input is damaged, and what became of the part before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Damage {
+    pub path: PathBuf,
+    /// The data ran out (the file was cut short, as a full disk or a crash while it was
+    /// written leaves it), rather than being wrong.
+    pub truncated: bool,
+    /// How far into the file the decoder got: the damage is there or just before.
+    pub compressed_offset: u64,
+    /// Decompressed bytes read before the damage: all of them were used.
+    pub decoded: u64,
+    /// The decoder's own words.
+    pub reason: String,
+    pub salvage: Salvage,
+}
+
+/// What was done with the bytes decoded before the damage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Salvage {
+    /// Filtered and written, with the counts of their records, as a whole input is.
+    #[default]
+    Written,
+    /// Nothing: `--in-place` does not replace a log with part of it.
+    LeftAsItWas,
+    /// Counted in the report.
+    Reported,
+    /// Nothing: part of a JSON report (`report --merge`) is no report.
+    Unused,
+}
+
+impl fmt::Display for Damage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path.display();
+        let what = if self.truncated {
+            "gzip data cut short"
+        } else {
+            "corrupt gzip data"
+        };
+        write!(
+            f,
+            "{path}: {what} at compressed byte {} ({}), after {} bytes decompressed: ",
+            self.compressed_offset, self.reason, self.decoded
+        )?;
+        match self.salvage {
+            Salvage::Written => f.write_str(
+                "those were filtered and written, with the counts of their records, and the \
+                 rest cannot be read; if it matters, look for an intact copy",
+            )?,
+            Salvage::LeftAsItWas => write!(
+                f,
+                "the file is left as it was; to squash what can be read into a new file: \
+                 `zcat {path} | resetsquash | gzip > NEW.gz`"
+            )?,
+            Salvage::Reported => f.write_str(
+                "the report counts those, and the rest cannot be read; if it matters, look \
+                 for an intact copy",
+            )?,
+            Salvage::Unused => {
+                f.write_str("part of a JSON report cannot be merged; make the report again")?
+            }
+        }
+        if self.path == crate::input::Source::Stdin.name() {
+            Ok(())
+        } else {
+            write!(f, " (`gzip -t {path}` shows the same damage)")
+        }
+    }
+}
+
+struct Damages<'a>(&'a [Damage]);
+
+impl fmt::Display for Damages<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
         }
         Ok(())
     }

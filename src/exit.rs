@@ -4,8 +4,9 @@
 
 /// Everything went well (also: our output was closed early, as by `| head`).
 pub const SUCCESS: u8 = 0;
-/// An input could not be read, or the output could not be written (a full disk; from a pipe,
-/// output that could not be written for a time and was dropped, as the log then says).
+/// An input could not be read (also: a gzip input is damaged; what came before the damage was
+/// still written), or the output could not be written (a full disk; from a pipe, output that
+/// could not be written for a time and was dropped, as the log then says).
 pub const IO_ERROR: u8 = 1;
 /// Bad usage, or a rules file that is invalid or whose examples fail.
 pub const USAGE_OR_RULES: u8 = 2;
@@ -15,7 +16,9 @@ pub fn for_error(e: &crate::Error) -> u8 {
     use crate::Error;
     match e {
         _ if e.is_broken_pipe() => SUCCESS,
-        Error::Input { .. } | Error::Output { .. } | Error::Lost { .. } => IO_ERROR,
+        Error::Input { .. } | Error::Damaged(_) | Error::Output { .. } | Error::Lost { .. } => {
+            IO_ERROR
+        }
         Error::RulesFile { .. } | Error::Rules(_) | Error::Usage(_) => USAGE_OR_RULES,
     }
 }

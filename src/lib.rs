@@ -88,6 +88,8 @@ pub struct Config {
     /// instead of ending the run, so that the server in front never loses its log's reader
     /// (see [`output`]). The binary sets this for plain output; gzip keeps the strict way.
     pub keep_going: bool,
+    /// `--in-place` replaces a file that has other hard links (they keep the original).
+    pub break_hard_links: bool,
 }
 
 impl Default for Config {
@@ -105,6 +107,7 @@ impl Default for Config {
             flush_every: None,
             handle_signals: false,
             keep_going: false,
+            break_hard_links: false,
         }
     }
 }
@@ -113,6 +116,10 @@ impl Default for Config {
 ///
 /// With more than one thread and no live input, the work is spread over threads by
 /// [`parallel::run`]; the output is the same byte for byte.
+///
+/// A damaged gzip input ends where the damage is; the run goes on, and fails at its end with
+/// [`Error::Damaged`], after `out` was given and flushed everything read (so a caller writing
+/// to a temporary file must not keep it).
 pub fn run<W: Write + Destination>(
     config: &Config,
     rules: &RuleSet,
@@ -138,8 +145,10 @@ pub fn run<W: Write + Destination>(
         None
     };
     let name_inputs = config.squash.explain && config.inputs.len() > 1;
+    let mut damaged = Vec::new();
     for source in &config.inputs {
         let mut opened = input::open(source, config.read_size)?;
+        let damage = opened.damage.clone();
         if name_inputs {
             stage.begin_input(source);
         }
@@ -150,7 +159,8 @@ pub fn run<W: Write + Destination>(
             {
                 let (mut stats, out) = stage.finish()?;
                 stats.signal = Some(sig);
-                return Ok((stats, out));
+                damaged.extend(damage.get().cloned());
+                return end_of_run(stats, out, out_name, damaged);
             }
         } else {
             let mut buf = vec![0; config.read_size.max(1)];
@@ -163,8 +173,30 @@ pub fn run<W: Write + Destination>(
                 stage.ledger.flush()?;
             }
         }
+        damaged.extend(damage.get().cloned());
     }
-    stage.finish()
+    let (stats, out) = stage.finish()?;
+    end_of_run(stats, out, out_name, damaged)
+}
+
+/// How a run that read every input ends: with its counts, or, when gzip inputs were damaged,
+/// with an error naming them, after everything read before the damage is written and flushed.
+/// The run goes on past a damaged input to the next, as `zcat` does, so that the output is
+/// what filtering `zcat`'s output gives.
+pub(crate) fn end_of_run<W: Write>(
+    stats: Stats,
+    mut out: W,
+    out_name: &str,
+    damaged: Vec<error::Damage>,
+) -> Result<(Stats, W), Error> {
+    if damaged.is_empty() {
+        return Ok((stats, out));
+    }
+    out.flush().map_err(|source| Error::Output {
+        what: out_name.to_string(),
+        source,
+    })?;
+    Err(Error::Damaged(damaged))
 }
 
 /// A record stage set up as `config` says.

@@ -122,9 +122,15 @@ fn run(invocation: cli::Invocation) -> Result<(), Error> {
             if !request.merge {
                 hint_if_reading_a_terminal(&request.inputs);
             }
-            let report = resetsquash::report::build(&request, &rules, &Default::default())?;
+            let (report, damaged) =
+                resetsquash::report::build(&request, &rules, &Default::default())?;
             let text = resetsquash::report::render(&report, request.format, request.by);
-            write_stdout(text.as_bytes())
+            write_stdout(text.as_bytes())?;
+            if damaged.is_empty() {
+                Ok(())
+            } else {
+                Err(Error::Damaged(damaged))
+            }
         }
         cli::Invocation::List { rules } => {
             let rules = RuleSet::load(&rules)?;
@@ -159,9 +165,12 @@ fn run(invocation: cli::Invocation) -> Result<(), Error> {
             }
             write_stdout(&out)
         }
-        cli::Invocation::Check { rules } => {
+        cli::Invocation::Check {
+            rules,
+            record_start,
+        } => {
             let set = RuleSet::load(&rules)?;
-            set.check_examples()?;
+            set.check_examples_starting(record_start.as_ref())?;
             let examples: usize = set
                 .rules()
                 .iter()

@@ -147,7 +147,11 @@ struct Trouble {
     /// Bytes not written yet, in order, contiguous with what was written (so it may begin
     /// inside a line).
     held: Vec<u8>,
-    /// Dropping: input up to the next line terminator is dropped too.
+    /// The hold overflowed: everything is dropped until writing works again, so that what is
+    /// lost is one stretch of whole lines.
+    dropping: bool,
+    /// What was dropped last ends inside a line: writing is not tried again before its end
+    /// has been dropped too.
     skipping: bool,
     lost: Lost,
     next_try: Instant,
@@ -264,6 +268,8 @@ impl<W: Write> Output<W> {
         // A last few tries, for a disk that is being cleaned up right now.
         for _ in 0..5 {
             let Some(t) = &mut self.trouble else { break };
+            // No more input: nothing is left of a line whose start was dropped.
+            t.skipping = false;
             t.next_try = Instant::now();
             std::thread::sleep(Duration::from_millis(100));
             self.retry();
@@ -328,6 +334,7 @@ impl<W: Write> Output<W> {
             since: SystemTime::now(),
             reason,
             held: Vec::new(),
+            dropping: false,
             skipping: false,
             lost: Lost::default(),
             next_try: Instant::now() + RETRY_FIRST,
@@ -341,6 +348,10 @@ impl<W: Write> Output<W> {
     /// Tries to write what is held; once it is all out, says what was lost.
     fn retry(&mut self) {
         let Some(t) = &mut self.trouble else { return };
+        if t.skipping {
+            // Inside a line whose start was dropped: its end goes too, first.
+            return;
+        }
         let (written, result) = write_all(&mut self.inner, &t.held);
         if written > 0 {
             self.at_line_start = t.held[written - 1] == b'\n';
@@ -427,33 +438,23 @@ impl Lost {
 }
 
 impl Trouble {
-    /// Holds `data` (standing for `aborts` client aborts, if a summary line) if it fits;
-    /// otherwise drops it, and everything after it up to the end of a line.
-    fn hold(&mut self, mut data: &[u8], aborts: u64) {
-        if self.skipping {
-            match memchr::memchr(b'\n', data) {
-                None => {
-                    self.lose(data, aborts);
-                    return;
-                }
-                Some(at) => {
-                    self.lose(&data[..=at], aborts);
-                    self.skipping = false;
-                    data = &data[at + 1..];
-                }
-            }
-        }
+    /// Holds `data` (standing for `aborts` client aborts, if a summary line) while it fits;
+    /// from the first that does not, drops everything until writing works again.
+    fn hold(&mut self, data: &[u8], aborts: u64) {
         if data.is_empty() {
             return;
         }
-        if self.held.len() + data.len() <= HOLD {
+        if !self.dropping && self.held.len() + data.len() <= HOLD {
             self.held.extend_from_slice(data);
             return;
         }
-        // Full: what is held ends at a line's end, and so will what is dropped.
-        let keep = memchr::memrchr(b'\n', &self.held).map_or(0, |at| at + 1);
-        let partial = self.held.split_off(keep);
-        self.lose(&partial, 0);
+        if !self.dropping {
+            // Full: what is held ends at a line's end; the line it was in is dropped whole.
+            self.dropping = true;
+            let keep = memchr::memrchr(b'\n', &self.held).map_or(0, |at| at + 1);
+            let partial = self.held.split_off(keep);
+            self.lose(&partial, 0);
+        }
         self.lose(data, aborts);
         self.skipping = !data.ends_with(b"\n");
     }

@@ -313,7 +313,8 @@ pub fn run<W: Write>(
         let rest = finish_sequentially(config, rules, head, &mut stream, &mut ledger)?;
         add(&mut stats, &rest);
     }
-    ledger.finish(stats)
+    let (stats, out) = ledger.finish(stats)?;
+    crate::end_of_run(stats, out, out_name, stream.damaged)
 }
 
 /// A decided chunk: its index in the input, its bytes, and its decisions (or the first error,
@@ -431,7 +432,9 @@ enum Chunk {
 struct Stream<'c> {
     config: &'c Config,
     next_input: usize,
-    reader: Option<(Box<dyn Read + Send>, std::path::PathBuf)>,
+    reader: Option<(Box<dyn Read + Send>, std::path::PathBuf, input::DamageSlot)>,
+    /// Inputs that ended at gzip damage, in order.
+    damaged: Vec<crate::error::Damage>,
     /// Bytes read but not yet handed out; always starts at a record boundary.
     carry: Vec<u8>,
     eof: bool,
@@ -447,6 +450,7 @@ impl<'c> Stream<'c> {
             config,
             next_input: 0,
             reader: None,
+            damaged: Vec::new(),
             carry: Vec::new(),
             eof: false,
             spare: Vec::new(),
@@ -464,14 +468,17 @@ impl<'c> Stream<'c> {
                 };
                 self.next_input += 1;
                 let opened = input::open(source, self.config.read_size)?;
-                self.reader = Some((opened.reader, opened.name));
+                self.reader = Some((opened.reader, opened.name, opened.damage));
             }
-            let (reader, name) = self.reader.as_mut().expect("opened above");
+            let (reader, name, damage) = self.reader.as_mut().expect("opened above");
             // Into the buffer's spare capacity as it is: zeroing a chunk's worth of bytes
             // before each read (as `read` into a resized buffer needs) cost this thread, the
             // one all others wait for, more than the rest of its work.
             match reader.by_ref().take(self.block as u64).read_to_end(buf) {
-                Ok(0) => self.reader = None,
+                Ok(0) => {
+                    self.damaged.extend(damage.get().cloned());
+                    self.reader = None;
+                }
                 Ok(n) => return Ok(n),
                 Err(source) => {
                     return Err(Error::Input {

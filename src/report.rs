@@ -42,7 +42,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{Damage, Error, Salvage};
 use crate::input::{self, Source};
 use crate::rules::RuleSet;
 use crate::squash::Options;
@@ -530,23 +530,29 @@ pub fn percent(n: u64, of: u64) -> String {
     }
 }
 
-/// Builds the report a request asks for.
-pub fn build(req: &Request, rules: &RuleSet, opts: &Options) -> Result<Report, Error> {
-    let mut report = if req.merge {
+/// Builds the report a request asks for, and lists the gzip inputs that were damaged: those
+/// are counted up to the damage, as the filter writes them up to it, and the caller is to fail
+/// naming them once the report is out.
+pub fn build(
+    req: &Request,
+    rules: &RuleSet,
+    opts: &Options,
+) -> Result<(Report, Vec<Damage>), Error> {
+    let (mut report, damaged) = if req.merge {
         let mut total = Report::default();
         for source in &req.inputs {
             total.merge(&read_json(source)?);
         }
-        total
+        (total, Vec::new())
     } else {
         scan(req, rules, opts)?
     };
     report.finish();
-    Ok(report)
+    Ok((report, damaged))
 }
 
 /// Scans every input, in parallel, and merges their reports in input order.
-fn scan(req: &Request, rules: &RuleSet, opts: &Options) -> Result<Report, Error> {
+fn scan(req: &Request, rules: &RuleSet, opts: &Options) -> Result<(Report, Vec<Damage>), Error> {
     let total: u64 = req
         .inputs
         .iter()
@@ -566,10 +572,15 @@ fn scan(req: &Request, rules: &RuleSet, opts: &Options) -> Result<Report, Error>
     let merged = pool.install(|| {
         req.inputs
             .par_iter()
-            .map(|source| tally::scan_one(source, rules, opts, req.record_start.as_ref(), &done))
-            .try_reduce_with(|mut a, b| {
+            .map(|source| {
+                let (report, damage) =
+                    tally::scan_one(source, rules, opts, req.record_start.as_ref(), &done)?;
+                Ok((report, damage.into_iter().collect::<Vec<_>>()))
+            })
+            .try_reduce_with(|(mut a, mut a_damaged), (b, b_damaged)| {
                 a.merge(&b);
-                Ok(a)
+                a_damaged.extend(b_damaged);
+                Ok((a, a_damaged))
             })
     });
     if let Some(p) = progress {
@@ -594,6 +605,12 @@ fn read_json(source: &Source) -> Result<Report, Error> {
             path: name.clone(),
             source,
         })?;
+    if let Some(d) = opened.damage.get() {
+        return Err(Error::Damaged(vec![Damage {
+            salvage: Salvage::Unused,
+            ..d.clone()
+        }]));
+    }
     let head: serde_json::Value =
         serde_json::from_slice(&text).map_err(|e| bad(format!("not a JSON report: {e}")))?;
     if head.get("schema").and_then(|s| s.as_str()) != Some(SCHEMA) {

@@ -17,9 +17,9 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use regex::bytes::Regex;
 
 use crate::error::{Error, RuleError};
-use crate::record;
 
 mod cache;
+mod check;
 mod load;
 #[cfg(test)]
 mod tests;
@@ -453,67 +453,6 @@ impl RuleSet {
             return Err(Miss::GlobalNever);
         }
         Ok(())
-    }
-
-    /// Runs every rule's examples, with the whole set loaded: each `squash` example must be one
-    /// sound record that its rule takes, and no rule may take any record of a `keep` example.
-    pub fn check_examples(&self) -> Result<(), Error> {
-        let mut errors = Vec::new();
-        for (i, rule) in self.rules.iter().enumerate() {
-            for (n, (text, loc)) in rule.examples.squash.iter().enumerate() {
-                let n = n + 1;
-                let records = record::split_records(text.as_bytes());
-                if records.len() != 1 {
-                    errors.push(loc.error(
-                        Some(&rule.id),
-                        format!(
-                            "squash example {n} is {} records, not one; an example is one record \
-                             (a header and its continuation lines)",
-                            records.len()
-                        ),
-                    ));
-                    continue;
-                }
-                if !record::is_sound(text.as_bytes()) {
-                    errors.push(loc.error(
-                        Some(&rule.id),
-                        format!(
-                            "squash example {n} is not a sound record (stack frames with no \
-                             exception line before them), so it would never be squashed"
-                        ),
-                    ));
-                    continue;
-                }
-                if let Err(miss) = self.test_rule(i, text.as_bytes()) {
-                    errors.push(loc.error(
-                        Some(&rule.id),
-                        format!(
-                            "squash example {n} is not taken by this rule: {}",
-                            miss.describe()
-                        ),
-                    ));
-                }
-            }
-            for (n, (text, loc)) in rule.examples.keep.iter().enumerate() {
-                for range in record::split_records(text.as_bytes()) {
-                    if let Decision::Squash(by) = self.decide(&text.as_bytes()[range]) {
-                        errors.push(loc.error(
-                            Some(&rule.id),
-                            format!(
-                                "keep example {} would be squashed by rule `{}`",
-                                n + 1,
-                                self.rules[by].id
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Rules(errors))
-        }
     }
 }
 

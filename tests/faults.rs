@@ -1,5 +1,5 @@
 //! Faults around the filter: a full disk, a read-only or immutable destination, an input that
-//! disappears, SIGTERM while output is blocked. Each keeps its promise: the original is intact,
+//! disappears, a damaged gzip input, SIGTERM while output is blocked. Each keeps its promise: the original is intact,
 //! the exit code is non-zero, and the message names the path.
 //!
 //! (Also covered elsewhere: /dev/full, a closed pipe and unreadable input in `cli.rs`; a full
@@ -9,44 +9,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::util::{cmd, run_with_reader_stalled, testdata};
-
-/// A tmpfs mounted on a fresh directory for one test, unmounted when dropped. The tests run as
-/// root, where file modes stop nothing: a read-only mount does.
-struct Mount {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-}
-
-impl Mount {
-    fn tmpfs(options: &str) -> Mount {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("mnt");
-        std::fs::create_dir(&path).unwrap();
-        let status = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
-            .arg(&path)
-            .status()
-            .expect("mount");
-        assert!(status.success(), "mounting a tmpfs needs root");
-        Mount { _dir: dir, path }
-    }
-
-    fn remount(&self, options: &str) {
-        let status = Command::new("mount")
-            .args(["-o", &format!("remount,{options}")])
-            .arg(&self.path)
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-}
-
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.path).status();
-    }
-}
+use crate::util::{
+    Immutable, Mount, assert_bytes_eq, cmd, run_with_reader_stalled, run_with_stdin, testdata,
+};
 
 fn excerpt() -> Vec<u8> {
     std::fs::read(testdata("excerpts/tomcat/tomcat-client-abort.squash.log")).unwrap()
@@ -115,26 +80,6 @@ fn in_place_on_a_read_only_file_system_fails_and_leaves_the_original() {
         excerpt(),
         "the original is intact"
     );
-}
-
-/// `chattr +i`: not even root may change, replace or remove the file.
-struct Immutable(PathBuf);
-
-impl Immutable {
-    fn set(path: &Path) -> Immutable {
-        let status = Command::new("chattr").arg("+i").arg(path).status();
-        assert!(
-            status.is_ok_and(|s| s.success()),
-            "chattr (e2fsprogs) must be installed and the file system support +i"
-        );
-        Immutable(path.to_path_buf())
-    }
-}
-
-impl Drop for Immutable {
-    fn drop(&mut self) {
-        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
-    }
 }
 
 #[test]
@@ -225,7 +170,8 @@ fn an_input_that_disappears_before_its_turn_is_named_after_the_earlier_ones_are_
 #[test]
 fn sigterm_while_the_output_is_blocked_writes_what_was_read_and_every_count() {
     // From a pipe: numbered ordinary lines, each followed by a client-abort record. SIGTERM
-    // arrives while resetsquash is stuck writing to a reader that does not read.
+    // arrives while resetsquash is stuck writing to a reader that does not read yet; the
+    // producer has written everything and stays quiet with its pipe open.
     let abort = excerpt();
     // How many of the excerpt's records resetsquash squashes, from a file.
     let dir = tempfile::tempdir().unwrap();
@@ -304,12 +250,10 @@ fn sigterm_while_the_output_is_blocked_writes_what_was_read_and_every_count() {
             k += 1;
         }
     }
-    assert!(k > 0, "some lines came out before the signal");
-    assert!(k < 300, "the signal came before the end of the input");
-    assert!(
-        per * (k - 1) <= counted && counted <= per * k,
-        "{counted} records counted after {k} lines, {per} after each"
-    );
+    // After SIGTERM the input is read on while the producer still writes (it wrote all it
+    // had before the signal), so nothing it wrote is left unread, and every record is counted.
+    assert_eq!(k, 300, "every line the producer wrote before going quiet came out");
+    assert_eq!(counted, per * k, "every record read is counted");
 }
 
 #[test]
@@ -348,4 +292,211 @@ fn a_closed_output_pipe_ends_quietly_when_reading_a_pipe_too() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// `bytes` compressed by the real gzip program.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut c = Command::new("gzip");
+    c.arg("-c");
+    let out = crate::util::run_with_stdin(c, bytes);
+    assert!(out.status.success(), "gzip must be installed");
+    out.stdout
+}
+
+/// What `zcat` makes of damaged gzip: the bytes it could decode (it exits non-zero).
+fn zcat(gz: &Path) -> Vec<u8> {
+    let out = Command::new("gzip").arg("-dc").arg(gz).output().unwrap();
+    assert!(!out.status.success(), "the gzip data is damaged");
+    out.stdout
+}
+
+/// The real Tomcat log, gzipped by gzip, then cut at 10 000 bytes (as a full disk or a crash
+/// while compressing leaves it): in `dir` as `catalina.out.1.gz`, with what `zcat` reads of it.
+fn truncated_gzip(dir: &Path) -> (PathBuf, Vec<u8>) {
+    let log = std::fs::read(testdata("corpus/tomcat10/catalina.out")).unwrap();
+    let gz = gzip(&log);
+    assert!(gz.len() > 20_000, "the cut must lose data");
+    let path = dir.join("catalina.out.1.gz");
+    std::fs::write(&path, &gz[..10_000]).unwrap();
+    let readable = zcat(&path);
+    assert!(!readable.is_empty() && log.starts_with(&readable));
+    (path, readable)
+}
+
+/// resetsquash's output for `input` as a plain file, which must succeed.
+fn squashed_plain(dir: &Path, input: &[u8]) -> Vec<u8> {
+    std::fs::write(dir.join("plain.log"), input).unwrap();
+    let out = cmd(dir).arg("plain.log").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    out.stdout
+}
+
+#[track_caller]
+fn assert_damage_named(out: &std::process::Output, path: &str, phrases: &[&str]) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(path), "wanted the path {path}: {err}");
+    for p in phrases {
+        assert!(err.contains(p), "wanted `{p}`: {err}");
+    }
+    assert_eq!(err.lines().count(), 1, "one message: {err}");
+}
+
+#[test]
+fn a_truncated_gzip_input_writes_what_zcat_reads_squashed_then_fails_naming_the_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gz, readable) = truncated_gzip(dir.path());
+    let want = squashed_plain(dir.path(), &readable);
+    assert!(
+        want.len() < readable.len(),
+        "the readable part has aborts to squash"
+    );
+    let decoded = format!("after {} bytes decompressed", readable.len());
+    // One thread, several threads (chunks decided in parallel), and gzip on a pipe.
+    for threads in ["1", "2"] {
+        let out = cmd(dir.path())
+            .args([
+                "--threads",
+                threads,
+                "--chunk-size",
+                "65536",
+                "catalina.out.1.gz",
+            ])
+            .output()
+            .unwrap();
+        assert_bytes_eq(&out.stdout, &want, &format!("{threads} threads"));
+        assert_damage_named(
+            &out,
+            "catalina.out.1.gz",
+            &[
+                "gzip data cut short at compressed byte 10000",
+                &decoded,
+                "written",
+            ],
+        );
+    }
+    let out = run_with_stdin(cmd(dir.path()), &std::fs::read(&gz).unwrap());
+    assert_bytes_eq(&out.stdout, &want, "from a pipe");
+    assert_damage_named(
+        &out,
+        "<stdin>",
+        &["cut short at compressed byte 10000", &decoded],
+    );
+}
+
+#[test]
+fn a_damaged_gzip_input_does_not_stop_the_inputs_after_it() {
+    // As `zcat a.gz b.log` does: the output is what filtering zcat's output gives.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut readable) = truncated_gzip(dir.path());
+    let after = excerpt();
+    std::fs::write(dir.path().join("after.log"), &after).unwrap();
+    let out = cmd(dir.path())
+        .args(["catalina.out.1.gz", "after.log"])
+        .output()
+        .unwrap();
+    readable.extend_from_slice(&after);
+    assert_bytes_eq(&out.stdout, &squashed_plain(dir.path(), &readable), "both");
+    assert_damage_named(&out, "catalina.out.1.gz", &["cut short"]);
+}
+
+#[test]
+fn a_corrupt_gzip_input_writes_what_was_decoded_then_fails_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = std::fs::read(testdata("corpus/nginx/error.log")).unwrap();
+    let mut gz = gzip(&log);
+    // Garbage in the middle of the deflate data, as a bad sector or a bad copy leaves it.
+    let middle = gz.len() / 2;
+    for b in &mut gz[middle..middle + 64] {
+        *b ^= 0x5a;
+    }
+    let path = dir.path().join("error.log.2.gz");
+    std::fs::write(&path, &gz).unwrap();
+    let readable = zcat(&path);
+    let out = cmd(dir.path()).arg("error.log.2.gz").output().unwrap();
+    assert_bytes_eq(
+        &out.stdout,
+        &squashed_plain(dir.path(), &readable),
+        "corrupt",
+    );
+    assert_damage_named(
+        &out,
+        "error.log.2.gz",
+        &["corrupt gzip data at compressed byte"],
+    );
+}
+
+#[test]
+fn in_place_on_a_truncated_gzip_leaves_it_byte_identical_and_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gz, _) = truncated_gzip(dir.path());
+    let before = std::fs::read(&gz).unwrap();
+    let out = cmd(dir.path())
+        .args(["--in-place", "catalina.out.1.gz"])
+        .output()
+        .unwrap();
+    assert_damage_named(
+        &out,
+        "catalina.out.1.gz",
+        &[
+            "cut short at compressed byte 10000",
+            "left as it was",
+            "zcat catalina.out.1.gz",
+        ],
+    );
+    assert!(
+        std::fs::read(&gz).unwrap() == before,
+        "the original is untouched"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["catalina.out.1.gz"], "no temporary file is left");
+}
+
+#[test]
+fn report_over_a_truncated_gzip_reports_what_was_read_then_fails_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gz, readable) = truncated_gzip(dir.path());
+    let report = |input: &[u8]| {
+        let mut c = cmd(dir.path());
+        c.args(["report", "--format", "json"]);
+        run_with_stdin(c, input)
+    };
+    let from_plain = report(&readable);
+    assert_eq!(from_plain.status.code(), Some(0));
+    let from_gz = report(&std::fs::read(&gz).unwrap());
+    assert_bytes_eq(&from_gz.stdout, &from_plain.stdout, "report");
+    assert_damage_named(
+        &from_gz,
+        "<stdin>",
+        &["cut short", "the report counts those"],
+    );
+    let named = cmd(dir.path())
+        .args(["report", "catalina.out.1.gz"])
+        .output()
+        .unwrap();
+    assert!(!named.stdout.is_empty(), "the report is written");
+    assert_damage_named(&named, "catalina.out.1.gz", &["compressed byte 10000"]);
+}
+
+#[test]
+fn merging_a_truncated_gzip_json_report_fails_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = cmd(dir.path())
+        .args(["report", "--format", "json"])
+        .arg(testdata("corpus/tomcat10/catalina.out"))
+        .output()
+        .unwrap();
+    assert!(report.status.success());
+    let gz = gzip(&report.stdout);
+    std::fs::write(dir.path().join("host1.json.gz"), &gz[..gz.len() / 2]).unwrap();
+    let out = cmd(dir.path())
+        .args(["report", "--merge", "host1.json.gz"])
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty(), "no report from part of one");
+    assert_damage_named(&out, "host1.json.gz", &["cut short", "cannot be merged"]);
 }

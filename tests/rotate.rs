@@ -171,13 +171,28 @@ fn kill_9_during_in_place_leaves_the_original_intact() {
     );
 }
 
-/// A recipe from `recipes/`, with the log and the binary filled in: the tests run exactly the
-/// text the README shows.
+/// The paths the recipes name as shipped, ready to copy into `/etc/logrotate.d/`.
+const SHIPPED_LOGS: [&str; 2] = ["/var/log/tomcat10/catalina.out", "/var/log/app/app.log"];
+const SHIPPED_BINARY: &str = "/usr/bin/resetsquash";
+
+fn recipe_as_shipped(name: &str) -> String {
+    std::fs::read_to_string(crate::util::root().join("recipes").join(name)).unwrap()
+}
+
+/// A recipe from `recipes/`, its log and binary replaced by `log` and the binary under test:
+/// the tests run exactly the text the README shows.
 fn recipe(name: &str, log: &Path) -> String {
-    std::fs::read_to_string(crate::util::root().join("recipes").join(name))
-        .unwrap()
-        .replace("@LOG@", &log.display().to_string())
-        .replace("@RESETSQUASH@", bin())
+    let text = recipe_as_shipped(name);
+    let shipped_log = SHIPPED_LOGS
+        .into_iter()
+        .find(|l| text.contains(&format!("{l} {{")))
+        .unwrap_or_else(|| panic!("{name} rotates none of {SHIPPED_LOGS:?}"));
+    assert!(
+        text.contains(SHIPPED_BINARY),
+        "{name} runs {SHIPPED_BINARY}"
+    );
+    text.replace(shipped_log, &log.display().to_string())
+        .replace(SHIPPED_BINARY, bin())
 }
 
 /// Runs the real logrotate with `conf` (a forced rotation, its own state file).
@@ -247,4 +262,64 @@ fn logrotate_postrotate_recipe_squashes_the_rotated_file_in_place() {
         std::fs::read(dir.path().join("app.log.1")).unwrap(),
         squashed(dir.path(), &excerpt())
     );
+}
+
+#[test]
+fn every_recipe_as_shipped_is_a_config_logrotate_accepts() {
+    // `logrotate -d` reads the config and says what it would do; a line it cannot parse (such
+    // as a placeholder left for the user to fill in) is an `error:` and a non-zero exit.
+    let mut names: Vec<String> = std::fs::read_dir(crate::util::root().join("recipes"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".conf"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 3, "{names:?}");
+    for name in names {
+        let dir = tempfile::tempdir().unwrap();
+        // Copied byte for byte: logrotate ignores a config that group or others may write, and
+        // a checkout's modes depend on the umask.
+        let conf = dir.path().join(&name);
+        std::fs::write(&conf, recipe_as_shipped(&name)).unwrap();
+        std::fs::set_permissions(&conf, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = Command::new("logrotate")
+            .arg("-d")
+            .arg("-s")
+            .arg(dir.path().join("state"))
+            .arg(&conf)
+            .output()
+            .expect("logrotate must be installed (scripts/test installs it)");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{name}: logrotate -d failed:\n{err}");
+        assert!(!err.contains("error"), "{name}:\n{err}");
+        assert!(
+            err.contains("Handling 1 logs"),
+            "{name} rotates one log:\n{err}"
+        );
+    }
+}
+
+#[test]
+fn the_readme_quotes_the_recipes_verbatim() {
+    let readme = std::fs::read_to_string(crate::util::root().join("README.md")).unwrap();
+    for name in ["logrotate-compress.conf", "logrotate-postrotate.conf"] {
+        let block = format!("```\n{}```\n", recipe_as_shipped(name));
+        assert!(
+            readme.contains(&block),
+            "README.md does not quote recipes/{name} as it is"
+        );
+    }
+    // And every logrotate snippet the README shows is one of the recipes.
+    let recipes: Vec<String> = ["compress", "delaycompress", "postrotate"]
+        .map(|r| recipe_as_shipped(&format!("logrotate-{r}.conf")))
+        .into();
+    for snippet in readme
+        .split("```\n")
+        .filter(|b| b.starts_with("# logrotate:"))
+    {
+        assert!(
+            recipes.iter().any(|r| r == snippet),
+            "README.md shows a logrotate snippet that is no recipe:\n{snippet}"
+        );
+    }
 }

@@ -44,21 +44,26 @@ fn broken_rules_files_exit_2_and_point_at_the_mistake() {
         ),
         (
             "failing-example.yaml",
-            "failing-example.yaml:10:11: rule `pipe`: keep example 1 would be squashed by rule `pipe`",
+            "failing-example.yaml:12:11: rule `pipe`: keep example 1 would be squashed by rule `pipe`",
         ),
     ];
-    for (file, want) in cases {
-        let out = cmd(&testdata(""))
-            .args(["rules", "check", "--no-default-rules"])
-            .arg(format!("bad-rules/{file}"))
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{file}");
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert!(
-            err.starts_with(&format!("resetsquash: bad-rules/{want}")),
-            "{file}: got\n{err}"
-        );
+    // Each mistake is one whatever else is loaded: alone, and beside the built-in rules (whose
+    // vetoes apply to every rule, so an example they happen to save would pass).
+    for defaults in [&["--no-default-rules"][..], &[]] {
+        for (file, want) in cases {
+            let out = cmd(&testdata(""))
+                .args(["rules", "check"])
+                .args(defaults)
+                .arg(format!("bad-rules/{file}"))
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{file} {defaults:?}");
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert!(
+                err.starts_with(&format!("resetsquash: bad-rules/{want}")),
+                "{file} {defaults:?}: got\n{err}"
+            );
+        }
     }
 }
 
@@ -93,4 +98,79 @@ fn user_rules_are_used_for_filtering() {
         String::from_utf8(out.stdout).unwrap(),
         "kept\nkept too\nresetsquash: squashed 1 rule=ours group=\"\" lines=1 bytes=17 sample=\"client went away\"\n"
     );
+}
+
+/// The record start of Ruby's Logger lines, as `rules/README.md` gives it for Rails.
+const RAILS_RECORD_START: &str = r"^[DIWEFA], \[";
+
+#[test]
+fn an_example_cut_by_an_unindented_trace_says_where_and_why_and_what_to_do() {
+    for defaults in [&["--no-default-rules"][..], &[]] {
+        let out = cmd(&testdata(""))
+            .args(["rules", "check"])
+            .args(defaults)
+            .arg("bad-rules/unindented-trace.yaml")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{defaults:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        for phrase in [
+            "resetsquash: bad-rules/unindented-trace.yaml:11:11: rule `rails-export-client-gone`: \
+             squash example 1 is 5 records, not one: a new record starts at ",
+            // Where, and why, in the grammar's terms.
+            "its line 2 (`Errno::EPIPE (Broken pipe):`: unindented, and not a trace line the \
+             grammar continues a record with)",
+            "its line 3 (blank, which continues only a header's record or a trace)",
+            " and 1 more.",
+            "after a first line that is not a header, only indented lines and Java, Python, .NET \
+             and Node trace lines",
+            // What to do: indent, or cut real logs (and the examples) with --record-start.
+            "indent them in the example too",
+            "they need `--record-start REGEX`, a regex that matches the first line of each record",
+            "(`resetsquash rules check --record-start REGEX FILE`)",
+            "rules/README.md, \"Traces the grammar does not know\"",
+        ] {
+            assert!(
+                err.contains(phrase),
+                "{defaults:?}: wanted {phrase:?} in\n{err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn with_the_logs_record_start_an_unindented_trace_is_one_record() {
+    for file in [
+        "bad-rules/unindented-trace.yaml",
+        "cases/rails-record-start/rails.yaml",
+    ] {
+        let check = |record_start: Option<&str>| {
+            let mut c = cmd(&testdata(""));
+            c.args(["rules", "check"]);
+            if let Some(re) = record_start {
+                c.args(["--record-start", re]);
+            }
+            c.arg(file).output().unwrap()
+        };
+        let out = check(Some(RAILS_RECORD_START));
+        assert!(
+            out.status.success(),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(check(None).status.code(), Some(2), "{file} without it");
+    }
+}
+
+#[test]
+fn the_rules_guide_shows_the_rails_rules_that_the_case_runs() {
+    let guide = std::fs::read_to_string(root().join("rules/README.md")).unwrap();
+    let rules = std::fs::read_to_string(testdata("cases/rails-record-start/rails.yaml")).unwrap();
+    assert!(
+        guide.contains(&format!("```yaml\n{rules}```\n")),
+        "rules/README.md does not quote testdata/cases/rails-record-start/rails.yaml as it is"
+    );
+    assert!(guide.contains(&format!("--record-start '{RAILS_RECORD_START}'")));
+    let args = std::fs::read_to_string(testdata("cases/rails-record-start/args")).unwrap();
+    assert!(args.lines().any(|l| l == RAILS_RECORD_START), "{args}");
 }

@@ -17,4 +17,5 @@ mod report;
 mod rotate;
 mod rules_check;
 mod scan;
+mod survive;
 mod usage;

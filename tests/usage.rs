@@ -352,8 +352,11 @@ fn gzip_is_not_written_to_a_terminal() {
 #[test]
 fn reading_a_terminal_says_so_and_reading_a_file_or_pipe_does_not() {
     let bin = env!("CARGO_BIN_EXE_resetsquash");
-    // `timeout` keeps the terminal as standard input and ends the wait with SIGTERM.
-    let screen = on_a_terminal(&format!("timeout 2 {bin}; timeout 2 {bin} report"));
+    // `timeout` keeps the terminal as standard input (in the foreground, so that reading it
+    // does not stop the process) and ends the wait with SIGTERM.
+    let screen = on_a_terminal(&format!(
+        "timeout --foreground 2 {bin}; timeout --foreground 2 {bin} report"
+    ));
     let hint = "resetsquash: reading standard input from the terminal (end it with Ctrl-D";
     assert_eq!(screen.matches(hint).count(), 2, "{screen:?}");
     let log = testdata("corpus/nginx/error.log");

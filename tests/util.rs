@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod check;
-pub use check::{check_invariants, check_invariants_at};
+pub use check::{check_invariants, check_invariants_at, check_invariants_cut};
 
 /// The crate's root folder (where `testdata/` is).
 pub fn root() -> PathBuf {
@@ -142,4 +142,61 @@ pub fn assert_bytes_eq(got: &[u8], want: &[u8], context: &str) {
         show(g.get(i)),
         show(w.get(i)),
     );
+}
+
+/// A tmpfs mounted on a fresh directory for one test, unmounted when dropped. The tests run as
+/// root, where file modes stop nothing: a read-only mount does.
+pub struct Mount {
+    _dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl Mount {
+    pub fn tmpfs(options: &str) -> Mount {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mnt");
+        std::fs::create_dir(&path).unwrap();
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+            .arg(&path)
+            .status()
+            .expect("mount");
+        assert!(status.success(), "mounting a tmpfs needs root");
+        Mount { _dir: dir, path }
+    }
+
+    pub fn remount(&self, options: &str) {
+        let status = Command::new("mount")
+            .args(["-o", &format!("remount,{options}")])
+            .arg(&self.path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.path).status();
+    }
+}
+
+/// `chattr +i`: not even root may change, replace or remove the file.
+pub struct Immutable(PathBuf);
+
+impl Immutable {
+    pub fn set(path: &Path) -> Immutable {
+        let status = Command::new("chattr").arg("+i").arg(path).status();
+        assert!(
+            status.is_ok_and(|s| s.success()),
+            "chattr (e2fsprogs) must be installed and the file system support +i"
+        );
+        Immutable(path.to_path_buf())
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
 }

@@ -216,3 +216,21 @@ fn exception_lines_are_told_from_message_lines() {
         assert!(exception_class(no.as_bytes()).is_none(), "{no}");
     }
 }
+
+#[test]
+fn cuts_say_where_a_text_is_cut_into_records_and_why() {
+    // A Rails error as Ruby's Logger writes it: the first line is no header this grammar knows.
+    let text = b"F, [2026-11-24T15:35:06.806120 #41] FATAL -- :   \n\
+                 Errno::EPIPE (Broken pipe):\n  \n\
+                 app/controllers/exports_controller.rb:21:in `block in show'\n\
+                 2026-11-24 15:35:07.001 INFO next request\n";
+    use CutReason::*;
+    assert_eq!(
+        cuts(text, None),
+        [(2, Unindented), (3, Blank), (4, Unindented), (5, Header)]
+    );
+    let logger = Regex::new(r"^[DIWEFA], \[").unwrap();
+    assert_eq!(cuts(text, Some(&logger)), []);
+    let iso = Regex::new(r"^\d{4}-").unwrap();
+    assert_eq!(cuts(text, Some(&iso)), [(5, RecordStart)]);
+}

@@ -13,7 +13,7 @@ use super::fields::text;
 use super::{
     BURST_MIN, Burst, CAP, Cluster, InputTotals, LookAlike, Moment, Report, Tally, fields,
 };
-use crate::error::Error;
+use crate::error::{Damage, Error, Salvage};
 use crate::header;
 use crate::input::{self, Source};
 use crate::ledger::{Kept, Sink, Squashed};
@@ -33,14 +33,15 @@ const SAMPLE_BYTES: usize = 8 * 1024;
 /// Distinct clients remembered for the current second.
 const CLIENTS_PER_SECOND: usize = 10_000;
 
-/// Scans one input into a report of its own.
+/// Scans one input into a report of its own; a damaged gzip input is counted up to the
+/// damage, which comes back beside the report.
 pub(super) fn scan_one(
     source: &Source,
     rules: &RuleSet,
     opts: &Options,
     record_start: Option<&regex::bytes::Regex>,
     done: &AtomicU64,
-) -> Result<Report, Error> {
+) -> Result<(Report, Option<Damage>), Error> {
     let mut opened = input::open_counting(source, READ_SIZE, done)?;
     let mut assembler = Assembler::new(rules, opts.clone(), Grammar::new(record_start.cloned()));
     let mut sink = Tallier::new(rules);
@@ -57,7 +58,12 @@ pub(super) fn scan_one(
     }
     lines.finish(&mut |p| crate::feed_piece(&mut assembler, &mut sink, p))?;
     assembler.finish(&mut sink)?;
-    Ok(sink.into_report(opened.name.display().to_string(), assembler.stats().records))
+    let damage = opened.damage.get().map(|d| Damage {
+        salvage: Salvage::Reported,
+        ..d.clone()
+    });
+    let report = sink.into_report(opened.name.display().to_string(), assembler.stats().records);
+    Ok((report, damage))
 }
 
 /// What the previous record turned out to be: syslog's "message repeated N times" repeats it.

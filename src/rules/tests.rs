@@ -2,6 +2,7 @@
 //! that point at the mistake.
 
 use super::*;
+use crate::record;
 
 fn load(name: &str, text: &str) -> Result<RuleSet, Error> {
     RuleSet::load(&[RuleSource {

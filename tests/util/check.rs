@@ -35,6 +35,17 @@ pub fn check_invariants(input: &[u8], output: &[u8]) -> Accounting {
 /// classified by its first `max_line` bytes, which can move where a record ends.
 #[track_caller]
 pub fn check_invariants_at(input: &[u8], output: &[u8], max_line: usize) -> Accounting {
+    check_invariants_cut(input, output, &split_records_with_max_line(input, max_line))
+}
+
+/// [`check_invariants`] with the input cut into `records` (byte ranges, in order) as the filter
+/// run cut it: for a run with `--record-start`, say.
+#[track_caller]
+pub fn check_invariants_cut(
+    input: &[u8],
+    output: &[u8],
+    records: &[std::ops::Range<usize>],
+) -> Accounting {
     let mut acc = Accounting::default();
     // Summary lines the filter wrote (one in the input, from an earlier run, is a record).
     let mut rest = Vec::with_capacity(output.len());
@@ -55,10 +66,7 @@ pub fn check_invariants_at(input: &[u8], output: &[u8], max_line: usize) -> Acco
         }
         pos = end;
     }
-    let records: Vec<&[u8]> = split_records_with_max_line(input, max_line)
-        .into_iter()
-        .map(|r| &input[r])
-        .collect();
+    let records: Vec<&[u8]> = records.iter().map(|r| &input[r.clone()]).collect();
     acc.records = records.len();
     let kept = align(&records, &rest).unwrap_or_else(|| {
         panic!(
