@@ -252,7 +252,10 @@ fn sigterm_while_the_output_is_blocked_writes_what_was_read_and_every_count() {
     }
     // After SIGTERM the input is read on while the producer still writes (it wrote all it
     // had before the signal), so nothing it wrote is left unread, and every record is counted.
-    assert_eq!(k, 300, "every line the producer wrote before going quiet came out");
+    assert_eq!(
+        k, 300,
+        "every line the producer wrote before going quiet came out"
+    );
     assert_eq!(counted, per * k, "every record read is counted");
 }
 

@@ -91,7 +91,9 @@ fn a_full_disk_from_a_pipe_keeps_the_server_writing_and_says_what_was_lost() {
     let mut sent = 0;
     let mut aborts = 0;
     while sent < 250_000 {
-        stdin.write_all(&numbered(sent, 1000)).expect("the server's write never fails");
+        stdin
+            .write_all(&numbered(sent, 1000))
+            .expect("the server's write never fails");
         stdin.write_all(&abort).unwrap();
         sent += 1000;
         aborts += 1;
@@ -116,13 +118,24 @@ fn a_full_disk_from_a_pipe_keeps_the_server_writing_and_says_what_was_lost() {
     let err = String::from_utf8_lossy(&out.stderr);
     // Lost output is an error at the end, said once when it began and once when it ended.
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert_eq!(err.matches("cannot write app.log: No space left on device").count(), 1, "{err}");
-    assert!(err.contains("resetsquash: writing app.log again after"), "{err}");
+    assert_eq!(
+        err.matches("cannot write app.log: No space left on device")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.contains("resetsquash: writing app.log again after"),
+        "{err}"
+    );
     assert!(err.contains("resetsquash: lost "), "{err}");
     let written = std::fs::read(&log).unwrap();
     // The loss line, on a line of its own, in the summary lines' form.
     let text = String::from_utf8_lossy(&written);
-    let loss = text.lines().find(|l| l.contains("resetsquash: lost ")).unwrap();
+    let loss = text
+        .lines()
+        .find(|l| l.contains("resetsquash: lost "))
+        .unwrap();
     let re = regex::Regex::new(
         r"^(?:\S.* )?resetsquash: lost (\d+) lines?, (\d+) bytes \((\d+) client aborts counted\) from \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ to \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: No space left on device$",
     )
@@ -133,7 +146,11 @@ fn a_full_disk_from_a_pipe_keeps_the_server_writing_and_says_what_was_lost() {
     // Every ordinary line is there once, in order, but for one stretch of whole lost lines.
     let seen = numbers(&written);
     assert!(seen.windows(2).all(|w| w[0] < w[1]), "in order, none twice");
-    assert_eq!(*seen.last().unwrap(), sent - 1, "the last lines came through");
+    assert_eq!(
+        *seen.last().unwrap(),
+        sent - 1,
+        "the last lines came through"
+    );
     let gaps: Vec<(usize, usize)> = seen
         .windows(2)
         .filter(|w| w[1] != w[0] + 1)
@@ -141,12 +158,17 @@ fn a_full_disk_from_a_pipe_keeps_the_server_writing_and_says_what_was_lost() {
         .collect();
     assert_eq!(gaps.len(), 1, "one stretch was lost: {gaps:?}");
     let missing = gaps[0].1 - gaps[0].0 - 1;
-    assert!(missing <= lost_lines, "{missing} ordinary lines missing, {lost_lines} said lost");
+    assert!(
+        missing <= lost_lines,
+        "{missing} ordinary lines missing, {lost_lines} said lost"
+    );
     // No line was torn: each is a whole line of the input, a summary, or the loss line.
     let excerpt = String::from_utf8_lossy(&abort).into_owned();
     let input_lines: std::collections::HashSet<&str> = excerpt.lines().collect();
     for line in text.lines() {
-        let ordinary = line.strip_prefix("ordinary line ").is_some_and(|n| n.len() == 8);
+        let ordinary = line
+            .strip_prefix("ordinary line ")
+            .is_some_and(|n| n.len() == 8);
         assert!(
             ordinary
                 || input_lines.contains(line)
@@ -163,7 +185,10 @@ fn a_full_disk_from_a_pipe_keeps_the_server_writing_and_says_what_was_lost() {
         .sum();
     let per = squashed_count(&abort);
     let lost_aborts: u64 = caps[3].parse().unwrap();
-    assert!(summaries + lost_aborts <= per * aborts, "{summaries} + {lost_aborts}");
+    assert!(
+        summaries + lost_aborts <= per * aborts,
+        "{summaries} + {lost_aborts}"
+    );
     assert!(summaries > 0);
 }
 
@@ -178,7 +203,12 @@ fn a_sighup_before_the_first_byte_does_not_end_it() {
     stdin.write_all(b"first line after the SIGHUP\n").unwrap();
     drop(stdin);
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         std::fs::read(dir.path().join("app.log")).unwrap(),
         b"first line after the SIGHUP\n"
@@ -208,9 +238,18 @@ fn a_reopen_that_fails_keeps_writing_to_the_old_file() {
     drop(immutable);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("resetsquash: cannot reopen app.log: "), "{err}");
-    assert!(err.contains("still writing to the file it had open"), "{err}");
-    assert_eq!(std::fs::read(logs.join("app.log.1")).unwrap(), numbered(0, 20));
+    assert!(
+        err.contains("resetsquash: cannot reopen app.log: "),
+        "{err}"
+    );
+    assert!(
+        err.contains("still writing to the file it had open"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(logs.join("app.log.1")).unwrap(),
+        numbered(0, 20)
+    );
     assert!(!logs.join("app.log").exists());
 }
 
@@ -225,7 +264,9 @@ fn after_sigterm_the_servers_last_lines_still_reach_the_log() {
     std::thread::sleep(Duration::from_millis(200));
     signal(&child, "TERM");
     for i in 0..50 {
-        stdin.write_all(format!("shutdown line {i}\n").as_bytes()).unwrap();
+        stdin
+            .write_all(format!("shutdown line {i}\n").as_bytes())
+            .unwrap();
         std::thread::sleep(Duration::from_millis(2));
     }
     // The server ends, and so does its end of the pipe.
@@ -248,7 +289,11 @@ fn sigterm_ends_it_soon_when_the_input_never_gave_a_byte() {
     let out = child.wait_with_output().unwrap();
     drop(stdin);
     assert_eq!(out.status.signal(), Some(15));
-    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -292,7 +337,10 @@ fn a_closed_standard_output_is_an_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("cannot write standard output: it is closed"), "{err}");
+    assert!(
+        err.contains("cannot write standard output: it is closed"),
+        "{err}"
+    );
     // To /dev/null, on purpose, it is no error.
     let out = Command::new("sh")
         .arg("-c")
@@ -362,19 +410,29 @@ fn in_place_leaves_a_file_that_is_still_written_to() {
     let appender = {
         let path = path.clone();
         std::thread::spawn(move || {
-            let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .unwrap();
             for i in 0..3000 {
-                f.write_all(format!("appended line {i}\n").as_bytes()).unwrap();
+                f.write_all(format!("appended line {i}\n").as_bytes())
+                    .unwrap();
                 std::thread::sleep(Duration::from_micros(500));
             }
         })
     };
     std::thread::sleep(Duration::from_millis(20));
-    let out = cmd(dir.path()).args(["--in-place", "-j1", "app.log.1"]).output().unwrap();
+    let out = cmd(dir.path())
+        .args(["--in-place", "-j1", "app.log.1"])
+        .output()
+        .unwrap();
     appender.join().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("app.log.1: left as it was: it changed while it was squashed"), "{err}");
+    assert!(
+        err.contains("app.log.1: left as it was: it changed while it was squashed"),
+        "{err}"
+    );
     let after = std::fs::read(&path).unwrap();
     assert!(after.starts_with(&log), "the original is intact");
     let appended = String::from_utf8_lossy(&after[log.len()..]).lines().count();
@@ -387,9 +445,20 @@ fn in_place_squashes_what_a_symlink_names_and_keeps_the_link() {
     let dir = tempfile::tempdir().unwrap();
     let (real, log) = rotated_log(dir.path(), "real.log");
     std::os::unix::fs::symlink("real.log", dir.path().join("link.log")).unwrap();
-    let out = cmd(dir.path()).args(["--in-place", "link.log"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(std::fs::symlink_metadata(dir.path().join("link.log")).unwrap().is_symlink());
+    let out = cmd(dir.path())
+        .args(["--in-place", "link.log"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::symlink_metadata(dir.path().join("link.log"))
+            .unwrap()
+            .is_symlink()
+    );
     assert_eq!(std::fs::read(&real).unwrap(), squashed(&log));
     assert!(strays(dir.path()).is_empty());
 }
@@ -399,10 +468,16 @@ fn in_place_refuses_a_file_with_other_hard_links_unless_asked() {
     let dir = tempfile::tempdir().unwrap();
     let (a, log) = rotated_log(dir.path(), "a.log");
     std::fs::hard_link(&a, dir.path().join("b.log")).unwrap();
-    let out = cmd(dir.path()).args(["--in-place", "a.log"]).output().unwrap();
+    let out = cmd(dir.path())
+        .args(["--in-place", "a.log"])
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("a.log: left as it was: it has 1 other hard links"), "{err}");
+    assert!(
+        err.contains("a.log: left as it was: it has 1 other hard links"),
+        "{err}"
+    );
     assert!(err.contains("--break-hard-links"), "{err}");
     assert_eq!(std::fs::read(&a).unwrap(), log);
     let out = cmd(dir.path())
@@ -411,7 +486,11 @@ fn in_place_refuses_a_file_with_other_hard_links_unless_asked() {
         .unwrap();
     assert!(out.status.success());
     assert_eq!(std::fs::read(&a).unwrap(), squashed(&log));
-    assert_eq!(std::fs::read(dir.path().join("b.log")).unwrap(), log, "b.log keeps the original");
+    assert_eq!(
+        std::fs::read(dir.path().join("b.log")).unwrap(),
+        log,
+        "b.log keeps the original"
+    );
 }
 
 #[test]
@@ -424,7 +503,11 @@ fn in_place_keeps_extended_attributes_and_acls() {
             .arg(&path)
             .output()
             .unwrap_or_else(|_| panic!("{program} must be installed (attr, acl)"));
-        assert!(out.status.success(), "{program}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     };
     run("setfattr", &["-n", "user.origin", "-v", "rotated-by-test"]);
@@ -432,9 +515,20 @@ fn in_place_keeps_extended_attributes_and_acls() {
     let attrs = run("getfattr", &["-d", "--absolute-names"]);
     let acl = run("getfacl", &["-p"]);
     assert!(attrs.contains("user.origin=\"rotated-by-test\""), "{attrs}");
-    let out = cmd(dir.path()).args(["--in-place", "app.log"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(std::fs::read(&path).unwrap(), squashed(&log), "it was squashed");
+    let out = cmd(dir.path())
+        .args(["--in-place", "app.log"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        squashed(&log),
+        "it was squashed"
+    );
     assert_eq!(run("getfattr", &["-d", "--absolute-names"]), attrs);
     assert_eq!(run("getfacl", &["-p"]), acl);
 }
@@ -455,10 +549,74 @@ fn sigterm_during_in_place_leaves_the_original_and_no_temporary_file() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    wait_for("the temporary copy", Duration::from_secs(10), || !strays(dir.path()).is_empty());
+    wait_for("the temporary copy", Duration::from_secs(10), || {
+        !strays(dir.path()).is_empty()
+    });
     signal(&child, "TERM");
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.signal(), Some(15));
     assert!(strays(dir.path()).is_empty(), "{:?}", strays(dir.path()));
-    assert!(std::fs::read(&path).unwrap() == log, "the original is intact");
+    assert!(
+        std::fs::read(&path).unwrap() == log,
+        "the original is intact"
+    );
+}
+
+#[test]
+fn logrotate_in_place_while_the_server_still_writes_loses_nothing() {
+    // The real logrotate with the postrotate recipe, for a server that is never told to reopen
+    // its log: after the rename it goes on appending to the rotated file while that is
+    // squashed. resetsquash leaves the file as it was, and logrotate says the hook failed.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    let abort = excerpt();
+    let mut before = Vec::new();
+    for i in 0..3000 {
+        before.extend(numbered(i * 10, 10));
+        before.extend(&abort);
+    }
+    std::fs::write(&log, &before).unwrap();
+    let server = {
+        let log = log.clone();
+        std::thread::spawn(move || {
+            let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+            for i in 0..4000 {
+                f.write_all(format!("appended line {i}\n").as_bytes())
+                    .unwrap();
+                std::thread::sleep(Duration::from_micros(500));
+            }
+        })
+    };
+    let conf =
+        std::fs::read_to_string(crate::util::root().join("recipes/logrotate-postrotate.conf"))
+            .unwrap()
+            .replace("/var/log/app/app.log", &log.display().to_string())
+            .replace("/usr/bin/resetsquash", env!("CARGO_BIN_EXE_resetsquash"));
+    let conf_path = dir.path().join("logrotate.conf");
+    std::fs::write(&conf_path, conf).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    let out = Command::new("logrotate")
+        .arg("-s")
+        .arg(dir.path().join("state"))
+        .arg("-f")
+        .arg(&conf_path)
+        .output()
+        .expect("logrotate must be installed (scripts/test installs it)");
+    server.join().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "logrotate reports the failed hook: {err}"
+    );
+    assert!(
+        err.contains("left as it was: it changed while it was squashed"),
+        "{err}"
+    );
+    let rotated = std::fs::read(dir.path().join("app.log.1")).unwrap();
+    assert!(rotated.starts_with(&before), "the rotated log is intact");
+    let appended = String::from_utf8_lossy(&rotated[before.len()..])
+        .lines()
+        .count();
+    assert_eq!(appended, 4000, "every line the server appended is there");
+    assert!(strays(dir.path()).is_empty());
 }
