@@ -23,7 +23,12 @@
 #               the JVM's exit closes the pipe and resetsquash ends at end of input, status 0);
 #   3. sigterm: as 2, but resetsquash itself gets SIGTERM while Tomcat still runs (as when a
 #               service manager stops everything at once): it must write every pending count
-#               and end by the signal.
+#               and end by the signal;
+#   4. fulldisk: as 2, with logs/ on a small tmpfs that is full when the traffic starts and gets
+#               its space back 2 s into it: resetsquash must keep reading (Tomcat's System.out
+#               never breaks), hold what it cannot write, write it once there is space, and end
+#               as in 2, every count there; it says on standard error when writing failed and
+#               when it worked again.
 # Half the aborts are logged with java.util.logging, half printed without a header, as
 # printStackTrace() does. By default the servlet calls e.printStackTrace() itself, which writes
 # each line separately, with pauses on a busy JVM: resetsquash must wait out such pauses inside a
@@ -59,6 +64,7 @@ java_pids=()     # Tomcat JVMs not yet seen to end
 rs_pids=()       # resetsquash processes not yet seen to end
 reaper_pids=()   # procs.py reap processes not yet seen to end
 phase_base=""    # the running phase's CATALINA_BASE (for its pid file)
+mounts=()        # tmpfs mounts to unmount
 
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
@@ -88,6 +94,7 @@ cleanup() {
     alive "$p" && kill -TERM "$p" 2>/dev/null
     wait "$p" 2>/dev/null
   done
+  for p in "${mounts[@]}"; do umount "$p" 2>/dev/null; done
   if [ -n "$work" ] && [ -d "$work" ]; then
     if [ "$passed" = 1 ] && [ -z "${TOMCAT_E2E_KEEP:-}" ]; then
       rm -rf "$work"
@@ -222,6 +229,21 @@ if text.count(old) != 1:
 open(path, "w").write(text.replace(old, '<Connector port="%s" address="127.0.0.1" protocol="HTTP/1.1"' % port))
 EOF
   grep -q "<Connector port=\"$port\" address=\"127.0.0.1\"" "$base/conf/server.xml" || fail "[$name] connector not moved"
+  if [ "$name" = fulldisk ]; then
+    # The log disk: 4 MiB, full before Tomcat starts (inodes are left: catalina.sh can still
+    # make its named pipe there).
+    mount -t tmpfs -o size=4m tmpfs "$base/logs" || fail "[$name] cannot mount a tmpfs on logs/ (needs root)"
+    mounts+=("$base/logs")
+    dd if=/dev/zero of="$base/logs/filler" bs=64k >/dev/null 2>&1
+    # JULI's own files go elsewhere, so that the checks can still hold catalina.out to them.
+    mkdir -p "$base/julilogs"
+    sed -i 's#^\([0-9a-z]*[.a-zA-Z]*FileHandler\.directory *= *\)${catalina\.base}/logs *$#\1${catalina.base}/julilogs#' \
+      "$base/conf/logging.properties"
+    grep -q 'FileHandler.directory *= *${catalina.base}/julilogs' "$base/conf/logging.properties" \
+      && ! grep -q 'FileHandler.directory *= *${catalina.base}/logs' "$base/conf/logging.properties" \
+      || fail "[$name] cannot move JULI's files off logs/ in conf/logging.properties"
+    [ "$(df --output=avail "$base/logs" | tail -n 1 | tr -d ' ')" = 0 ] || fail "[$name] logs/ is not full"
+  fi
 
   phase_base=$base
   say "[$name] starting Tomcat on 127.0.0.1:$port"
@@ -273,6 +295,11 @@ EOF
   [ "$(cat "$base/listeners.out")" = "127.0.0.1 $port" ] \
     || fail "[$name] Tomcat listens on more than 127.0.0.1:$port: $(tr '\n' ';' <"$base/listeners.out")"
 
+  local freer=""
+  if [ "$name" = fulldisk ]; then
+    (sleep 2; rm -f "$base/logs/filler") &
+    freer=$!
+  fi
   say "[$name] traffic: $FIN+$RST aborting clients (FIN, RST; logged via jul and $PRINT_VIA), $NPE NPE, $REFUSED refused, $BACKEND_READ+$BACKEND_WRITE outbound resets"
   python3 "$assets/traffic.py" "$port" "$FIN" "$RST" "$NPE" "$REFUSED" "$BACKEND_READ" "$BACKEND_WRITE" \
     "$PRINT_VIA" >"$base/traffic.out" 2>&1
@@ -283,6 +310,11 @@ EOF
     $1 != "client" && $1 != "stat" { o = o "    " $0 "\n" }
     END { printf "    clients: %s\n    servlet: %s\n%s", c, s, o }' "$base/traffic.out"
   [ "$rc" = 0 ] || fail "[$name] traffic did not go as planned"
+  if [ -n "$freer" ]; then
+    wait "$freer"
+    alive "$rs" || fail "[$name] resetsquash ended while the log disk was full"
+    say "[$name] the log disk had its space back 2 s into the traffic; resetsquash still reading"
+  fi
 
   if [ "$name" = sigterm ]; then
     # Everything the traffic made Tomcat log has reached resetsquash: the servlet's last record,
@@ -315,7 +347,7 @@ EOF
   st=$(status_of "$status_file" "$java_pid")
   [ -n "$st" ] || fail "[$name] Tomcat $java_pid still running 10 s after catalina.sh stop"
   say "[$name] Tomcat ended (${st}) ${ms} ms after catalina.sh stop"
-  if [ "$name" = piped ]; then
+  if [ "$name" = piped ] || [ "$name" = fulldisk ]; then
     st=$(status_of "$status_file" "$rs")
     say "[$name] resetsquash ended: ${st:-still running}"
     [ "$st" = "exit 0" ] || fail "[$name] resetsquash did not end with status 0 at the end of its input: ${st:-still running}"
@@ -325,17 +357,36 @@ EOF
   alive "$reaper" && fail "[$name] something started by catalina.sh is still running: $(ps -o pid=,args= --ppid "$reaper")"
   wait "$reaper" 2>/dev/null
   java_pids=() rs_pids=() reaper_pids=() phase_base=""   # all seen to end: nothing to clean up
+  if [ "$name" = fulldisk ]; then
+    # Off the tmpfs, for the checks and for keeping.
+    cp -a "$base/logs" "$base/logs.tmpfs" && umount "$base/logs" && mounts=() \
+      && rm -f "$base/logs.tmpfs/filler" && cp -a "$base/logs.tmpfs/." "$base/logs/" && rm -rf "$base/logs.tmpfs" \
+      || fail "[$name] cannot copy the logs off the tmpfs"
+  fi
   [ -s "$base/logs/catalina.out" ] || fail "[$name] no logs/catalina.out"
   # catalina.sh start's output, and the standard output and error of what it started in the
   # background (resetsquash's complaints would be here).
-  [ "$(cat "$base/catalina-start.out")" = "Tomcat started." ] \
-    || fail "[$name] unexpected output from catalina.sh start or resetsquash: $(cat "$base/catalina-start.out")"
+  local want_start="Tomcat started."
+  if [ "$name" = fulldisk ]; then
+    want_start=$(printf '%s\n%s\n%s' "Tomcat started." \
+      "resetsquash: cannot write $base/logs/catalina.out: No space left on device; holding up to 4 MiB and counting what has to be dropped, trying again every few seconds (and on SIGHUP)" \
+      "resetsquash: writing $base/logs/catalina.out again after")
+    [ "$(head -c "${#want_start}" "$base/catalina-start.out")" = "$want_start" ] \
+      && [ "$(sed -n 3p "$base/catalina-start.out")" = "$(sed -n 3p "$base/catalina-start.out" | sed -n '/ s; nothing was lost$/p')" ] \
+      && [ "$(wc -l <"$base/catalina-start.out")" = 3 ] \
+      || fail "[$name] resetsquash did not say once that writing failed and once that nothing was lost: $(cat "$base/catalina-start.out")"
+    say "[$name] resetsquash said: $(sed -n 3p "$base/catalina-start.out")"
+  else
+    [ "$(cat "$base/catalina-start.out")" = "$want_start" ] \
+      || fail "[$name] unexpected output from catalina.sh start or resetsquash: $(cat "$base/catalina-start.out")"
+  fi
   echo "$port" >"$base/port"
 }
 
 run_phase plain
 run_phase piped
 run_phase sigterm
+run_phase fulldisk
 
 "$RS" "$work/plain/logs/catalina.out" >"$work/squashed.log" 2>"$work/squashed.err" \
   || fail "resetsquash over the plain catalina.out failed: $(cat "$work/squashed.err")"

@@ -3,10 +3,11 @@
 
   check.py WORK FIN RST NPE REFUSED BACKEND_READ BACKEND_WRITE
 
-WORK/{plain,piped,sigterm} are the three phases' CATALINA_BASEs (see tomcat.sh), each with
+WORK/{plain,piped,sigterm,fulldisk} are the four phases' CATALINA_BASEs (see tomcat.sh), each with
 logs/catalina.out, logs/catalina.YYYY-MM-DD.log (JULI's file handler: the same java.util.logging
 records as the console, unfiltered, from the same run), traffic.out (what the clients saw and the
-servlet's own counts of what it logged) and port; piped and sigterm also resetsquash.status.
+servlet's own counts of what it logged) and port; the piped ones also resetsquash.status;
+fulldisk has JULI's files in julilogs/, off the log disk that was full.
 WORK/squashed.log is `resetsquash WORK/plain/logs/catalina.out` (file mode).
 
 The log is cut into records here independently of resetsquash: a JULI header line
@@ -308,7 +309,9 @@ def check_piped(label, work, phase, want_total, counts, plain_refused_text, shut
     # Every java.util.logging record of this very run, as JULI's file handler wrote it, is in
     # catalina.out byte for byte, but for the aborts (and, after resetsquash got SIGTERM, what
     # Tomcat logged on its way down: nobody read the pipe any more).
-    file_recs = juli_file_records(os.path.join(base, "logs"))
+    # (In the fulldisk phase JULI wrote its files off the full disk, to julilogs/.)
+    juli = os.path.join(base, "julilogs")
+    file_recs = juli_file_records(juli if os.path.isdir(juli) else os.path.join(base, "logs"))
     file_aborts = collections.Counter(r.cause() for r in file_recs if r.kind() == "abort")
     jul_by_cause = collections.Counter({c: n for (v, c), n in by_cause_via.items() if v == "jul"})
     check(file_aborts == jul_by_cause, "%s: JULI's own catalina.DATE.log has the servlet's %d JUL abort records"
@@ -412,6 +415,8 @@ def main(argv):
     causes = check_piped("piped", work, "piped", total, counts, plain_refused_text, shutdown=True)
     # --- piped, resetsquash ended by SIGTERM while Tomcat ran --------------------------------------
     causes += check_piped("sigterm", work, "sigterm", total, counts, plain_refused_text, shutdown=False)
+    # --- piped onto a log disk that was full when the traffic began ------------------------------
+    causes += check_piped("fulldisk", work, "fulldisk", total, counts, plain_refused_text, shutdown=True)
     info("outbound write look-alikes kept: %s" % "; ".join(sorted(set(causes))))
     return 1 if failures else 0
 
