@@ -72,6 +72,17 @@ def main():
                 if not ok(l):
                     problems.append("phase %s: an abort line was kept: %r" % (p["name"], l[:200]))
                     break
+        elif p.get("echoes"):
+            # Node-style records: a line at column 0, then indented lines and a closing "}".
+            echo = [re.compile(r.encode()) for r in p["echoes"]]
+            keep, skipping = [], False
+            for l in logged:
+                if l[:1] not in (b" ", b"\t", b"}"):
+                    skipping = any(e.search(l) for e in echo)
+                if not skipping:
+                    keep.append(l)
+            if not all(l in left for l in keep) or not all(l in logged for l in left):
+                problems.append("phase %s: a genuine line was squashed" % p["name"])
         elif left != logged:
             problems.append("phase %s: a %s line was squashed" % (p["name"], p["kind"]))
     if not aborts_logged or not removed[0]:

@@ -193,30 +193,41 @@ def refused_port():
 # --- phases -------------------------------------------------------------------------------
 
 
-def abort_fin(b):
+DOWNLOADS = ["/big"]  # --download-paths: the abort phases take them in turn
+
+
+def download(i):
+    return DOWNLOADS[i % len(DOWNLOADS)]
+
+
+def get(path):
+    return b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % path.encode()
+
+
+def abort_fin(b, i):
     s = b.connect()
-    s.sendall(b"GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    s.sendall(get(download(i)))
     read_part(s, PART)
     drain(s)
     s.close()
 
 
-def abort_rst(b):
+def abort_rst(b, i):
     s = b.connect()
-    s.sendall(b"GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    s.sendall(get(download(i)))
     read_part(s, PART)
     rst_close(s)
 
 
-def abort_early(b):
+def abort_early(b, i):
     s = b.connect()
-    s.sendall(b"GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    s.sendall(get(download(i)))
     rst_close(s)
 
 
-def abort_maxtime(b):
+def abort_maxtime(b, i):
     r = subprocess.run(
-        ["curl", "-s", "-o", "/dev/null", "--limit-rate", "1M", "--max-time", "0.5", b.base + "/big"],
+        ["curl", "-s", "-o", "/dev/null", "--limit-rate", "1M", "--max-time", "0.5", b.base + download(i)],
         timeout=TIMEOUT,
     )
     if r.returncode != 28:
@@ -251,8 +262,9 @@ def abort_sse(b):
 def ok(b, i):
     # Ordinary traffic: small GETs, a whole /big, a whole upload.
     if i % 10 == 8:
-        status, body = b.request("GET", "/big")
-        expect(status == 200 and len(body) == 32 * 1024 * 1024, "GET /big", status)
+        path = download(i // 10)
+        status, body = b.request("GET", path)
+        expect(status == 200 and len(body) == 32 * 1024 * 1024, "GET " + path, status)
     elif i % 10 == 9:
         status, _ = b.request("POST", "/upload", b"y" * (1 << 20), {"Content-Type": "application/octet-stream"})
         expect(status == 200, "POST /upload", status)
@@ -302,13 +314,13 @@ PHASES = {
     "ok": ("ok", 20, "ordinary requests: GET /small, whole GET /big (32 MiB), whole 1 MiB POST /upload",
            lambda b, h, i: ok(b, i)),
     "abort-fin": ("abort", 20, "GET /big, read 256 KiB, drain what arrived, close (FIN; the server's later writes meet an RST: EPIPE or ECONNRESET)",
-                  lambda b, h, i: abort_fin(b)),
+                  lambda b, h, i: abort_fin(b, i)),
     "abort-rst": ("abort", 20, "GET /big, read 256 KiB, close with SO_LINGER 0 (RST with unread data)",
-                  lambda b, h, i: abort_rst(b)),
+                  lambda b, h, i: abort_rst(b, i)),
     "abort-early": ("abort", 20, "GET /big and reset (SO_LINGER 0) right after sending the request",
-                    lambda b, h, i: abort_early(b)),
+                    lambda b, h, i: abort_early(b, i)),
     "abort-maxtime": ("abort", 10, "curl --limit-rate 1M --max-time 0.5 GET /big (curl exits 28)",
-                      lambda b, h, i: abort_maxtime(b)),
+                      lambda b, h, i: abort_maxtime(b, i)),
     "upload-fin": ("abort", 20, "POST /upload announcing 8 MiB, send 256 KiB, shutdown(SHUT_WR) and close (read-side EOF mid-body)",
                    lambda b, h, i: upload(b, "fin")),
     "upload-rst": ("abort", 20, "POST /upload announcing 8 MiB, send 256 KiB, close with SO_LINGER 0 (RST mid-body)",
@@ -354,9 +366,14 @@ def main():
                     help="a phase genuine-port-in-use runs this command (a second instance on the same port)")
     ap.add_argument("--allow", action="append", default=[],
                     help="PHASE=REGEX: a line the abort phase may keep (an access line, say)")
+    ap.add_argument("--download-paths", default="/big",
+                    help="comma-separated paths of the 32 MiB download, taken in turn by the abort phases")
     ap.add_argument("--note", action="append", default=[], help="PHASE=TEXT: what was seen")
+    ap.add_argument("--echo", action="append", default=[],
+                    help="PHASE=REGEX: the first line of a record a genuine phase may lose (see lab/README.md)")
     a = ap.parse_args()
     b = Base(a.base)
+    DOWNLOADS[:] = a.download_paths.split(",")
     helpers = {
         "reset": Helper("reset"),
         "close": Helper("close"),
@@ -371,6 +388,11 @@ def main():
         re.compile(v)
         allow.setdefault(k, []).append(v)
     notes = dict(n.partition("=")[::2] for n in a.note)
+    echoes = {}
+    for spec in a.echo:
+        k, _, v = spec.partition("=")
+        re.compile(v)
+        echoes.setdefault(k, []).append(v)
     phases = []
     failed = 0
     settle(a.log)
@@ -402,6 +424,8 @@ def main():
         p = {"name": name, "kind": kind, "requests": count, "done": done, "did": did}
         if name in allow:
             p["allowed"] = allow[name]
+        if name in echoes:
+            p["echoes"] = echoes[name]
         if name in notes:
             p["note"] = notes[name]
         phases.append(p)

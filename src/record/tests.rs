@@ -143,10 +143,33 @@ ConnectionRefusedError: [Errno 111] Connection refused
 ";
     let r = records(log);
     assert!(r[1].starts_with("127.0.0.1"), "{r:#?}");
+    assert_eq!(r[1].lines().count(), 1, "the access line is a record of its own");
     assert!(
-        !is_sound(r[1].as_bytes()),
-        "the access line must not be squashed with frames"
+        !is_sound(r[2].as_bytes()),
+        "frames with no exception line before them are never squashed"
     );
+}
+
+#[test]
+fn an_access_line_is_a_record_of_one_line() {
+    // Express: morgan's line for a request, then the error the default handler logs for it
+    // (lab capture express/app.log). The error is not the access line's trace.
+    let log = "\
+127.0.0.1 - - [03/Dec/2026:13:08:27 +0000] \"GET /outbound/partial?port=48203 HTTP/1.1\" 200 - \"-\" \"-\"
+Error [ERR_STREAM_PREMATURE_CLOSE]: Premature close
+    at ServerResponse.onclose (node:internal/streams/end-of-stream:159:30)
+    at TCP.<anonymous> (node:net:343:12) {
+  code: 'ERR_STREAM_PREMATURE_CLOSE'
+}
+127.0.0.1 - - [03/Dec/2026:13:08:27 +0000] \"GET /small HTTP/1.1\" 200 6 \"-\" \"-\"
+Traceback (most recent call last):
+  File \"/srv/app/app.py\", line 3, in <module>
+KeyError: 'x'
+";
+    let r = records(log);
+    assert_eq!(r.len(), 4, "{r:#?}");
+    assert!(r[1].starts_with("Error [ERR_STREAM_PREMATURE_CLOSE]"), "{r:#?}");
+    assert!(r[3].starts_with("Traceback"), "{r:#?}");
 }
 
 #[test]
