@@ -232,7 +232,10 @@ fn the_lab_captures_squash_every_abort_and_keep_every_genuine_record() {
                 // Records the server writes about its own inbound connection as a side effect of
                 // the genuine error (the truth's note says which and why): they may be squashed,
                 // every other record stays whole and in order.
-                assert!(p["note"].is_string(), "{what}: echoes without a note saying why");
+                assert!(
+                    p["note"].is_string(),
+                    "{what}: echoes without a note saying why"
+                );
                 let echoes: Vec<regex::bytes::Regex> = echoes
                     .iter()
                     .map(|r| regex::bytes::Regex::new(r.as_str().unwrap()).unwrap())
@@ -251,13 +254,20 @@ fn the_lab_captures_squash_every_abort_and_keep_every_genuine_record() {
                         );
                     }
                 }
-                assert_eq!(pos, left.len(), "{what}: output not made of the phase's records");
+                assert_eq!(
+                    pos,
+                    left.len(),
+                    "{what}: output not made of the phase's records"
+                );
             } else {
                 assert_bytes_eq(left, logged, &what);
             }
         }
         assert!(aborts_logged > 0, "{family}: no abort was logged");
-        assert!(pending || acc.squashed > 0, "{family}: nothing squashed: {acc:?}");
+        assert!(
+            pending || acc.squashed > 0,
+            "{family}: nothing squashed: {acc:?}"
+        );
     }
     assert!(
         families >= 1,

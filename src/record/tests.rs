@@ -143,7 +143,11 @@ ConnectionRefusedError: [Errno 111] Connection refused
 ";
     let r = records(log);
     assert!(r[1].starts_with("127.0.0.1"), "{r:#?}");
-    assert_eq!(r[1].lines().count(), 1, "the access line is a record of its own");
+    assert_eq!(
+        r[1].lines().count(),
+        1,
+        "the access line is a record of its own"
+    );
     assert!(
         !is_sound(r[2].as_bytes()),
         "frames with no exception line before them are never squashed"
@@ -168,7 +172,10 @@ KeyError: 'x'
 ";
     let r = records(log);
     assert_eq!(r.len(), 4, "{r:#?}");
-    assert!(r[1].starts_with("Error [ERR_STREAM_PREMATURE_CLOSE]"), "{r:#?}");
+    assert!(
+        r[1].starts_with("Error [ERR_STREAM_PREMATURE_CLOSE]"),
+        "{r:#?}"
+    );
     assert!(r[3].starts_with("Traceback"), "{r:#?}");
 }
 
