@@ -10,20 +10,22 @@ marker and the next, so a kind the server logs nothing for shows as 0.
 """
 import json
 import os
+import re
 import sys
 
 
-def phase_lines(log, marker, names):
+def phase_lines(log, marker):
+    """Lines written per phase name (a name that recurs, such as ok, adds up)."""
+    pat = re.compile(re.escape(marker.encode()) + rb"([a-z0-9-]+)")
     counts = {}
     current = None
     with open(log, "rb") as f:
         for line in f:
-            text = line.decode("utf-8", "replace").rstrip("\r\n")
-            if text.endswith(tuple(marker + n for n in names + ["end"])) and marker in text:
-                current = text.split(marker, 1)[1]
+            m = pat.search(line)
+            if m:
+                current = m.group(1).decode()
                 counts.setdefault(current, 0)
-                continue
-            if current is not None:
+            elif current is not None:
                 counts[current] += 1
     return counts
 
@@ -46,12 +48,18 @@ def main():
         path = os.path.join(dest, name)
         lines = sum(1 for _ in open(path, "rb"))
         if name == truth["log"]:
-            counts = phase_lines(path, truth["marker"], names)
+            counts = phase_lines(path, truth["marker"])
             parts = ["%s: %d lines" % (n, counts.get(n, 0)) for n in dict.fromkeys(names)]
-            silent = [n for n in dict.fromkeys(names) if counts.get(n, 0) == 0]
+            kinds = {p["name"]: p["kind"] for p in phases}
+            silent = [n for n in dict.fromkeys(names) if counts.get(n, 0) == 0 and kinds[n] != "ok"]
             contents = "log lines written per phase (ground truth in truth.json): " + "; ".join(parts)
             if silent:
                 contents += ". Nothing logged for: " + ", ".join(silent)
+            notes = ["%s: %s" % (p["name"], p["note"]) for p in phases if p.get("note")]
+            if notes:
+                contents += ". Seen: " + "; ".join(dict.fromkeys(notes))
+            if truth.get("pending"):
+                contents += ". Not squashed yet: " + truth["pending"]
         else:
             contents = "written during the same capture (no phase markers)"
         rows.append("\t".join([family + "/" + name, version, how, str(aborts), str(genuine), str(lines), contents]))
