@@ -371,6 +371,8 @@ def main():
     ap.add_argument("--note", action="append", default=[], help="PHASE=TEXT: what was seen")
     ap.add_argument("--pending", default="",
                     help="why this family's aborts cannot be squashed yet (the check then holds it to precision only)")
+    ap.add_argument("--kept", action="append", default=[],
+                    help="PHASE=REGEX: the first line of a record an abort phase keeps by design (see lab/README.md)")
     ap.add_argument("--echo", action="append", default=[],
                     help="PHASE=REGEX: the first line of a record a genuine phase may lose (see lab/README.md)")
     a = ap.parse_args()
@@ -394,6 +396,11 @@ def main():
         re.compile(v)
         allow.setdefault(k, []).append(v)
     notes = dict(n.partition("=")[::2] for n in a.note)
+    kept = {}
+    for spec in a.kept:
+        k, _, v = spec.partition("=")
+        re.compile(v)
+        kept.setdefault(k, []).append(v)
     echoes = {}
     for spec in a.echo:
         k, _, v = spec.partition("=")
@@ -430,6 +437,8 @@ def main():
         p = {"name": name, "kind": kind, "requests": count, "done": done, "did": did}
         if name in allow:
             p["allowed"] = allow[name]
+        if name in kept:
+            p["kept"] = kept[name]
         if name in echoes:
             p["echoes"] = echoes[name]
         if name in notes:

@@ -483,11 +483,19 @@ fn is_frame(t: &[u8]) -> bool {
 ///
 /// An exception line is a class name, then `: ` and a message or the end of the line:
 /// `java.io.IOException: Broken pipe`, `BrokenPipeError: [Errno 32] Broken pipe`,
-/// `Error: write EPIPE`, `Exception in thread "main" java.lang.IllegalStateException: x`.
+/// `Error: write EPIPE`, `Exception in thread "main" java.lang.IllegalStateException: x`,
+/// Node's `[Error: Parse Error: Invalid header token] {` (an error without frames).
 /// The name must be qualified or end in `Exception`, `Error` or `Throwable`, so that message
 /// lines such as `SEVERE: failed` or `Note: retrying` are not taken for one.
 pub fn exception_class(line: &[u8]) -> Option<&[u8]> {
     let mut s = line;
+    // Node's util.inspect of an error that has no stack frames: `[Error: Parse Error: …] {`.
+    if let Some(inner) = s.strip_prefix(b"[") {
+        let t = trim_end(inner);
+        if t.ends_with(b"] {") || t.ends_with(b"]") {
+            s = inner;
+        }
+    }
     if let Some(rest) = s.strip_prefix(b"Exception in thread \"") {
         let close = memchr::memchr(b'"', rest)?;
         s = rest.get(close + 1..)?.strip_prefix(b" ")?;

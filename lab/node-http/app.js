@@ -125,6 +125,17 @@ const server = http.createServer((req, res) => {
   }
 });
 
+// The node-http-clienterror family: also log what the server emits as 'clientError' (errors
+// on the inbound socket outside a request: resets, parse errors, a request cut off by EOF),
+// then answer as Node's documentation shows.
+if (process.env.LAB_CLIENT_ERROR) {
+  server.on('clientError', (err, socket) => {
+    console.error(err);
+    if (err.code === 'ECONNRESET' || !socket.writable) return;
+    socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+  });
+}
+
 server.listen(port, '127.0.0.1', () => {
   console.log(`listening on http://127.0.0.1:${port} (node ${process.version}, pid ${process.pid})`);
 });

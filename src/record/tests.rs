@@ -246,3 +246,23 @@ fn exception_lines_are_told_from_message_lines() {
         assert!(exception_class(no.as_bytes()).is_none(), "{no}");
     }
 }
+
+#[test]
+fn a_node_error_without_frames_is_an_exception_line() {
+    // Node's util.inspect of a parse error (lab capture node-http-clienterror/app.log): after an
+    // nginx line it is another program's record, not a continuation of that line.
+    let log = "\
+2026/11/24 15:48:51 [info] 20760#20760: *65 client prematurely closed connection
+[Error: Parse Error: Invalid header token] {
+  bytesParsed: 42,
+  code: 'HPE_INVALID_HEADER_TOKEN',
+  reason: 'Invalid header token'
+}
+";
+    let r = records(log);
+    assert_eq!(r.len(), 2, "{r:#?}");
+    assert!(r[1].starts_with("[Error: Parse Error"), "{r:#?}");
+    assert!(is_sound(r[1].as_bytes()));
+    assert_eq!(exception_class(b"[Error: x] {"), Some(&b"Error"[..]));
+    assert_eq!(exception_class(b"[INFO] Error: x"), None);
+}
