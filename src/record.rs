@@ -267,7 +267,8 @@ impl Grammar {
                     true
                 } else if !r.frames
                     && (was_intro
-                        || matches!(r.kind, RecordKind::Header(f) if f.exceptions_at_column_0()))
+                        || (matches!(r.kind, RecordKind::Header(f) if f.exceptions_at_column_0())
+                            && is_qualified_exception(line)))
                 {
                     r.exception = true;
                     true
@@ -328,6 +329,9 @@ impl Grammar {
         match kind {
             Kind::Header(h) => {
                 self.start(RecordKind::Header(h.format));
+                // An access line is a record of one line: what follows it (Express logs the
+                // error of a request right after morgan's line for it) is never its trace.
+                self.rec.closed = h.format == Format::AccessLog;
             }
             Kind::Dashes => self.start(RecordKind::Dashes),
             _ => {
@@ -380,6 +384,15 @@ pub fn names_exception(line: &[u8]) -> bool {
         .map(|i| i + b"Exception".len())
         .chain(memchr::memmem::find_iter(line, b"Error").map(|i| i + b"Error".len()))
         .any(|end| line.get(end) == Some(&b':'))
+}
+
+/// Whether an unindented exception line names its class with a package (`java.io.IOException`,
+/// `org.apache.catalina.connector.ClientAbortException`): what logback, log4j2 and JUL print
+/// under a header. Python's logging prints `Traceback` there instead, and a bare `TypeError: …`
+/// or `Error: read ECONNRESET` after a header line is another program's output (a Node app's
+/// stderr in the same file), not that header's trace.
+fn is_qualified_exception(line: &[u8]) -> bool {
+    exception_class(line).is_some_and(|name| name.contains(&b'.'))
 }
 
 /// A message line that introduces the trace printed after it.
@@ -470,11 +483,19 @@ fn is_frame(t: &[u8]) -> bool {
 ///
 /// An exception line is a class name, then `: ` and a message or the end of the line:
 /// `java.io.IOException: Broken pipe`, `BrokenPipeError: [Errno 32] Broken pipe`,
-/// `Error: write EPIPE`, `Exception in thread "main" java.lang.IllegalStateException: x`.
+/// `Error: write EPIPE`, `Exception in thread "main" java.lang.IllegalStateException: x`,
+/// Node's `[Error: Parse Error: Invalid header token] {` (an error without frames).
 /// The name must be qualified or end in `Exception`, `Error` or `Throwable`, so that message
 /// lines such as `SEVERE: failed` or `Note: retrying` are not taken for one.
 pub fn exception_class(line: &[u8]) -> Option<&[u8]> {
     let mut s = line;
+    // Node's util.inspect of an error that has no stack frames: `[Error: Parse Error: …] {`.
+    if let Some(inner) = s.strip_prefix(b"[") {
+        let t = trim_end(inner);
+        if t.ends_with(b"] {") || t.ends_with(b"]") {
+            s = inner;
+        }
+    }
     if let Some(rest) = s.strip_prefix(b"Exception in thread \"") {
         let close = memchr::memchr(b'"', rest)?;
         s = rest.get(close + 1..)?.strip_prefix(b" ")?;

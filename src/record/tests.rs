@@ -143,10 +143,40 @@ ConnectionRefusedError: [Errno 111] Connection refused
 ";
     let r = records(log);
     assert!(r[1].starts_with("127.0.0.1"), "{r:#?}");
-    assert!(
-        !is_sound(r[1].as_bytes()),
-        "the access line must not be squashed with frames"
+    assert_eq!(
+        r[1].lines().count(),
+        1,
+        "the access line is a record of its own"
     );
+    assert!(
+        !is_sound(r[2].as_bytes()),
+        "frames with no exception line before them are never squashed"
+    );
+}
+
+#[test]
+fn an_access_line_is_a_record_of_one_line() {
+    // Express: morgan's line for a request, then the error the default handler logs for it
+    // (lab capture express/app.log). The error is not the access line's trace.
+    let log = "\
+127.0.0.1 - - [03/Dec/2026:13:08:27 +0000] \"GET /outbound/partial?port=48203 HTTP/1.1\" 200 - \"-\" \"-\"
+Error [ERR_STREAM_PREMATURE_CLOSE]: Premature close
+    at ServerResponse.onclose (node:internal/streams/end-of-stream:159:30)
+    at TCP.<anonymous> (node:net:343:12) {
+  code: 'ERR_STREAM_PREMATURE_CLOSE'
+}
+127.0.0.1 - - [03/Dec/2026:13:08:27 +0000] \"GET /small HTTP/1.1\" 200 6 \"-\" \"-\"
+Traceback (most recent call last):
+  File \"/srv/app/app.py\", line 3, in <module>
+KeyError: 'x'
+";
+    let r = records(log);
+    assert_eq!(r.len(), 4, "{r:#?}");
+    assert!(
+        r[1].starts_with("Error [ERR_STREAM_PREMATURE_CLOSE]"),
+        "{r:#?}"
+    );
+    assert!(r[3].starts_with("Traceback"), "{r:#?}");
 }
 
 #[test]
@@ -233,4 +263,24 @@ fn cuts_say_where_a_text_is_cut_into_records_and_why() {
     assert_eq!(cuts(text, Some(&logger)), []);
     let iso = Regex::new(r"^\d{4}-").unwrap();
     assert_eq!(cuts(text, Some(&iso)), [(5, RecordStart)]);
+}
+
+#[test]
+fn a_node_error_without_frames_is_an_exception_line() {
+    // Node's util.inspect of a parse error (lab capture node-http-clienterror/app.log): after an
+    // nginx line it is another program's record, not a continuation of that line.
+    let log = "\
+2026/11/24 15:48:51 [info] 20760#20760: *65 client prematurely closed connection
+[Error: Parse Error: Invalid header token] {
+  bytesParsed: 42,
+  code: 'HPE_INVALID_HEADER_TOKEN',
+  reason: 'Invalid header token'
+}
+";
+    let r = records(log);
+    assert_eq!(r.len(), 2, "{r:#?}");
+    assert!(r[1].starts_with("[Error: Parse Error"), "{r:#?}");
+    assert!(is_sound(r[1].as_bytes()));
+    assert_eq!(exception_class(b"[Error: x] {"), Some(&b"Error"[..]));
+    assert_eq!(exception_class(b"[INFO] Error: x"), None);
 }

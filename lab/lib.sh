@@ -1,0 +1,67 @@
+# Helpers for the capture scripts (sourced by lab/run, never run). Loopback only.
+
+say() { printf '%s\n' "$*"; }
+die() {
+  say "lab: FAIL: $*" >&2
+  exit 1
+}
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT PID: until something listens on 127.0.0.1:PORT (at most 30 s), while PID lives.
+wait_port() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$2" 2>/dev/null || return 1
+    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# stop_pid PID: SIGTERM, then SIGKILL after 10 s; waits for it.
+stop_pid() {
+  local i
+  kill -TERM "$1" 2>/dev/null || return 0
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# npm_ci DIR: installs the family's locked packages (package-lock.json) into DIR/node_modules.
+npm_ci() {
+  (cd "$1" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $1"
+}
+
+# The phase list every Node family runs (lab/client.py PHASES).
+NODE_PHASES=ok,abort-fin,abort-rst,abort-early,abort-maxtime,upload-fin,upload-rst,abort-sse,ok,genuine-outbound-reset,genuine-outbound-hangup,genuine-outbound-partial,genuine-outbound-fetch-reset,genuine-outbound-epipe,genuine-refused,genuine-timeout,genuine-exception,genuine-bad-request,genuine-port-in-use,ok
+
+# node_capture WORK LOG [APP_ARGS...]: runs WORK/app/app.js (node) on a free port with stdout
+# and stderr appended to WORK/out/LOG (as `node app.js >>app.log 2>&1`, or a service manager
+# that merges them), drives it with lab/client.py, stops it by PID. Writes WORK/out/truth.json.
+node_capture() {
+  local work=$1 log=$2 port pid status=0
+  shift 2
+  port=$(free_port)
+  head -c $((32 * 1024 * 1024)) /dev/zero | tr '\0' 'b' >"$work/big.bin"
+  mkdir -p "$work/uploads" "$work/out"
+  : >"$work/out/$log"
+  (cd "$work/app" && PORT=$port BIG_FILE=$work/big.bin UPLOAD_DIR=$work/uploads \
+    exec node app.js "$@" >>"$work/out/$log" 2>&1) &
+  pid=$!
+  wait_port "$port" "$pid" || { cat "$work/out/$log" >&2; die "the app did not start"; }
+  python3 "$LAB/client.py" --base "http://127.0.0.1:$port" --log "$work/out/$log" \
+    --truth "$work/out/truth.json" --family "$FAMILY" --phases "$NODE_PHASES" \
+    --port-in-use-cmd "cd '$work/app' && PORT=$port BIG_FILE=$work/big.bin exec node app.js >>'$work/out/$log' 2>&1" \
+    "${CLIENT_ARGS[@]}" || status=$?
+  stop_pid "$pid"
+  python3 "$LAB/client.py" settle "$work/out/$log" || true
+  [ "$status" -eq 0 ] || die "the client failed (exit $status)"
+  say "node $(node --version)" >"$work/out/versions.txt"
+}
