@@ -6,8 +6,10 @@
 //! chunks decided in parallel. That is what makes the output the same for every thread count.
 //!
 //! A window closes when the log's own clock (the timestamps of its header lines) moves past it;
-//! its groups are then written as summary lines, in the order they were first seen. So where a
-//! summary lands depends only on the log's content: never on buffer sizes, chunking or timing.
+//! its groups are then written as summary lines, in the order of their last timestamps (ties in
+//! the order the groups were first seen), so that they follow the log's clock like the records
+//! around them. So where a summary lands depends only on the log's content: never on buffer
+//! sizes, chunking or timing.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -86,6 +88,7 @@ pub struct Squashed<'a> {
 #[derive(Default)]
 struct Clock {
     text: Vec<u8>,
+    seconds: i64,
     known: bool,
     window: Option<i64>,
 }
@@ -100,6 +103,8 @@ struct Group {
     bytes: u64,
     first: Option<Vec<u8>>,
     last: Option<Vec<u8>>,
+    /// The seconds of `last`, for ordering the summary lines of one flush.
+    last_seconds: i64,
     sample: Vec<u8>,
     eol: &'static [u8],
 }
@@ -189,10 +194,17 @@ impl<'r, W: Write> Ledger<'r, W> {
 
     /// Writes a summary line for every group with a count, then forgets them all.
     fn flush_groups(&mut self) -> Result<(), Error> {
-        let groups = std::mem::take(&mut self.groups);
+        let mut groups = std::mem::take(&mut self.groups);
         for index in &mut self.group_index {
             index.clear();
         }
+        // By the log's clock: the seconds, then the text within a second (the fraction, in the
+        // log's own format). Groups counted before any timestamp come first, as they were. The
+        // sort is stable, so ties keep the order the groups were first seen in.
+        fn key(g: &Group) -> Option<(i64, &[u8])> {
+            g.last.as_ref().map(|t| (g.last_seconds, t.as_slice()))
+        }
+        groups.sort_by(|a, b| key(a).cmp(&key(b)));
         for g in groups {
             if g.count == 0 {
                 continue;
@@ -262,6 +274,7 @@ impl<W: Write> Sink for Ledger<'_, W> {
                     bytes: 0,
                     first: None,
                     last: None,
+                    last_seconds: 0,
                     sample: s.headline[..s.headline.len().min(SAMPLE_BYTES)].to_vec(),
                     eol,
                 });
@@ -292,6 +305,7 @@ impl<W: Write> Sink for Ledger<'_, W> {
             let last = g.last.get_or_insert_with(Vec::new);
             last.clear();
             last.extend_from_slice(now);
+            g.last_seconds = self.clock.seconds;
         }
         g.eol = eol;
         self.squashed[s.rule] += 1;
@@ -315,6 +329,7 @@ impl<W: Write> Sink for Ledger<'_, W> {
             }
         }
         self.clock.known = true;
+        self.clock.seconds = seconds;
         self.clock.text.clear();
         self.clock.text.extend_from_slice(text);
         Ok(())
