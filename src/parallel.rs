@@ -57,6 +57,8 @@ enum Event {
         bytes: u64,
         crlf: bool,
         line_no: u64,
+        /// What the record said (boxed: the other events are small).
+        abort: Box<crate::fields::Abort>,
     },
     Clock {
         seconds: i64,
@@ -128,6 +130,7 @@ impl Recording {
                     bytes,
                     crlf,
                     line_no,
+                    abort,
                 } => ledger.squash(&Squashed {
                     rule: *rule,
                     key: &d[key.clone()],
@@ -138,6 +141,7 @@ impl Recording {
                     crlf: *crlf,
                     line_no: *line_no,
                     first_line: &[],
+                    abort,
                 })?,
                 Event::Clock { seconds, text } => ledger.clock(*seconds, &d[text.clone()])?,
                 Event::Note(r) => ledger.note(&String::from_utf8_lossy(&d[r.clone()]))?,
@@ -197,6 +201,7 @@ impl Sink for Recording {
             bytes: s.bytes,
             crlf: s.crlf,
             line_no: s.line_no,
+            abort: Box::new(s.abort.clone()),
         });
         Ok(())
     }

@@ -72,6 +72,61 @@ fn timeline(r: &Value, by: i64) -> Vec<(i64, u64)> {
     sums.into_iter().collect()
 }
 
+/// The largest `n` entries of a top list, largest first, ties by value (as the report shows
+/// them), and the list's total.
+fn top(r: &Value, list: &str, n: usize) -> (Vec<(String, u64)>, u64) {
+    let t = &r["where"][list];
+    let mut v: Vec<(String, u64)> = t["counts"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, c)| (k.clone(), c.as_u64().unwrap()))
+        .collect();
+    let total = v.iter().map(|e| e.1).sum::<u64>() + t["other"].as_u64().unwrap();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.truncate(n);
+    (v, total)
+}
+
+/// What a summary line gives back: the kinds exactly, each "where" list's total exactly, and
+/// (on these logs) the same ten largest entries of each list.
+#[track_caller]
+fn assert_same_where_and_kinds(raw: &Value, squashed: &Value, what: &str) {
+    assert_eq!(raw["kinds"], squashed["kinds"], "{what}: `kinds` differs");
+    assert_eq!(
+        raw["where"]["located"], squashed["where"]["located"],
+        "{what}: located"
+    );
+    for list in ["endpoints", "clients", "frames", "threads"] {
+        assert_eq!(
+            top(raw, list, 10),
+            top(squashed, list, 10),
+            "{what}: the top 10 {list} and their total"
+        );
+    }
+}
+
+/// Where a squashed log has more distinct values than a summary line lists (generated logs
+/// with random clients): kinds and totals are still exact, and every count is a lower bound.
+#[track_caller]
+fn assert_exact_kinds_and_bounded_where(raw: &Value, squashed: &Value, what: &str) {
+    assert_eq!(raw["kinds"], squashed["kinds"], "{what}: `kinds` differs");
+    for list in ["endpoints", "clients", "frames", "threads"] {
+        assert_eq!(
+            top(raw, list, 0).1,
+            top(squashed, list, 0).1,
+            "{what}: the total of {list}"
+        );
+        let counts = raw["where"][list]["counts"].as_object().unwrap();
+        for (value, n) in squashed["where"][list]["counts"].as_object().unwrap() {
+            assert!(
+                n.as_u64() <= counts.get(value).and_then(Value::as_u64),
+                "{what}: {list} `{value}`: {n} is more than the log has"
+            );
+        }
+    }
+}
+
 #[track_caller]
 fn assert_same_report(raw: &Value, squashed: &Value, window: i64, what: &str) {
     for key in SAME {
@@ -89,7 +144,7 @@ fn assert_same_report(raw: &Value, squashed: &Value, window: i64, what: &str) {
 }
 
 #[test]
-fn a_squashed_log_reports_the_same_totals_rules_groups_and_timeline_as_the_original() {
+fn a_squashed_log_reports_the_same_totals_rules_groups_timeline_kinds_and_where_as_the_original() {
     for file in corpus() {
         let name = file.display().to_string();
         let raw = report_json(&[&name], None);
@@ -114,13 +169,86 @@ fn a_squashed_log_reports_the_same_totals_rules_groups_and_timeline_as_the_origi
                 assert_eq!(raw["bytes"], squashed["bytes"]);
                 continue;
             }
-            assert_same_report(&raw, &squashed, window, &format!("{name} --window {flag}"));
+            let what = format!("{name} --window {flag}");
+            assert_same_report(&raw, &squashed, window, &what);
+            assert_same_where_and_kinds(&raw, &squashed, &what);
+            assert_eq!(
+                squashed["where"]["from_summaries"], raw["squashed"],
+                "{name}: every \"where\" came back from a summary line"
+            );
             assert_eq!(
                 squashed["from_summaries"], raw["squashed"],
                 "{name}: every abort came back from a summary line"
             );
         }
     }
+}
+
+/// Squash first, report later: the logrotate recipe's own output (a squashed, gzipped
+/// `catalina.out.1.gz`) reports the same kinds and "where" as the log did, and says so.
+#[test]
+fn the_daily_report_of_a_squashed_gzipped_log_says_where_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = testdata("corpus/tomcat10/catalina.out");
+    let gz = dir.path().join("catalina.out.1.gz");
+    let out = cmd(dir.path())
+        .arg("--gzip")
+        .stdin(std::fs::File::open(&log).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    std::fs::write(&gz, &out.stdout).unwrap();
+    let text = |path: &Path| {
+        let out = cmd(dir.path()).arg("report").arg(path).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (raw, squashed) = (text(&log), text(&gz));
+    let kinds = "Kinds: 212 resets (ECONNRESET), 102 broken pipes (EPIPE; 0 while sending a \
+                 download), 0 Windows aborts (10053), 37 other (the client closed first, EOF).\n";
+    assert!(raw.contains(kinds), "{raw}");
+    assert!(squashed.contains(kinds), "{squashed}");
+    assert!(
+        raw.contains("\nWhere, from all 351 squashed records\n"),
+        "{raw}"
+    );
+    assert!(
+        squashed.contains(
+            "\nWhere, from all 351 squashed records; 351 of them from summary lines, which list \
+             each group's most frequent values: a count is at least the one shown\n"
+        ),
+        "{squashed}"
+    );
+    let lists = |r: &str| {
+        let at = r.find("\nWhere, ").unwrap();
+        let from = at + r[at + 1..].find('\n').unwrap() + 1;
+        r[from..r.find("\nKinds: ").unwrap()].to_string()
+    };
+    assert!(lists(&raw).contains("      270  realogs.StreamServlet.doGet\n"));
+    assert_eq!(
+        lists(&raw),
+        lists(&squashed),
+        "the same lists, line for line"
+    );
+}
+
+/// Reports of an older resetsquash (version 1, before `where.from_summaries`) still merge.
+#[test]
+fn merge_reads_version_1_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = testdata("cases/nginx-error/input.log");
+    let v2 = report_json(&[log.to_str().unwrap()], None);
+    let mut v1 = v2.clone();
+    v1["version"] = 1.into();
+    v1["where"]
+        .as_object_mut()
+        .unwrap()
+        .remove("from_summaries");
+    let path = dir.path().join("old.json");
+    std::fs::write(&path, serde_json::to_vec(&v1).unwrap()).unwrap();
+    let merged = report_json(&["--merge", path.to_str().unwrap()], None);
+    assert_eq!(merged["version"], 2);
+    assert_eq!(merged, v2, "a version 1 report merges as it was");
 }
 
 #[test]
@@ -146,6 +274,7 @@ fn generated_logs_in_every_format_report_the_same_after_squashing_and_gzip() {
         );
         let squashed = report_json(&[], Some(&squash(&[], &log)));
         assert_same_report(&raw, &squashed, 60, format);
+        assert_exact_kinds_and_bounded_where(&raw, &squashed, format);
         // gzip is read by content, under any name.
         let gz = dir.path().join(format!("{format}.1"));
         let status = Command::new("sh")

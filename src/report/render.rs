@@ -207,7 +207,7 @@ pub fn totals(r: &Report) -> Vec<String> {
 /// The kinds of abort, as one sentence.
 pub fn kinds(r: &Report) -> String {
     let k = &r.kinds;
-    format!(
+    let mut s = format!(
         "{} resets (ECONNRESET), {} broken pipes (EPIPE; {} while sending a download), \
          {} Windows aborts (10053), {} other (the client closed first, EOF).",
         num(k.resets),
@@ -215,7 +215,16 @@ pub fn kinds(r: &Report) -> String {
         num(k.broken_pipes_on_downloads),
         num(k.windows_aborts),
         num(k.other)
-    )
+    );
+    let unknown = r.squashed.saturating_sub(k.total());
+    if unknown > 0 {
+        s.push_str(&format!(
+            " {} of unknown kind: counted from syslog's repeats, or from summary lines of an \
+             older resetsquash, which do not say.",
+            count(unknown, "record", "records")
+        ));
+    }
+    s
 }
 
 /// The top lists, with their titles.
@@ -250,23 +259,32 @@ pub fn noise(r: &Report) -> impl Iterator<Item = &super::Cluster> {
 
 /// Where the "Where" figures come from.
 pub fn located(r: &Report) -> String {
+    let w = &r.where_;
     if tops(r).iter().all(|(_, t)| t.counts.is_empty()) {
         return format!(
             "from {} squashed records: none of them names an endpoint, a client, an application \
              frame or a thread",
-            num(r.where_.located)
+            num(w.located)
         );
     }
-    if r.where_.located == r.squashed {
+    let mut s = if w.located == r.squashed {
         format!("from all {} squashed records", num(r.squashed))
     } else {
         format!(
-            "from the {} of {} squashed records still whole in the log (summary lines do not \
-             say where)",
-            num(r.where_.located),
+            "from {} of {} squashed records (the others were counted from syslog's repeats, or \
+             from summary lines of an older resetsquash, which do not say where)",
+            num(w.located),
             num(r.squashed)
         )
+    };
+    if w.from_summaries > 0 {
+        s.push_str(&format!(
+            "; {} of them from summary lines, which list each group's most frequent values: a \
+             count is at least the one shown",
+            num(w.from_summaries)
+        ));
     }
+    s
 }
 
 fn text(r: &Report, by: i64) -> String {

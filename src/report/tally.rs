@@ -9,11 +9,9 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use memchr::memmem::Finder;
 
-use super::fields::text;
-use super::{
-    BURST_MIN, Burst, CAP, Cluster, InputTotals, LookAlike, Moment, Report, Tally, fields,
-};
+use super::{BURST_MIN, Burst, CAP, Cluster, InputTotals, LookAlike, Moment, Report, Tally};
 use crate::error::Error;
+use crate::fields::{self, text};
 use crate::header;
 use crate::input::{self, Source};
 use crate::ledger::{Kept, Sink, Squashed};
@@ -179,6 +177,19 @@ impl<'r> Tallier<'r> {
         };
         self.count(&s.rule, &text(&s.group), &t, at.as_ref());
         self.report.from_summaries += s.count;
+        // What the records said, where the line says it (lines of an older resetsquash do not).
+        if let Some(k) = &s.kinds {
+            self.report.kinds.add(k);
+            let w = &mut self.report.where_;
+            w.located += s.count;
+            w.from_summaries += s.count;
+            for (top, list) in where_lists(w).into_iter().zip(&s.lists) {
+                for (value, n) in &list.entries {
+                    top.add(&text(value), *n);
+                }
+                top.other += list.rest;
+            }
+        }
         self.summarised.add(&t);
         self.summary_lines.add(&Tally {
             records: 1,
@@ -364,33 +375,16 @@ impl Sink for Tallier<'_> {
         let at = self.clock.take();
         self.count(rule, &group, &t, at.as_ref());
         self.span(at.as_ref(), at.as_ref());
-        // Where, and what kind: only a record still whole in the log can tell.
-        let ts = header::detect(first_line(sq.record)).map_or(0, |h| h.timestamp_len);
-        let f = fields::read(sq.record, ts);
+        // Where, and what kind: read by the squash stage, as the filter's ledger counts them.
+        let f = &sq.abort.fields;
         let w = &mut self.report.where_;
         w.located += 1;
-        for (top, value) in [
-            (&mut w.endpoints, &f.endpoint),
-            (&mut w.clients, &f.client),
-            (&mut w.frames, &f.frame),
-            (&mut w.threads, &f.thread),
-        ] {
+        for (top, value) in where_lists(w).into_iter().zip(f.values()) {
             if let Some(v) = value {
                 top.add(v, 1);
             }
         }
-        let k = &mut self.report.kinds;
-        match fields::kind(&[first_line(sq.record), sq.headline, sq.key]) {
-            fields::Kind::Reset => k.resets += 1,
-            fields::Kind::BrokenPipe => {
-                k.broken_pipes += 1;
-                if fields::is_download(sq.record, f.endpoint.as_deref()) {
-                    k.broken_pipes_on_downloads += 1;
-                }
-            }
-            fields::Kind::WindowsAbort => k.windows_aborts += 1,
-            fields::Kind::Other => k.other += 1,
-        }
+        self.report.kinds.count(sq.abort.kind, sq.abort.download);
         if let Some(at) = &at {
             if self
                 .second
@@ -406,10 +400,11 @@ impl Sink for Tallier<'_> {
             }
             let s = self.second.as_mut().expect("just set");
             s.records += 1;
-            if let Some(c) = f.client
+            if let Some(c) = &f.client
                 && s.clients.len() < CLIENTS_PER_SECOND
+                && !s.clients.contains(c)
             {
-                s.clients.insert(c);
+                s.clients.insert(c.clone());
             }
         }
         // The clock was only borrowed for this record.
@@ -438,6 +433,16 @@ impl Sink for Tallier<'_> {
     fn summaries_now(&mut self) -> Result<(), Error> {
         Ok(())
     }
+}
+
+/// The four "where" lists, in the order of [`fields::Fields::values`].
+fn where_lists(w: &mut super::Where) -> [&mut super::Top; 4] {
+    [
+        &mut w.endpoints,
+        &mut w.clients,
+        &mut w.frames,
+        &mut w.threads,
+    ]
 }
 
 fn moment(seconds: i64, text_: &[u8]) -> Option<Moment> {
