@@ -491,6 +491,65 @@ fn a_progress_bar_is_drawn_on_a_terminal_and_never_on_a_pipe() {
     assert!(screen.contains(" of 40.0 MiB"), "{screen:?}");
 }
 
+/// Rule ids differ in length (`tomcat-client-abort`, `tomcat-socket-io-error`): the groups
+/// start in one column in text, and the markdown table's cells line up in its source.
+#[test]
+fn the_by_group_columns_line_up_in_text_and_markdown() {
+    let log = testdata("corpus/tomcat10/localhost.2026-11-24.log");
+    let report = |format: &str| {
+        let out = cmd(Path::new("."))
+            .args(["report", "--format", format])
+            .arg(&log)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = report("text");
+    let rows: Vec<&str> = text
+        .lines()
+        .skip_while(|l| *l != "By group, largest first")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let rules: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert!(rules.len() >= 2, "rule ids of different lengths: {rules:?}");
+    let group_column = |row: &str| {
+        let rule = row.split_whitespace().nth(1).unwrap();
+        let after = row.find(rule).unwrap() + rule.len();
+        after + row[after..].len() - row[after..].trim_start().len()
+    };
+    let columns: Vec<usize> = rows.iter().map(|r| group_column(r)).collect();
+    assert!(
+        columns.windows(2).all(|w| w[0] == w[1]),
+        "groups start in one column:\n{}",
+        rows.join("\n")
+    );
+    let markdown = report("markdown");
+    let table: Vec<&str> = markdown
+        .lines()
+        .skip_while(|l| *l != "## By group")
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert!(table.len() > 3);
+    let pipes = |row: &str| -> Vec<usize> {
+        row.char_indices()
+            .filter(|c| c.1 == '|')
+            .map(|c| c.0)
+            .take(3)
+            .collect()
+    };
+    assert!(
+        table.iter().all(|r| pipes(r) == pipes(table[0])),
+        "the cells line up:\n{}",
+        table.join("\n")
+    );
+}
+
 /// The snapshot cases: a real corpus excerpt each (the case inputs of `testdata/cases/`).
 const SNAPSHOTS: [(&str, &[&str]); 3] = [
     ("tomcat-localhost-root-cause", &["--by", "minute"]),

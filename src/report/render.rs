@@ -308,8 +308,11 @@ fn text(r: &Report, by: i64) -> String {
         );
     }
     let _ = writeln!(s, "\nBy group, largest first");
-    for (rule, group, n) in groups(r).into_iter().take(SHOWN * 2) {
-        let _ = writeln!(s, "  {:>9}  {rule}  {group}", num(n));
+    let shown: Vec<_> = groups(r).into_iter().take(SHOWN * 2).collect();
+    // Rule ids differ in length: the groups start in one column, so they read as a list.
+    let width = shown.iter().map(|g| g.0.chars().count()).max().unwrap_or(0);
+    for (rule, group, n) in shown {
+        let _ = writeln!(s, "  {:>9}  {rule:<width$}  {group}", num(n));
     }
     let rows = buckets(r, by);
     let max = rows.iter().map(|b| b.1).max().unwrap_or(0);
@@ -406,12 +409,36 @@ fn markdown(r: &Report, by: i64) -> String {
             size(t.bytes)
         );
     }
+    // Padded, so that the table also reads as one in the markdown source.
+    let shown: Vec<_> = groups(r).into_iter().take(SHOWN * 2).collect();
+    let width = shown
+        .iter()
+        .map(|g| g.0.chars().count() + 2)
+        .max()
+        .unwrap_or(0)
+        .max("rule".len());
+    let counts = shown
+        .iter()
+        .map(|g| num(g.2).len())
+        .max()
+        .unwrap_or(0)
+        .max("records".len());
     let _ = writeln!(
         s,
-        "\n## By group\n\n| records | rule | group |\n| ---: | --- | --- |"
+        "\n## By group\n\n| {:>counts$} | {:<width$} | group |\n| {}: | {} | --- |",
+        "records",
+        "rule",
+        "-".repeat(counts - 1),
+        "-".repeat(width)
     );
-    for (rule, group, n) in groups(r).into_iter().take(SHOWN * 2) {
-        let _ = writeln!(s, "| {} | `{rule}` | {} |", num(n), cell(group));
+    for (rule, group, n) in shown {
+        let _ = writeln!(
+            s,
+            "| {:>counts$} | {:<width$} | {} |",
+            num(n),
+            format!("`{rule}`"),
+            cell(group)
+        );
     }
     let rows = buckets(r, by);
     let max = rows.iter().map(|b| b.1).max().unwrap_or(0);
