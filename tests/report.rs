@@ -414,6 +414,100 @@ fn the_report_counts_what_it_says_on_real_tomcat_and_nginx_logs() {
     );
 }
 
+/// One-line records repeat too: nginx's error log holds 149 `closed keepalive connection`
+/// lines, 57 `open() failed`, 12 refused and 11 timed-out upstream connections. Each is a
+/// cluster with its count, numbers and paths folded; the refusals, timeouts and other genuine
+/// errors are listed, never drafted.
+#[test]
+fn repeated_one_line_records_are_clustered_on_the_real_nginx_log() {
+    let nginx = report_json(
+        &[testdata("corpus/nginx/error.log").to_str().unwrap()],
+        None,
+    );
+    let noise = nginx["noise"].as_array().unwrap();
+    let cluster = |wording: &str| {
+        let found: Vec<&Value> = noise
+            .iter()
+            .filter(|c| c["chain"].as_str().unwrap().contains(wording))
+            .collect();
+        assert_eq!(found.len(), 1, "one cluster of `{wording}`: {found:#?}");
+        found[0]
+    };
+    for (wording, records) in [
+        ("closed keepalive connection", 149),
+        ("open() \"/…\" failed (#: No such file or directory)", 57),
+        (
+            "connect() failed (#: Connection refused) while connecting to upstream",
+            12,
+        ),
+        ("upstream timed out (#: Connection timed out)", 11),
+    ] {
+        let c = cluster(wording);
+        assert_eq!(c["records"], records, "{wording}");
+        assert_eq!(c["draft"], "", "{wording}: listed, never drafted");
+    }
+    let text = cmd(Path::new("."))
+        .arg("report")
+        .arg(testdata("corpus/nginx/error.log"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains(
+            "records, 13.2 KiB: [info] ###: *# client #.#.#.# closed keepalive connection\n"
+        ),
+        "{text}"
+    );
+    // An access log's lines are the log itself: never a cluster of noise.
+    let python = report_json(
+        &[testdata("corpus/python/http.server.log").to_str().unwrap()],
+        None,
+    );
+    for c in python["noise"].as_array().unwrap() {
+        let chain = c["chain"].as_str().unwrap();
+        assert!(!chain.contains(" HTTP/#.#\" #"), "{chain}");
+    }
+}
+
+/// However many kinds of one-line message come first, the exceptions after them are still
+/// clustered: one-line clusters have their own share of the cap.
+#[test]
+fn one_line_clusters_never_crowd_out_the_exceptions_after_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Vec::new();
+    let letters = |mut i: usize| -> String {
+        let mut w = String::new();
+        for _ in 0..3 {
+            w.push(char::from(b'a' + (i % 26) as u8));
+            i /= 26;
+        }
+        w
+    };
+    for i in 0..2000 {
+        let line = format!(
+            "24-Nov-2026 15:30:00.000 INFO [main] org.example.Setup.run step {} done\n",
+            letters(i)
+        );
+        log.extend_from_slice(line.as_bytes());
+        log.extend_from_slice(line.as_bytes());
+    }
+    log.extend(std::fs::read(testdata("corpus/tomcat10/localhost.2026-11-24.log")).unwrap());
+    let path = dir.path().join("mixed.log");
+    std::fs::write(&path, &log).unwrap();
+    let r = report_json(&[path.to_str().unwrap()], None);
+    let refused = r["noise"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["chain"] == "ConnectException: Connection refused")
+        .expect("the refused connects are still a cluster");
+    assert_eq!(refused["records"], 23);
+    assert!(
+        r["noise_other"]["records"].as_u64().unwrap() > 0,
+        "the cap was reached"
+    );
+}
+
 #[test]
 fn syslog_message_repeated_counts_as_more_of_the_record_before() {
     let dir = tempfile::tempdir().unwrap();
