@@ -20,13 +20,13 @@ use memchr::memmem::Finder;
 static SERVLET: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("for servlet ["));
 static CONTEXT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("context with path ["));
 static IN_FUNCTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(", in "));
-static CLIENT: LazyLock<Searcher> =
+static CLIENT: LazyLock<Fixed> =
     LazyLock::new(|| packed(&["client: ", "[client ", "request from ('"]));
 static PYTHON_LIBRARY: LazyLock<AhoCorasick> =
     LazyLock::new(|| fixed(&["/lib/python", "site-packages", "dist-packages"]));
 /// The wordings of each kind, in one automaton: the first three are Windows', then four of a
 /// broken pipe, then three of a reset.
-static KINDS: LazyLock<Searcher> = LazyLock::new(|| {
+static KINDS: LazyLock<Fixed> = LazyLock::new(|| {
     packed(&[
         "10053",
         "Software caused connection abort",
@@ -43,7 +43,7 @@ static KINDS: LazyLock<Searcher> = LazyLock::new(|| {
 });
 /// Frames that send a file: Tomcat's `DefaultServlet`, Spring's resource handler, `sendfile`,
 /// `transferTo`, Netty's `FileRegion`, Python's `copyfileobj`.
-static FILE_FRAMES: LazyLock<Searcher> = LazyLock::new(|| {
+static FILE_FRAMES: LazyLock<Fixed> = LazyLock::new(|| {
     packed(&[
         "DefaultServlet.",
         "ResourceHttpRequestHandler",
@@ -75,16 +75,61 @@ fn is_platform(name: &[u8]) -> bool {
     })
 }
 
-/// A SIMD searcher for a few fixed strings, leftmost first (none of ours overlap another): these
-/// run on every squashed record, over its first lines or its whole trace, where an automaton
-/// stepping byte by byte costs as much as deciding the record.
-fn packed(needles: &[&str]) -> Searcher {
-    aho_corasick::packed::Config::new()
-        .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
-        .builder()
-        .extend(needles)
-        .build()
-        .expect("a few fixed strings always make a packed searcher")
+/// A few fixed strings, none overlapping another, searched leftmost first: these run on every
+/// squashed record, over its first lines or its whole trace. A SIMD searcher is fastest over
+/// long texts, where an automaton stepping byte by byte costs as much as deciding the record;
+/// over a short one its start-up dominates, and the automaton is faster.
+pub(crate) struct Fixed {
+    packed: Searcher,
+    dfa: AhoCorasick,
+}
+
+/// Texts at least this long go to the SIMD searcher.
+const PACKED_FROM: usize = 256;
+
+impl Fixed {
+    /// Calls `f` with each occurrence's pattern and end, left to right, while it returns true.
+    fn each(&self, text: &[u8], mut f: impl FnMut(usize, usize) -> bool) {
+        if text.len() >= PACKED_FROM {
+            for m in self.packed.find_iter(text) {
+                if !f(m.pattern().as_usize(), m.end()) {
+                    return;
+                }
+            }
+        } else {
+            for m in self.dfa.find_iter(text) {
+                if !f(m.pattern().as_usize(), m.end()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The first occurrence: its pattern and end.
+    fn find(&self, text: &[u8]) -> Option<(usize, usize)> {
+        let mut found = None;
+        self.each(text, |p, end| {
+            found = Some((p, end));
+            false
+        });
+        found
+    }
+}
+
+fn packed(needles: &[&str]) -> Fixed {
+    Fixed {
+        packed: aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(needles)
+            .build()
+            .expect("a few fixed strings always make a packed searcher"),
+        dfa: aho_corasick::AhoCorasickBuilder::new()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(needles)
+            .expect("fixed strings always compile"),
+    }
 }
 
 /// An automaton for a few fixed strings: a DFA, as it runs over short texts where the
@@ -123,6 +168,16 @@ impl Fields {
             self.client.as_deref(),
             self.frame.as_deref(),
             self.thread.as_deref(),
+        ]
+    }
+
+    /// The four fields, in the order of [`Fields::values`], to fill in.
+    pub fn slots(&mut self) -> [&mut Option<String>; 4] {
+        [
+            &mut self.endpoint,
+            &mut self.client,
+            &mut self.frame,
+            &mut self.thread,
         ]
     }
 }
@@ -295,8 +350,8 @@ fn client(record: &[u8], first: &[u8]) -> Option<String> {
         .nth(2)
         .map_or(record.len(), |i| i + 1);
     let head = &record[..end.min(4096)];
-    if let Some(m) = CLIENT.find(head) {
-        let addr = address(&head[m.end()..]);
+    if let Some((_, end)) = CLIENT.find(head) {
+        let addr = address(&head[end..]);
         if !addr.is_empty() {
             return Some(text(addr));
         }
@@ -469,16 +524,29 @@ pub fn kind(texts: &[&[u8]]) -> Kind {
     // Windows' own wording wins over the pipe or reset it may also name. The wordings do not
     // overlap one another, so a leftmost search (which can skip ahead) sees every one there is.
     let mut best = Kind::Other;
-    for t in texts {
-        for m in KINDS.find_iter(*t) {
-            let k = match m.pattern().as_usize() {
-                0..=3 => return Kind::WindowsAbort,
+    for (i, t) in texts.iter().enumerate() {
+        // A one-line record's headline and group are often the end of its first line: read
+        // once.
+        if texts[..i].iter().any(|before| before.ends_with(t)) {
+            continue;
+        }
+        let mut windows = false;
+        KINDS.each(t, |pattern, _| {
+            let k = match pattern {
+                0..=3 => {
+                    windows = true;
+                    return false;
+                }
                 4..=7 => Kind::BrokenPipe,
                 _ => Kind::Reset,
             };
             if best == Kind::Other || k == Kind::BrokenPipe {
                 best = k;
             }
+            true
+        });
+        if windows {
+            return Kind::WindowsAbort;
         }
     }
     best
