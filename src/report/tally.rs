@@ -230,20 +230,32 @@ impl<'r> Tallier<'r> {
             return;
         }
         let ts = header::detect(first).map_or(0, |h| h.timestamp_len);
-        let (headline, chain) = squash::headline_and_chain(record, ts);
-        let chain = if !chain.is_empty() {
-            text(&chain)
-        } else if one_line {
-            one_line_key(&headline)
+        // Most records are ordinary one-liners: with no exception named, their text is their
+        // headline, and reading them for a chain is wasted.
+        let plain_line =
+            one_line && EXCEPTION.find(record).is_none() && ERROR.find(record).is_none();
+        let chain = if plain_line {
+            one_line_key(first[ts.min(first.len())..].trim_ascii_start())
         } else {
-            self.previous = Previous::None;
-            return;
+            let (headline, chain) = squash::headline_and_chain(record, ts);
+            if !chain.is_empty() {
+                text(&chain)
+            } else if one_line {
+                one_line_key(&headline)
+            } else {
+                self.previous = Previous::None;
+                return;
+            }
         };
         if chain.is_empty() {
             self.previous = Previous::None;
             return;
         }
-        let frame = fields::app_frame(record).unwrap_or_default();
+        let frame = if plain_line {
+            String::new()
+        } else {
+            fields::app_frame(record).unwrap_or_default()
+        };
         let t = Tally {
             records: 1,
             lines: lines_of(record),
@@ -252,11 +264,8 @@ impl<'r> Tallier<'r> {
         let key = (chain, frame);
         // One-line clusters have their own share of the cap: however many kinds of one-line
         // message a log has, the exceptions after them are still clustered and shown.
-        let room = if one_line {
-            self.one_line_clusters < ONE_LINE_CAP
-        } else {
-            self.noise_index.len() < CAP
-        };
+        let room =
+            self.noise_index.len() < CAP && (!one_line || self.one_line_clusters < ONE_LINE_CAP);
         if let Some(&i) = self.noise_index.get(&key) {
             self.report.noise[i].tally.add(&t);
             self.previous = Previous::Noise(i);
@@ -511,50 +520,60 @@ fn is_access_line(line: &[u8]) -> bool {
 
 static REPEATED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("message repeated "));
 static HTTP: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("HTTP/"));
+static EXCEPTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Exception"));
+static ERROR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Error"));
 
 /// A one-line record's cluster key: its text with every number (decimal or `0x` hex) folded to
 /// `#` and every path to `/…`, so that pids, connection numbers, addresses, ports, file names
 /// and request paths do not split the cluster.
 fn one_line_key(headline: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&headline[..headline.len().min(KEY_READ)]);
-    let mut out = String::new();
-    let mut kept = 0;
-    let mut chars = text.chars().peekable();
-    let mut previous = ' ';
-    while let Some(c) = chars.next() {
+    // Byte by byte: every byte folded is ASCII, so the text stays UTF-8 wherever it was.
+    let s = &headline[..headline.len().min(KEY_READ)];
+    let mut out = Vec::with_capacity(s.len().min(2 * KEY_CHARS));
+    let (mut i, mut steps, mut previous) = (0, 0, b' ');
+    while i < s.len() && steps < KEY_CHARS {
+        let c = s[i];
         if c.is_ascii_digit() {
-            let hex = c == '0' && chars.peek() == Some(&'x');
-            if hex {
-                chars.next();
-            }
-            while chars
-                .peek()
+            let hex = c == b'0' && s.get(i + 1) == Some(&b'x');
+            i += 1 + usize::from(hex);
+            while s
+                .get(i)
                 .is_some_and(|d| d.is_ascii_digit() || (hex && d.is_ascii_hexdigit()))
             {
-                chars.next();
+                i += 1;
             }
-            out.push('#');
-        } else if c == '/' && matches!(previous, ' ' | '"' | '\'' | '(' | '[' | '=' | ',') {
-            while chars
-                .peek()
-                .is_some_and(|d| !d.is_whitespace() && !matches!(d, '"' | '\'' | ')' | ']' | ','))
-            {
-                chars.next();
+            out.push(b'#');
+        } else if c == b'/' && matches!(previous, b' ' | b'"' | b'\'' | b'(' | b'[' | b'=' | b',') {
+            i += 1;
+            while s.get(i).is_some_and(|d| {
+                !d.is_ascii_whitespace() && !matches!(d, b'"' | b'\'' | b')' | b']' | b',')
+            }) {
+                i += 1;
             }
-            out.push_str("/…");
-        } else if c.is_control() {
+            out.extend_from_slice("/…".as_bytes());
+        } else if c < 0x20 || c == 0x7f {
             // A client's garbage (a TLS hello sent to a plain port) is no text to show.
-            out.push('\u{fffd}');
-        } else {
+            i += 1;
+            out.extend_from_slice("\u{fffd}".as_bytes());
+        } else if c < 0x80 {
+            i += 1;
             out.push(c);
+        } else {
+            // One character, whole, so that the cut below never splits one.
+            let len = match c {
+                0xc0..=0xdf => 2,
+                0xe0..=0xef => 3,
+                0xf0..=0xf7 => 4,
+                _ => 1,
+            };
+            let end = (i + len).min(s.len());
+            out.extend_from_slice(&s[i..end]);
+            i = end;
         }
         previous = c;
-        kept += 1;
-        if kept >= KEY_CHARS {
-            break;
-        }
+        steps += 1;
     }
-    out
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn first_line(record: &[u8]) -> &[u8] {
