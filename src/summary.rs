@@ -41,6 +41,16 @@
 //!   character, as `report` cuts them in whole records too), and counts at most 16 distinct
 //!   values per list per group: a value first met after 16 others only counts in `REST`.
 //!   A summary line therefore stays within a few kilobytes, and so does a group's memory.
+//!
+//! Two real lines (`testdata/cases/tomcat-catalina-out` and `python-http-server`):
+//!
+//! ```text
+//! 24-Nov-2026 15:35:06.519 resetsquash: squashed 6 rule=tomcat-client-abort group="ClientAbortException < IOException: Connection reset by peer" lines=309 bytes=25158 first="24-Nov-2026 15:35:04.806" last="24-Nov-2026 15:35:06.519" sample="org.apache.catalina.connector.ClientAbortException: java.io.IOException: Connection reset by peer" kinds=reset:6 frames=realogs.StreamServlet.doGet*6 threads=http-nio-127.0.0.1-18080-exec-5*1|http-nio-127.0.0.1-18080-exec-8*1|http-nio-127.0.0.1-18080-exec-9*1
+//! resetsquash: squashed 5 rule=python-socketserver-abort group="BrokenPipeError: [Errno 32] Broken pipe" lines=125 bytes=6280 sample="BrokenPipeError: [Errno 32] Broken pipe" kinds=pipe:5,pipe-download:5 clients=127.0.0.1*5
+//! ```
+//!
+//! In the first, three of the six records named no thread (`printStackTrace()` output has no
+//! header line of its own), so the threads list counts three.
 
 use crate::fields::Kinds;
 
