@@ -6,17 +6,20 @@
 //! chunks decided in parallel. That is what makes the output the same for every thread count.
 //!
 //! A window closes when the log's own clock (the timestamps of its header lines) moves past it;
-//! its groups are then written as summary lines, in the order they were first seen. So where a
-//! summary lands depends only on the log's content: never on buffer sizes, chunking or timing.
+//! its groups are then written as summary lines, in the order of their last timestamps (ties in
+//! the order the groups were first seen), so that they follow the log's clock like the records
+//! around them. So where a summary lands depends only on the log's content: never on buffer
+//! sizes, chunking or timing.
 
 use std::collections::HashMap;
 use std::io::Write;
 
 use crate::error::Error;
+use crate::fields::{Abort, Kinds};
 use crate::output::Output;
 use crate::rules::RuleSet;
 use crate::squash::{Options, Stats};
-use crate::summary::Summary;
+use crate::summary::{List, Summary};
 
 /// Where the record stage sends its decisions, in input order.
 pub trait Sink {
@@ -81,12 +84,15 @@ pub struct Squashed<'a> {
     pub line_no: u64,
     /// Its first line, for `--explain` (may be empty otherwise).
     pub first_line: &'a [u8],
+    /// What it says: where, and what kind of abort.
+    pub abort: &'a Abort,
 }
 
 /// The timestamp of the latest header line.
 #[derive(Default)]
 struct Clock {
     text: Vec<u8>,
+    seconds: i64,
     known: bool,
     window: Option<i64>,
 }
@@ -101,8 +107,59 @@ struct Group {
     bytes: u64,
     first: Option<Vec<u8>>,
     last: Option<Vec<u8>>,
+    /// The seconds of `last`, for ordering the summary lines of one flush.
+    last_seconds: i64,
     sample: Vec<u8>,
     eol: &'static [u8],
+    kinds: Kinds,
+    /// Endpoints, clients, application frames, threads.
+    lists: [Counts; 4],
+}
+
+/// Values counted per list per group: at most this many distinct ones, each exactly.
+const TRACKED: usize = 16;
+/// Values written per list in a summary line: as many as `report` shows per list.
+const WRITTEN: usize = 10;
+
+/// The counts of one field's values in a group: exact for the first [`TRACKED`] distinct
+/// values; the records of any later value are counted in `rest`. A first-come bound rather
+/// than a heavy-hitter sketch, so that every count written is exact (and `report`'s sums are
+/// lower bounds, never guesses); a group of client aborts rarely has more than a few endpoints
+/// or frames, and a thread pool's busiest threads are met early.
+#[derive(Default)]
+struct Counts {
+    values: Vec<(String, u64)>,
+    rest: u64,
+}
+
+impl Counts {
+    fn count(&mut self, value: &str) {
+        if let Some(e) = self.values.iter_mut().find(|e| e.0 == value) {
+            e.1 += 1;
+        } else if self.values.len() < TRACKED {
+            self.values.push((value.to_string(), 1));
+        } else {
+            self.rest += 1;
+        }
+    }
+
+    /// The summary line's list: the largest [`WRITTEN`] (ties by value), the rest summed.
+    fn into_list(mut self) -> List {
+        self.values
+            .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut rest = self.rest;
+        for (_, n) in self.values.drain(WRITTEN.min(self.values.len())..) {
+            rest += n;
+        }
+        List {
+            entries: self
+                .values
+                .into_iter()
+                .map(|(v, n)| (v.into_bytes(), n))
+                .collect(),
+            rest,
+        }
+    }
 }
 
 /// Longest sample kept for a summary line.
@@ -225,10 +282,17 @@ impl<'r, W: Write> Ledger<'r, W> {
 
     /// Writes a summary line for every group with a count, then forgets them all.
     fn flush_groups(&mut self) -> Result<(), Error> {
-        let groups = std::mem::take(&mut self.groups);
+        let mut groups = std::mem::take(&mut self.groups);
         for index in &mut self.group_index {
             index.clear();
         }
+        // By the log's clock: the seconds, then the text within a second (the fraction, in the
+        // log's own format). Groups counted before any timestamp come first, as they were. The
+        // sort is stable, so ties keep the order the groups were first seen in.
+        fn key(g: &Group) -> Option<(i64, &[u8])> {
+            g.last.as_ref().map(|t| (g.last_seconds, t.as_slice()))
+        }
+        groups.sort_by(|a, b| key(a).cmp(&key(b)));
         for g in groups {
             if g.count == 0 {
                 continue;
@@ -247,6 +311,8 @@ impl<'r, W: Write> Ledger<'r, W> {
                 first: g.first,
                 last: g.last,
                 sample: g.sample,
+                kinds: Some(g.kinds),
+                lists: g.lists.map(Counts::into_list),
             };
             self.scratch.clear();
             summary.write(g.eol, &mut self.scratch);
@@ -295,8 +361,11 @@ impl<W: Write> Sink for Ledger<'_, W> {
                     bytes: 0,
                     first: None,
                     last: None,
+                    last_seconds: 0,
                     sample: s.headline[..s.headline.len().min(SAMPLE_BYTES)].to_vec(),
                     eol,
+                    kinds: Kinds::default(),
+                    lists: Default::default(),
                 });
                 self.group_index[s.rule].insert(s.key.to_vec(), self.groups.len() - 1);
                 self.groups.len() - 1
@@ -325,8 +394,15 @@ impl<W: Write> Sink for Ledger<'_, W> {
             let last = g.last.get_or_insert_with(Vec::new);
             last.clear();
             last.extend_from_slice(now);
+            g.last_seconds = self.clock.seconds;
         }
         g.eol = eol;
+        g.kinds.count(s.abort.kind, s.abort.download);
+        for (counts, value) in g.lists.iter_mut().zip(s.abort.fields.values()) {
+            if let Some(v) = value {
+                counts.count(v);
+            }
+        }
         self.squashed[s.rule] += 1;
         if self.explain {
             let why = format!("squash: rule `{}`", self.rules.rules()[s.rule].id);
@@ -348,6 +424,7 @@ impl<W: Write> Sink for Ledger<'_, W> {
             }
         }
         self.clock.known = true;
+        self.clock.seconds = seconds;
         self.clock.text.clear();
         self.clock.text.extend_from_slice(text);
         if self.out.keeps_going() {
@@ -368,5 +445,30 @@ impl<W: Write> Sink for Ledger<'_, W> {
 
     fn summaries_now(&mut self) -> Result<(), Error> {
         self.flush_groups()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_counts_a_bounded_number_of_values_exactly_and_the_rest_in_one_sum() {
+        let mut c = Counts::default();
+        for i in 0..10_000 {
+            c.count(&format!("10.0.{}.{}", i % 100, i / 100));
+        }
+        c.count("10.0.3.0");
+        c.count("10.0.3.0");
+        assert_eq!(c.values.len(), TRACKED, "memory stays bounded");
+        let list = c.into_list();
+        assert_eq!(list.entries.len(), WRITTEN);
+        assert_eq!(
+            list.entries[0],
+            (b"10.0.3.0".to_vec(), 3),
+            "largest first, exact"
+        );
+        let listed: u64 = list.entries.iter().map(|e| e.1).sum();
+        assert_eq!(listed + list.rest, 10_002, "the total is exact");
     }
 }

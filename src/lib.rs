@@ -10,6 +10,7 @@
 //! rules     YAML rules → literal prefilter + regexes; decide each record
 //! scan      each buffer, literal first: records with no rule's literal are kept undecided
 //! squash    decide each record: keep it byte for byte, or squash it into a group
+//! fields    what a squashed record says: where (endpoint, client, frame, thread), what kind
 //! ledger    count squashed records per group and time window; write kept bytes and summaries
 //! summary   the summary line: written when a window closes, parsed back by readers
 //! output    buffered writer, flushed once per input batch
@@ -27,6 +28,7 @@
 
 pub mod error;
 pub mod exit;
+pub mod fields;
 pub mod header;
 pub mod input;
 pub mod ledger;

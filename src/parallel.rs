@@ -25,6 +25,7 @@ use std::io::{Read, Write};
 use std::ops::Range;
 
 use crate::error::Error;
+use crate::fields::{Abort, Kind};
 use crate::ledger::{Ledger, Sink, Squashed};
 use crate::linebuf::LineSplitter;
 use crate::output::Output;
@@ -57,6 +58,8 @@ enum Event {
         bytes: u64,
         crlf: bool,
         line_no: u64,
+        /// What the record said; its values are in `data`.
+        abort: StoredAbort,
     },
     Clock {
         seconds: i64,
@@ -114,6 +117,8 @@ impl Recording {
     /// Tells `ledger` the decisions, in order; `chunk` is the chunk they were made on.
     fn replay<W: Write>(&self, chunk: &[u8], ledger: &mut Ledger<'_, W>) -> Result<(), Error> {
         let d = &self.data;
+        // One for the whole chunk: its strings are reused from record to record.
+        let mut what = Abort::default();
         for ev in &self.events {
             match ev {
                 Event::Keep(r) => ledger.keep(&d[r.clone()])?,
@@ -128,6 +133,7 @@ impl Recording {
                     bytes,
                     crlf,
                     line_no,
+                    abort,
                 } => ledger.squash(&Squashed {
                     rule: *rule,
                     key: &d[key.clone()],
@@ -138,6 +144,7 @@ impl Recording {
                     crlf: *crlf,
                     line_no: *line_no,
                     first_line: &[],
+                    abort: abort.load(d, &mut what),
                 })?,
                 Event::Clock { seconds, text } => ledger.clock(*seconds, &d[text.clone()])?,
                 Event::Note(line_no, r) => {
@@ -147,6 +154,63 @@ impl Recording {
             }
         }
         Ok(())
+    }
+}
+
+/// What a squashed record said, kept with a chunk's decisions: its values are stored in the
+/// chunk's `data` (no allocation per record), each ending `ends[i]` bytes after `start`.
+#[derive(Clone, Copy, Debug)]
+struct StoredAbort {
+    start: usize,
+    /// Per field (in the order of [`Fields::values`]): where its value ends; `NONE` if absent.
+    ends: [u32; 4],
+    kind: Kind,
+    download: bool,
+}
+
+impl StoredAbort {
+    const NONE: u32 = u32::MAX;
+
+    fn store(a: &Abort, data: &mut Vec<u8>) -> StoredAbort {
+        let start = data.len();
+        let mut ends = [Self::NONE; 4];
+        for (end, value) in ends.iter_mut().zip(a.fields.values()) {
+            if let Some(v) = value {
+                data.extend_from_slice(v.as_bytes());
+                // Four values of at most `fields::MAX_VALUE` bytes: the offset fits.
+                *end = (data.len() - start) as u32;
+            }
+        }
+        StoredAbort {
+            start,
+            ends,
+            kind: a.kind,
+            download: a.download,
+        }
+    }
+
+    /// The abort again, in `into` (whose strings are reused).
+    fn load<'a>(&self, data: &[u8], into: &'a mut Abort) -> &'a Abort {
+        let start = self.start;
+        let mut from = start;
+        for (slot, &end) in into.fields.slots().into_iter().zip(&self.ends) {
+            let value = (end != Self::NONE).then(|| {
+                let to = start + end as usize;
+                let v = std::str::from_utf8(&data[from..to]).expect("stored from a str");
+                from = to;
+                v
+            });
+            match (slot.as_mut(), value) {
+                (Some(s), Some(v)) => {
+                    s.clear();
+                    s.push_str(v);
+                }
+                (_, v) => *slot = v.map(str::to_string),
+            }
+        }
+        into.kind = self.kind;
+        into.download = self.download;
+        into
     }
 }
 
@@ -199,6 +263,7 @@ impl Sink for Recording {
             bytes: s.bytes,
             crlf: s.crlf,
             line_no: s.line_no,
+            abort: StoredAbort::store(s.abort, &mut self.data),
         });
         Ok(())
     }

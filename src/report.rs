@@ -8,7 +8,6 @@
 //!          (inputs in parallel, one thread each; merged in input order)
 //! tally    the sink that counts: squashed records, our own summary lines read back,
 //!          look-alikes kept, the noise left, syslog's "message repeated N times"
-//! fields   what a record says about where: endpoint, client, application frame, thread
 //! draft    a rule draft for each cluster of noise
 //! render   text (a terminal bar chart), markdown, JSON (docs/report-json.md), HTML (inline SVG)
 //! ```
@@ -18,8 +17,10 @@
 //! every record of a summary lies in the summary's minute (with the default one-minute
 //! window), so `report(squash(log))` has the same totals, per-rule and per-group counts, and
 //! the same timeline at any granularity no finer than the squash window, as `report(log)`.
-//! What a summary line cannot give back is where each record happened (endpoint, client,
-//! frame, thread); the report says from how many records those were read.
+//! A summary line also gives back its records' kinds, exactly, and the most frequent
+//! endpoints, clients, application frames and threads of its group (see [`crate::summary`]):
+//! over a squashed log, a listed value's count is a lower bound, and the report says how many
+//! records its "where" lists were read from, and how many of those from summary lines.
 //!
 //! **Merging.** Every count in a [`Report`] is a sum, every first/last a minimum/maximum, and
 //! every top list is a capped map of counts; so reports merge associatively (and commutatively
@@ -29,7 +30,6 @@
 //! list, 1000 clusters of noise), the smallest entries are folded into an `other` count.
 
 mod draft;
-pub mod fields;
 mod html;
 mod render;
 mod tally;
@@ -52,7 +52,10 @@ pub use render::{Format, parse_minute, render};
 /// The `schema` value every JSON report carries.
 pub const SCHEMA: &str = "resetsquash-report";
 /// The JSON schema's version: a reader refuses a newer major version.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+/// The oldest version `--merge` still reads: version 1 lacks only `where.from_summaries`, which
+/// is 0 there (its summary lines carried no lists).
+const OLDEST_READ: u32 = 1;
 
 /// Entries kept in each top list and clusters of noise kept; the rest are counted in `other`.
 pub const CAP: usize = 1000;
@@ -165,27 +168,30 @@ impl Top {
     }
 }
 
-/// Where the aborts happened, from the records that were still whole in the log.
+/// Where the aborts happened: from the records that were still whole in the log, and from the
+/// lists that summary lines carry.
+///
+/// A whole record counts exactly. A summary line lists the most frequent values of its group
+/// with their exact counts, and the rest of its records under `other`; so over a squashed log a
+/// value's count is at least the one shown (exact where every summary line that saw the value
+/// listed it), and each list's total stays exact.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Where {
-    /// Squashed records whose fields could be read (not those counted from summary lines).
+    /// Squashed records whose fields were read: whole records, and the records of summary lines
+    /// that carry the lists (summary lines of an older resetsquash do not).
     pub located: u64,
+    /// Of `located`, those counted from summary lines.
+    #[serde(default)]
+    pub from_summaries: u64,
     pub endpoints: Top,
     pub clients: Top,
     pub frames: Top,
     pub threads: Top,
 }
 
-/// What the peers did, over the records that were still whole in the log.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Kinds {
-    pub resets: u64,
-    pub broken_pipes: u64,
-    pub windows_aborts: u64,
-    pub other: u64,
-    /// Broken pipes that were sending a file or a large download.
-    pub broken_pipes_on_downloads: u64,
-}
+/// What the peers did: from the records still whole in the log, and exactly from summary lines
+/// (those that carry `kinds=`).
+pub use crate::fields::Kinds;
 
 /// A second with many aborts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -345,16 +351,12 @@ impl Report {
         self.last = latest(self.last.take(), o.last.clone());
         let w = &mut self.where_;
         w.located += o.where_.located;
+        w.from_summaries += o.where_.from_summaries;
         w.endpoints.merge(&o.where_.endpoints);
         w.clients.merge(&o.where_.clients);
         w.frames.merge(&o.where_.frames);
         w.threads.merge(&o.where_.threads);
-        let k = &mut self.kinds;
-        k.resets += o.kinds.resets;
-        k.broken_pipes += o.kinds.broken_pipes;
-        k.windows_aborts += o.kinds.windows_aborts;
-        k.other += o.kinds.other;
-        k.broken_pipes_on_downloads += o.kinds.broken_pipes_on_downloads;
+        self.kinds.add(&o.kinds);
         for b in &o.bursts {
             self.add_burst(b.clone());
         }
@@ -620,15 +622,19 @@ fn read_json(source: &Source) -> Result<Report, Error> {
         )));
     }
     match head.get("version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(VERSION) => {}
+        Some(v) if (u64::from(OLDEST_READ)..=u64::from(VERSION)).contains(&v) => {}
         v => {
             return Err(bad(format!(
-                "report version {} is not one this resetsquash reads (it reads version {VERSION})",
+                "report version {} is not one this resetsquash reads (it reads versions \
+                 {OLDEST_READ} to {VERSION})",
                 v.map_or("?".to_string(), |v| v.to_string())
             )));
         }
     }
-    serde_json::from_value(head).map_err(|e| bad(format!("malformed report: {e}")))
+    let mut report: Report =
+        serde_json::from_value(head).map_err(|e| bad(format!("malformed report: {e}")))?;
+    report.version = VERSION;
+    Ok(report)
 }
 
 /// A progress bar on standard error, redrawn five times a second from a byte counter.

@@ -460,6 +460,9 @@ impl<'r> Assembler<'r> {
                 None => chain,
             },
         };
+        // Read here, where the record is whole and (in parallel) on a worker thread: the
+        // ledger only counts it, and a chunk's replay need not keep the record.
+        let abort = crate::fields::abort(record, timestamp_len, &headline, &key);
         sink.squash(&Squashed {
             rule,
             key: &key,
@@ -470,6 +473,7 @@ impl<'r> Assembler<'r> {
             crlf: record.ends_with(b"\r\n"),
             line_no: self.pending_first_line,
             first_line,
+            abort: &abort,
         })
     }
 

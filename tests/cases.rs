@@ -164,3 +164,48 @@ fn real_and_generated_logs_come_out_the_same_on_every_path() {
         }
     }
 }
+
+/// The seconds and text of a summary line's timestamp, for ordering (`None`: it has none).
+fn summary_time(line: &[u8]) -> Option<(i64, Vec<u8>)> {
+    let s = resetsquash::summary::Summary::parse(line)?;
+    let h = resetsquash::header::detect(&s.timestamp)?;
+    Some((h.seconds?, s.timestamp))
+}
+
+/// Summary lines written together (one window closing) follow the log's clock, as the records
+/// around them do: a reader who sorts or greps by time sees them where they belong.
+#[test]
+fn summary_lines_written_together_are_in_timestamp_order() {
+    let mut logs: Vec<(String, Vec<u8>)> = std::fs::read_dir(testdata("cases"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("input.log"))
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+        .collect();
+    logs.extend(real_and_generated_logs("1M", 12));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.log");
+    let mut runs = 0;
+    for (name, input) in &logs {
+        std::fs::write(&path, input).unwrap();
+        let out = cmd(&root()).arg(&path).output().unwrap();
+        assert!(out.status.success(), "{name}");
+        let mut previous: Option<(i64, Vec<u8>)> = None;
+        for line in out.stdout.split(|&b| b == b'\n') {
+            let Some(t) = summary_time(line) else {
+                previous = None;
+                continue;
+            };
+            if let Some(p) = &previous {
+                runs += 1;
+                assert!(
+                    *p <= t,
+                    "{name}: {} written after {}",
+                    String::from_utf8_lossy(&t.1),
+                    String::from_utf8_lossy(&p.1)
+                );
+            }
+            previous = Some(t);
+        }
+    }
+    assert!(runs > 100, "summary lines written together were compared");
+}

@@ -219,3 +219,28 @@ fn the_man_page_and_completions_come_from_the_cli_definition() {
         .unwrap();
     assert!(check.success());
 }
+
+/// The README opens with a command and a summary line: that command prints that line.
+#[test]
+fn the_readme_sample_summary_line_is_what_its_first_command_prints() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let first = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run --release -- "))
+        .expect("the README's first command");
+    let input = first["cargo run --release -- ".len()..]
+        .split_whitespace()
+        .next()
+        .unwrap();
+    let sample = readme
+        .lines()
+        .find(|l| l.contains(" resetsquash: squashed "))
+        .expect("the README's sample summary line");
+    let out = cmd(&root()).arg(input).output().unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.lines().any(|l| l == sample),
+        "`resetsquash {input}` does not print the README's sample:\n{sample}"
+    );
+}

@@ -72,6 +72,61 @@ fn timeline(r: &Value, by: i64) -> Vec<(i64, u64)> {
     sums.into_iter().collect()
 }
 
+/// The largest `n` entries of a top list, largest first, ties by value (as the report shows
+/// them), and the list's total.
+fn top(r: &Value, list: &str, n: usize) -> (Vec<(String, u64)>, u64) {
+    let t = &r["where"][list];
+    let mut v: Vec<(String, u64)> = t["counts"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, c)| (k.clone(), c.as_u64().unwrap()))
+        .collect();
+    let total = v.iter().map(|e| e.1).sum::<u64>() + t["other"].as_u64().unwrap();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.truncate(n);
+    (v, total)
+}
+
+/// What a summary line gives back: the kinds exactly, each "where" list's total exactly, and
+/// (on these logs) the same ten largest entries of each list.
+#[track_caller]
+fn assert_same_where_and_kinds(raw: &Value, squashed: &Value, what: &str) {
+    assert_eq!(raw["kinds"], squashed["kinds"], "{what}: `kinds` differs");
+    assert_eq!(
+        raw["where"]["located"], squashed["where"]["located"],
+        "{what}: located"
+    );
+    for list in ["endpoints", "clients", "frames", "threads"] {
+        assert_eq!(
+            top(raw, list, 10),
+            top(squashed, list, 10),
+            "{what}: the top 10 {list} and their total"
+        );
+    }
+}
+
+/// Where a squashed log has more distinct values than a summary line lists (generated logs
+/// with random clients): kinds and totals are still exact, and every count is a lower bound.
+#[track_caller]
+fn assert_exact_kinds_and_bounded_where(raw: &Value, squashed: &Value, what: &str) {
+    assert_eq!(raw["kinds"], squashed["kinds"], "{what}: `kinds` differs");
+    for list in ["endpoints", "clients", "frames", "threads"] {
+        assert_eq!(
+            top(raw, list, 0).1,
+            top(squashed, list, 0).1,
+            "{what}: the total of {list}"
+        );
+        let counts = raw["where"][list]["counts"].as_object().unwrap();
+        for (value, n) in squashed["where"][list]["counts"].as_object().unwrap() {
+            assert!(
+                n.as_u64() <= counts.get(value).and_then(Value::as_u64),
+                "{what}: {list} `{value}`: {n} is more than the log has"
+            );
+        }
+    }
+}
+
 #[track_caller]
 fn assert_same_report(raw: &Value, squashed: &Value, window: i64, what: &str) {
     for key in SAME {
@@ -89,7 +144,7 @@ fn assert_same_report(raw: &Value, squashed: &Value, window: i64, what: &str) {
 }
 
 #[test]
-fn a_squashed_log_reports_the_same_totals_rules_groups_and_timeline_as_the_original() {
+fn a_squashed_log_reports_the_same_totals_rules_groups_timeline_kinds_and_where_as_the_original() {
     for file in corpus() {
         let name = file.display().to_string();
         let raw = report_json(&[&name], None);
@@ -114,13 +169,86 @@ fn a_squashed_log_reports_the_same_totals_rules_groups_and_timeline_as_the_origi
                 assert_eq!(raw["bytes"], squashed["bytes"]);
                 continue;
             }
-            assert_same_report(&raw, &squashed, window, &format!("{name} --window {flag}"));
+            let what = format!("{name} --window {flag}");
+            assert_same_report(&raw, &squashed, window, &what);
+            assert_same_where_and_kinds(&raw, &squashed, &what);
+            assert_eq!(
+                squashed["where"]["from_summaries"], raw["squashed"],
+                "{name}: every \"where\" came back from a summary line"
+            );
             assert_eq!(
                 squashed["from_summaries"], raw["squashed"],
                 "{name}: every abort came back from a summary line"
             );
         }
     }
+}
+
+/// Squash first, report later: the logrotate recipe's own output (a squashed, gzipped
+/// `catalina.out.1.gz`) reports the same kinds and "where" as the log did, and says so.
+#[test]
+fn the_daily_report_of_a_squashed_gzipped_log_says_where_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = testdata("corpus/tomcat10/catalina.out");
+    let gz = dir.path().join("catalina.out.1.gz");
+    let out = cmd(dir.path())
+        .arg("--gzip")
+        .stdin(std::fs::File::open(&log).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    std::fs::write(&gz, &out.stdout).unwrap();
+    let text = |path: &Path| {
+        let out = cmd(dir.path()).arg("report").arg(path).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (raw, squashed) = (text(&log), text(&gz));
+    let kinds = "Kinds: 212 resets (ECONNRESET), 102 broken pipes (EPIPE; 0 while sending a \
+                 download), 0 Windows aborts (10053), 37 other (the client closed first, EOF).\n";
+    assert!(raw.contains(kinds), "{raw}");
+    assert!(squashed.contains(kinds), "{squashed}");
+    assert!(
+        raw.contains("\nWhere, from all 351 squashed records\n"),
+        "{raw}"
+    );
+    assert!(
+        squashed.contains(
+            "\nWhere, from all 351 squashed records; 351 of them from summary lines, which list \
+             each group's most frequent values: a count is at least the one shown\n"
+        ),
+        "{squashed}"
+    );
+    let lists = |r: &str| {
+        let at = r.find("\nWhere, ").unwrap();
+        let from = at + r[at + 1..].find('\n').unwrap() + 1;
+        r[from..r.find("\nKinds: ").unwrap()].to_string()
+    };
+    assert!(lists(&raw).contains("      270  realogs.StreamServlet.doGet\n"));
+    assert_eq!(
+        lists(&raw),
+        lists(&squashed),
+        "the same lists, line for line"
+    );
+}
+
+/// Reports of an older resetsquash (version 1, before `where.from_summaries`) still merge.
+#[test]
+fn merge_reads_version_1_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = testdata("cases/nginx-error/input.log");
+    let v2 = report_json(&[log.to_str().unwrap()], None);
+    let mut v1 = v2.clone();
+    v1["version"] = 1.into();
+    v1["where"]
+        .as_object_mut()
+        .unwrap()
+        .remove("from_summaries");
+    let path = dir.path().join("old.json");
+    std::fs::write(&path, serde_json::to_vec(&v1).unwrap()).unwrap();
+    let merged = report_json(&["--merge", path.to_str().unwrap()], None);
+    assert_eq!(merged["version"], 2);
+    assert_eq!(merged, v2, "a version 1 report merges as it was");
 }
 
 #[test]
@@ -146,6 +274,7 @@ fn generated_logs_in_every_format_report_the_same_after_squashing_and_gzip() {
         );
         let squashed = report_json(&[], Some(&squash(&[], &log)));
         assert_same_report(&raw, &squashed, 60, format);
+        assert_exact_kinds_and_bounded_where(&raw, &squashed, format);
         // gzip is read by content, under any name.
         let gz = dir.path().join(format!("{format}.1"));
         let status = Command::new("sh")
@@ -285,6 +414,100 @@ fn the_report_counts_what_it_says_on_real_tomcat_and_nginx_logs() {
     );
 }
 
+/// One-line records repeat too: nginx's error log holds 149 `closed keepalive connection`
+/// lines, 57 `open() failed`, 12 refused and 11 timed-out upstream connections. Each is a
+/// cluster with its count, numbers and paths folded; the refusals, timeouts and other genuine
+/// errors are listed, never drafted.
+#[test]
+fn repeated_one_line_records_are_clustered_on_the_real_nginx_log() {
+    let nginx = report_json(
+        &[testdata("corpus/nginx/error.log").to_str().unwrap()],
+        None,
+    );
+    let noise = nginx["noise"].as_array().unwrap();
+    let cluster = |wording: &str| {
+        let found: Vec<&Value> = noise
+            .iter()
+            .filter(|c| c["chain"].as_str().unwrap().contains(wording))
+            .collect();
+        assert_eq!(found.len(), 1, "one cluster of `{wording}`: {found:#?}");
+        found[0]
+    };
+    for (wording, records) in [
+        ("closed keepalive connection", 149),
+        ("open() \"/…\" failed (#: No such file or directory)", 57),
+        (
+            "connect() failed (#: Connection refused) while connecting to upstream",
+            12,
+        ),
+        ("upstream timed out (#: Connection timed out)", 11),
+    ] {
+        let c = cluster(wording);
+        assert_eq!(c["records"], records, "{wording}");
+        assert_eq!(c["draft"], "", "{wording}: listed, never drafted");
+    }
+    let text = cmd(Path::new("."))
+        .arg("report")
+        .arg(testdata("corpus/nginx/error.log"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains(
+            "records, 13.2 KiB: [info] ###: *# client #.#.#.# closed keepalive connection\n"
+        ),
+        "{text}"
+    );
+    // An access log's lines are the log itself: never a cluster of noise.
+    let python = report_json(
+        &[testdata("corpus/python/http.server.log").to_str().unwrap()],
+        None,
+    );
+    for c in python["noise"].as_array().unwrap() {
+        let chain = c["chain"].as_str().unwrap();
+        assert!(!chain.contains(" HTTP/#.#\" #"), "{chain}");
+    }
+}
+
+/// However many kinds of one-line message come first, the exceptions after them are still
+/// clustered: one-line clusters have their own share of the cap.
+#[test]
+fn one_line_clusters_never_crowd_out_the_exceptions_after_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Vec::new();
+    let letters = |mut i: usize| -> String {
+        let mut w = String::new();
+        for _ in 0..3 {
+            w.push(char::from(b'a' + (i % 26) as u8));
+            i /= 26;
+        }
+        w
+    };
+    for i in 0..2000 {
+        let line = format!(
+            "24-Nov-2026 15:30:00.000 INFO [main] org.example.Setup.run step {} done\n",
+            letters(i)
+        );
+        log.extend_from_slice(line.as_bytes());
+        log.extend_from_slice(line.as_bytes());
+    }
+    log.extend(std::fs::read(testdata("corpus/tomcat10/localhost.2026-11-24.log")).unwrap());
+    let path = dir.path().join("mixed.log");
+    std::fs::write(&path, &log).unwrap();
+    let r = report_json(&[path.to_str().unwrap()], None);
+    let refused = r["noise"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["chain"] == "ConnectException: Connection refused")
+        .expect("the refused connects are still a cluster");
+    assert_eq!(refused["records"], 23);
+    assert!(
+        r["noise_other"]["records"].as_u64().unwrap() > 0,
+        "the cap was reached"
+    );
+}
+
 #[test]
 fn syslog_message_repeated_counts_as_more_of_the_record_before() {
     let dir = tempfile::tempdir().unwrap();
@@ -360,6 +583,65 @@ fn a_progress_bar_is_drawn_on_a_terminal_and_never_on_a_pipe() {
         "no progress bar: {screen:?}"
     );
     assert!(screen.contains(" of 40.0 MiB"), "{screen:?}");
+}
+
+/// Rule ids differ in length (`tomcat-client-abort`, `tomcat-socket-io-error`): the groups
+/// start in one column in text, and the markdown table's cells line up in its source.
+#[test]
+fn the_by_group_columns_line_up_in_text_and_markdown() {
+    let log = testdata("corpus/tomcat10/localhost.2026-11-24.log");
+    let report = |format: &str| {
+        let out = cmd(Path::new("."))
+            .args(["report", "--format", format])
+            .arg(&log)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = report("text");
+    let rows: Vec<&str> = text
+        .lines()
+        .skip_while(|l| *l != "By group, largest first")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let rules: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert!(rules.len() >= 2, "rule ids of different lengths: {rules:?}");
+    let group_column = |row: &str| {
+        let rule = row.split_whitespace().nth(1).unwrap();
+        let after = row.find(rule).unwrap() + rule.len();
+        after + row[after..].len() - row[after..].trim_start().len()
+    };
+    let columns: Vec<usize> = rows.iter().map(|r| group_column(r)).collect();
+    assert!(
+        columns.windows(2).all(|w| w[0] == w[1]),
+        "groups start in one column:\n{}",
+        rows.join("\n")
+    );
+    let markdown = report("markdown");
+    let table: Vec<&str> = markdown
+        .lines()
+        .skip_while(|l| *l != "## By group")
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert!(table.len() > 3);
+    let pipes = |row: &str| -> Vec<usize> {
+        row.char_indices()
+            .filter(|c| c.1 == '|')
+            .map(|c| c.0)
+            .take(3)
+            .collect()
+    };
+    assert!(
+        table.iter().all(|r| pipes(r) == pipes(table[0])),
+        "the cells line up:\n{}",
+        table.join("\n")
+    );
 }
 
 /// The snapshot cases: a real corpus excerpt each (the case inputs of `testdata/cases/`).

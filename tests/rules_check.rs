@@ -96,7 +96,8 @@ fn user_rules_are_used_for_filtering() {
         .unwrap();
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "kept\nkept too\nresetsquash: squashed 1 rule=ours group=\"\" lines=1 bytes=17 sample=\"client went away\"\n"
+        "kept\nkept too\nresetsquash: squashed 1 rule=ours group=\"\" lines=1 bytes=17 \
+         sample=\"client went away\" kinds=other:1\n"
     );
 }
 

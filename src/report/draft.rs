@@ -93,7 +93,14 @@ fn what(chain: &str) -> String {
     while !message.is_char_boundary(cut) {
         cut -= 1;
     }
-    let parts: Vec<String> = message[..cut].split('#').map(regex::escape).collect();
+    // `#` stands for a number, `/…` for a path (see the one-line cluster key).
+    let parts: Vec<String> = message[..cut]
+        .split('#')
+        .map(|p| {
+            let paths: Vec<String> = p.split("/…").map(regex::escape).collect();
+            paths.join(r"/\S*")
+        })
+        .collect();
     re.push_str(&parts.join(r"\d+"));
     re
 }

@@ -88,21 +88,10 @@ pub fn parse_minute(s: &str) -> Option<i64> {
     crate::header::civil_seconds(y, mo, d, h * 3600 + mi * 60)
 }
 
-/// Seconds on the log's clock → (year, month, day, hour, minute) (Howard Hinnant's algorithm,
-/// the inverse of [`crate::header::civil_seconds`]).
+/// Seconds on the log's clock → (year, month, day, hour, minute).
 fn civil(seconds: i64) -> (i64, i64, i64, i64, i64) {
-    let days = seconds.div_euclid(86_400);
-    let tod = seconds.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d, tod / 3600, tod % 3600 / 60)
+    let (y, mo, d, h, mi, _) = crate::header::civil(seconds);
+    (y, mo, d, h, mi)
 }
 
 /// A count with thousands separators: `18,034`.
@@ -207,7 +196,7 @@ pub fn totals(r: &Report) -> Vec<String> {
 /// The kinds of abort, as one sentence.
 pub fn kinds(r: &Report) -> String {
     let k = &r.kinds;
-    format!(
+    let mut s = format!(
         "{} resets (ECONNRESET), {} broken pipes (EPIPE; {} while sending a download), \
          {} Windows aborts (10053), {} other (the client closed first, EOF).",
         num(k.resets),
@@ -215,7 +204,16 @@ pub fn kinds(r: &Report) -> String {
         num(k.broken_pipes_on_downloads),
         num(k.windows_aborts),
         num(k.other)
-    )
+    );
+    let unknown = r.squashed.saturating_sub(k.total());
+    if unknown > 0 {
+        s.push_str(&format!(
+            " {} of unknown kind: counted from syslog's repeats, or from summary lines of an \
+             older resetsquash, which do not say.",
+            count(unknown, "record", "records")
+        ));
+    }
+    s
 }
 
 /// The top lists, with their titles.
@@ -250,23 +248,32 @@ pub fn noise(r: &Report) -> impl Iterator<Item = &super::Cluster> {
 
 /// Where the "Where" figures come from.
 pub fn located(r: &Report) -> String {
+    let w = &r.where_;
     if tops(r).iter().all(|(_, t)| t.counts.is_empty()) {
         return format!(
             "from {} squashed records: none of them names an endpoint, a client, an application \
              frame or a thread",
-            num(r.where_.located)
+            num(w.located)
         );
     }
-    if r.where_.located == r.squashed {
+    let mut s = if w.located == r.squashed {
         format!("from all {} squashed records", num(r.squashed))
     } else {
         format!(
-            "from the {} of {} squashed records still whole in the log (summary lines do not \
-             say where)",
-            num(r.where_.located),
+            "from {} of {} squashed records (the others were counted from syslog's repeats, or \
+             from summary lines of an older resetsquash, which do not say where)",
+            num(w.located),
             num(r.squashed)
         )
+    };
+    if w.from_summaries > 0 {
+        s.push_str(&format!(
+            "; {} of them from summary lines, which list each group's most frequent values: a \
+             count is at least the one shown",
+            num(w.from_summaries)
+        ));
     }
+    s
 }
 
 fn text(r: &Report, by: i64) -> String {
@@ -290,8 +297,11 @@ fn text(r: &Report, by: i64) -> String {
         );
     }
     let _ = writeln!(s, "\nBy group, largest first");
-    for (rule, group, n) in groups(r).into_iter().take(SHOWN * 2) {
-        let _ = writeln!(s, "  {:>9}  {rule}  {group}", num(n));
+    let shown: Vec<_> = groups(r).into_iter().take(SHOWN * 2).collect();
+    // Rule ids differ in length: the groups start in one column, so they read as a list.
+    let width = shown.iter().map(|g| g.0.chars().count()).max().unwrap_or(0);
+    for (rule, group, n) in shown {
+        let _ = writeln!(s, "  {:>9}  {rule:<width$}  {group}", num(n));
     }
     let rows = buckets(r, by);
     let max = rows.iter().map(|b| b.1).max().unwrap_or(0);
@@ -388,12 +398,36 @@ fn markdown(r: &Report, by: i64) -> String {
             size(t.bytes)
         );
     }
+    // Padded, so that the table also reads as one in the markdown source.
+    let shown: Vec<_> = groups(r).into_iter().take(SHOWN * 2).collect();
+    let width = shown
+        .iter()
+        .map(|g| g.0.chars().count() + 2)
+        .max()
+        .unwrap_or(0)
+        .max("rule".len());
+    let counts = shown
+        .iter()
+        .map(|g| num(g.2).len())
+        .max()
+        .unwrap_or(0)
+        .max("records".len());
     let _ = writeln!(
         s,
-        "\n## By group\n\n| records | rule | group |\n| ---: | --- | --- |"
+        "\n## By group\n\n| {:>counts$} | {:<width$} | group |\n| {}: | {} | --- |",
+        "records",
+        "rule",
+        "-".repeat(counts - 1),
+        "-".repeat(width)
     );
-    for (rule, group, n) in groups(r).into_iter().take(SHOWN * 2) {
-        let _ = writeln!(s, "| {} | `{rule}` | {} |", num(n), cell(group));
+    for (rule, group, n) in shown {
+        let _ = writeln!(
+            s,
+            "| {:>counts$} | {:<width$} | {} |",
+            num(n),
+            format!("`{rule}`"),
+            cell(group)
+        );
     }
     let rows = buckets(r, by);
     let max = rows.iter().map(|b| b.1).max().unwrap_or(0);

@@ -6,14 +6,11 @@ use std::sync::atomic::AtomicU64;
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
 use memchr::memmem::Finder;
 
-use super::fields::text;
-use super::{
-    BURST_MIN, Burst, CAP, Cluster, InputTotals, LookAlike, Moment, Report, Tally, fields,
-};
+use super::{BURST_MIN, Burst, CAP, Cluster, InputTotals, LookAlike, Moment, Report, Tally};
 use crate::error::{Damage, Error, Salvage};
+use crate::fields::{self, text};
 use crate::header;
 use crate::input::{self, Source};
 use crate::ledger::{Kept, Sink, Squashed};
@@ -32,6 +29,12 @@ const SAMPLE_LINES: usize = 60;
 const SAMPLE_BYTES: usize = 8 * 1024;
 /// Distinct clients remembered for the current second.
 const CLIENTS_PER_SECOND: usize = 10_000;
+/// Clusters of one-line records kept, of the [`CAP`] clusters of noise.
+const ONE_LINE_CAP: usize = CAP / 2;
+/// Bytes of a one-line record's text read for its cluster key, and the length of the key in
+/// characters (a folded run counting as one).
+const KEY_READ: usize = 1000;
+const KEY_CHARS: usize = 160;
 
 /// Scans one input into a report of its own; a damaged gzip input is counted up to the
 /// damage, which comes back beside the report.
@@ -95,6 +98,8 @@ struct Tallier<'r> {
     /// Records the summary lines stand for, and their lines and bytes.
     summarised: Tally,
     noise_index: HashMap<(String, String), usize>,
+    /// Of the clusters in `noise_index`, those of one-line records.
+    one_line_clusters: usize,
     previous: Previous,
     second: Option<Second>,
 }
@@ -110,6 +115,7 @@ impl<'r> Tallier<'r> {
             summary_lines: Tally::default(),
             summarised: Tally::default(),
             noise_index: HashMap::new(),
+            one_line_clusters: 0,
             previous: Previous::None,
             second: None,
         }
@@ -185,6 +191,19 @@ impl<'r> Tallier<'r> {
         };
         self.count(&s.rule, &text(&s.group), &t, at.as_ref());
         self.report.from_summaries += s.count;
+        // What the records said, where the line says it (lines of an older resetsquash do not).
+        if let Some(k) = &s.kinds {
+            self.report.kinds.add(k);
+            let w = &mut self.report.where_;
+            w.located += s.count;
+            w.from_summaries += s.count;
+            for (top, list) in where_lists(w).into_iter().zip(&s.lists) {
+                for (value, n) in &list.entries {
+                    top.add(&text(value), *n);
+                }
+                top.other += list.rest;
+            }
+        }
         self.summarised.add(&t);
         self.summary_lines.add(&Tally {
             records: 1,
@@ -204,38 +223,60 @@ impl<'r> Tallier<'r> {
         };
     }
 
-    /// A record no rule took: part of a cluster of noise if it is an exception or names a
-    /// connection failure; a syslog repeat of the record before it.
-    fn plain(&mut self, record: &[u8], worded: bool) {
-        // Most records are ordinary one-liners: with no abort wording and no exception named,
-        // they are not noise of this kind, and reading them further is wasted.
+    /// A record no rule took: part of a cluster of noise if it is an exception, or a one-line
+    /// record (clustered by its text with numbers, addresses and paths folded) that is not an
+    /// access-log line; a syslog repeat of the record before it.
+    fn plain(&mut self, record: &[u8]) {
         let one_line = memchr::memchr(b'\n', record).is_none_or(|i| i + 1 == record.len());
-        if one_line && !worded && EXCEPTION.find(record).is_none() && ERROR.find(record).is_none() {
+        let first = first_line(record);
+        // An access log's lines are the log itself, one per request, not noise to squash: they
+        // would bury the rest by their bulk.
+        if one_line && is_access_line(first) {
             self.previous = Previous::None;
             return;
         }
-        let first = first_line(record);
         let ts = header::detect(first).map_or(0, |h| h.timestamp_len);
-        let (headline, chain) = squash::headline_and_chain(record, ts);
-        let chain = if !chain.is_empty() {
-            text(&chain)
-        } else if worded && names_connection_failure(first) {
-            one_line_key(&headline)
+        // Most records are ordinary one-liners: with no exception named, their text is their
+        // headline, and reading them for a chain is wasted.
+        let plain_line =
+            one_line && EXCEPTION.find(record).is_none() && ERROR.find(record).is_none();
+        let chain = if plain_line {
+            one_line_key(first[ts.min(first.len())..].trim_ascii_start())
         } else {
+            let (headline, chain) = squash::headline_and_chain(record, ts);
+            if !chain.is_empty() {
+                text(&chain)
+            } else if one_line {
+                one_line_key(&headline)
+            } else {
+                self.previous = Previous::None;
+                return;
+            }
+        };
+        if chain.is_empty() {
             self.previous = Previous::None;
             return;
+        }
+        let frame = if plain_line {
+            String::new()
+        } else {
+            fields::app_frame(record).unwrap_or_default()
         };
-        let frame = fields::app_frame(record).unwrap_or_default();
         let t = Tally {
             records: 1,
             lines: lines_of(record),
             bytes: record.len() as u64,
         };
         let key = (chain, frame);
+        // One-line clusters have their own share of the cap: however many kinds of one-line
+        // message a log has, the exceptions after them are still clustered and shown.
+        let room =
+            self.noise_index.len() < CAP && (!one_line || self.one_line_clusters < ONE_LINE_CAP);
         if let Some(&i) = self.noise_index.get(&key) {
             self.report.noise[i].tally.add(&t);
             self.previous = Previous::Noise(i);
-        } else if self.noise_index.len() < CAP {
+        } else if room {
+            self.one_line_clusters += usize::from(one_line);
             let i = self.report.noise.len();
             self.report.noise.push(Cluster {
                 chain: key.0.clone(),
@@ -327,7 +368,7 @@ impl Sink for Tallier<'_> {
         match why {
             Kept::Summary => match Summary::parse(first_line(record)) {
                 Some(s) => self.summary(&s, record),
-                None => self.plain(record, true),
+                None => self.plain(record),
             },
             Kept::LookAlike { rule } => {
                 let id = self.rules.rules()[rule].id.clone();
@@ -352,7 +393,7 @@ impl Sink for Tallier<'_> {
                 self.report.unsound += 1;
                 self.previous = Previous::None;
             }
-            Kept::Plain { worded } => self.plain(record, worded),
+            Kept::Plain { .. } => self.plain(record),
         }
         Ok(())
     }
@@ -370,33 +411,16 @@ impl Sink for Tallier<'_> {
         let at = self.clock.take();
         self.count(rule, &group, &t, at.as_ref());
         self.span(at.as_ref(), at.as_ref());
-        // Where, and what kind: only a record still whole in the log can tell.
-        let ts = header::detect(first_line(sq.record)).map_or(0, |h| h.timestamp_len);
-        let f = fields::read(sq.record, ts);
+        // Where, and what kind: read by the squash stage, as the filter's ledger counts them.
+        let f = &sq.abort.fields;
         let w = &mut self.report.where_;
         w.located += 1;
-        for (top, value) in [
-            (&mut w.endpoints, &f.endpoint),
-            (&mut w.clients, &f.client),
-            (&mut w.frames, &f.frame),
-            (&mut w.threads, &f.thread),
-        ] {
+        for (top, value) in where_lists(w).into_iter().zip(f.values()) {
             if let Some(v) = value {
                 top.add(v, 1);
             }
         }
-        let k = &mut self.report.kinds;
-        match fields::kind(&[first_line(sq.record), sq.headline, sq.key]) {
-            fields::Kind::Reset => k.resets += 1,
-            fields::Kind::BrokenPipe => {
-                k.broken_pipes += 1;
-                if fields::is_download(sq.record, f.endpoint.as_deref()) {
-                    k.broken_pipes_on_downloads += 1;
-                }
-            }
-            fields::Kind::WindowsAbort => k.windows_aborts += 1,
-            fields::Kind::Other => k.other += 1,
-        }
+        self.report.kinds.count(sq.abort.kind, sq.abort.download);
         if let Some(at) = &at {
             if self
                 .second
@@ -412,10 +436,11 @@ impl Sink for Tallier<'_> {
             }
             let s = self.second.as_mut().expect("just set");
             s.records += 1;
-            if let Some(c) = f.client
+            if let Some(c) = &f.client
                 && s.clients.len() < CLIENTS_PER_SECOND
+                && !s.clients.contains(c)
             {
-                s.clients.insert(c);
+                s.clients.insert(c.clone());
             }
         }
         // The clock was only borrowed for this record.
@@ -446,6 +471,16 @@ impl Sink for Tallier<'_> {
     }
 }
 
+/// The four "where" lists, in the order of [`fields::Fields::values`].
+fn where_lists(w: &mut super::Where) -> [&mut super::Top; 4] {
+    [
+        &mut w.endpoints,
+        &mut w.clients,
+        &mut w.frames,
+        &mut w.threads,
+    ]
+}
+
 fn moment(seconds: i64, text_: &[u8]) -> Option<Moment> {
     Some(Moment {
         seconds,
@@ -472,43 +507,79 @@ fn repeated(record: &[u8]) -> Option<u64> {
     std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
 }
 
-/// A one-line record that names a failed connection: worth clustering as noise.
-fn names_connection_failure(line: &[u8]) -> bool {
-    CONNECTION_FAILURE.is_match(line)
+/// An access-log line: a quoted request line followed by a status code
+/// (`"GET /x HTTP/1.1" 200 512`), as nginx, Apache, Tomcat and Python's `http.server` write them.
+fn is_access_line(line: &[u8]) -> bool {
+    HTTP.find_iter(line).any(|at| {
+        let rest = &line[at + b"HTTP/".len()..];
+        let version = rest
+            .iter()
+            .take_while(|b| b.is_ascii_digit() || **b == b'.')
+            .count();
+        let rest = &rest[version..];
+        version > 0
+            && rest.starts_with(b"\" ")
+            && rest.len() >= 5
+            && rest[2..5].iter().all(u8::is_ascii_digit)
+    })
 }
 
 static REPEATED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("message repeated "));
+static HTTP: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("HTTP/"));
 static EXCEPTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Exception"));
 static ERROR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Error"));
-static CONNECTION_FAILURE: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    fields::fixed(&[
-        "reset by peer",
-        "Broken pipe",
-        "onnection reset",
-        "connection abort",
-        "prematurely closed",
-        "EPIPE",
-        "ECONNRESET",
-    ])
-});
 
-/// A one-line record's cluster key: its text with every number and address folded, so that
-/// pids, connection numbers and ports do not split the cluster.
+/// A one-line record's cluster key: its text with every number (decimal or `0x` hex) folded to
+/// `#` and every path to `/…`, so that pids, connection numbers, addresses, ports, file names
+/// and request paths do not split the cluster.
 fn one_line_key(headline: &[u8]) -> String {
-    let mut out = String::new();
-    let mut digits = false;
-    for c in String::from_utf8_lossy(&headline[..headline.len().min(160)]).chars() {
+    // Byte by byte: every byte folded is ASCII, so the text stays UTF-8 wherever it was.
+    let s = &headline[..headline.len().min(KEY_READ)];
+    let mut out = Vec::with_capacity(s.len().min(2 * KEY_CHARS));
+    let (mut i, mut steps, mut previous) = (0, 0, b' ');
+    while i < s.len() && steps < KEY_CHARS {
+        let c = s[i];
         if c.is_ascii_digit() {
-            if !digits {
-                out.push('#');
+            let hex = c == b'0' && s.get(i + 1) == Some(&b'x');
+            i += 1 + usize::from(hex);
+            while s
+                .get(i)
+                .is_some_and(|d| d.is_ascii_digit() || (hex && d.is_ascii_hexdigit()))
+            {
+                i += 1;
             }
-            digits = true;
-        } else {
-            digits = false;
+            out.push(b'#');
+        } else if c == b'/' && matches!(previous, b' ' | b'"' | b'\'' | b'(' | b'[' | b'=' | b',') {
+            i += 1;
+            while s.get(i).is_some_and(|d| {
+                !d.is_ascii_whitespace() && !matches!(d, b'"' | b'\'' | b')' | b']' | b',')
+            }) {
+                i += 1;
+            }
+            out.extend_from_slice("/…".as_bytes());
+        } else if c < 0x20 || c == 0x7f {
+            // A client's garbage (a TLS hello sent to a plain port) is no text to show.
+            i += 1;
+            out.extend_from_slice("\u{fffd}".as_bytes());
+        } else if c < 0x80 {
+            i += 1;
             out.push(c);
+        } else {
+            // One character, whole, so that the cut below never splits one.
+            let len = match c {
+                0xc0..=0xdf => 2,
+                0xe0..=0xef => 3,
+                0xf0..=0xf7 => 4,
+                _ => 1,
+            };
+            let end = (i + len).min(s.len());
+            out.extend_from_slice(&s[i..end]);
+            i = end;
         }
+        previous = c;
+        steps += 1;
     }
-    out
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn first_line(record: &[u8]) -> &[u8] {
@@ -556,6 +627,38 @@ mod tests {
             one_line_key(b"[info] 20760#20760: *2 recv() failed (104: Connection reset by peer)"),
             "[info] ###: *# recv() failed (#: Connection reset by peer)"
         );
+    }
+
+    #[test]
+    fn one_line_keys_fold_paths_hex_and_garbage() {
+        assert_eq!(
+            one_line_key(
+                b"[error] 20761#20761: *7 open() \"/var/lib/nginx/www/missing-115373.html\" failed \
+                  (2: No such file or directory), request: \"GET /missing-115373.html HTTP/1.1\""
+            ),
+            "[error] ###: *# open() \"/…\" failed (#: No such file or directory), request: \
+             \"GET /… HTTP/#.#\""
+        );
+        assert_eq!(
+            one_line_key(b"lock 0x7f3a9c held at a/b/c, \x16\x03 x"),
+            "lock # held at a/b/c, \u{fffd}\u{fffd} x"
+        );
+    }
+
+    #[test]
+    fn access_log_lines_are_told_by_request_line_and_status() {
+        for line in [
+            &b"127.0.0.1 - - [24/Nov/2026:15:48:48 +0000] \"GET /static/big.bin HTTP/1.1\" 200 1048576 \"-\" \"curl/7.88.1\""[..],
+            b"127.0.0.1 - - [24/Nov/2026 15:52:10] \"GET /big.bin HTTP/1.1\" 200 -",
+        ] {
+            assert!(is_access_line(line), "{}", String::from_utf8_lossy(line));
+        }
+        for line in [
+            &b"2026/11/24 15:48:51 [error] 20761#20761: *50 upstream timed out (110: Connection timed out), request: \"GET /slow/api/quote HTTP/1.1\", upstream: \"http://127.0.0.1:18095/api/quote\""[..],
+            b"127.0.0.1 - - [24/Nov/2026 15:52:10] code 404, message File not found",
+        ] {
+            assert!(!is_access_line(line), "{}", String::from_utf8_lossy(line));
+        }
     }
 
     #[test]

@@ -3,10 +3,16 @@
 //!
 //! Each reader looks for one well-known shape and gives up quietly otherwise: a report is
 //! about counts, and a field that a log format does not carry is simply absent.
+//!
+//! The squash stage reads these once per squashed record ([`abort`]); the ledger counts them
+//! into its summary lines and `report` into its lists, so a report over a squashed log and over
+//! the original read the very same values. Every value is at most [`MAX_VALUE`] bytes, so what
+//! either keeps per value is bounded.
 
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use aho_corasick::packed::Searcher;
 use memchr::memmem::Finder;
 
 // Searchers built once: these run on every record, and `memmem::find` would build its searcher
@@ -14,14 +20,14 @@ use memchr::memmem::Finder;
 static SERVLET: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("for servlet ["));
 static CONTEXT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("context with path ["));
 static IN_FUNCTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(", in "));
-static CLIENT: LazyLock<AhoCorasick> =
-    LazyLock::new(|| fixed(&["client: ", "[client ", "request from ('"]));
+static CLIENT: LazyLock<Fixed> =
+    LazyLock::new(|| packed(&["client: ", "[client ", "request from ('"]));
 static PYTHON_LIBRARY: LazyLock<AhoCorasick> =
     LazyLock::new(|| fixed(&["/lib/python", "site-packages", "dist-packages"]));
 /// The wordings of each kind, in one automaton: the first three are Windows', then four of a
 /// broken pipe, then three of a reset.
-static KINDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    fixed(&[
+static KINDS: LazyLock<Fixed> = LazyLock::new(|| {
+    packed(&[
         "10053",
         "Software caused connection abort",
         "WSAECONNABORTED",
@@ -37,8 +43,8 @@ static KINDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
 });
 /// Frames that send a file: Tomcat's `DefaultServlet`, Spring's resource handler, `sendfile`,
 /// `transferTo`, Netty's `FileRegion`, Python's `copyfileobj`.
-static FILE_FRAMES: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    fixed(&[
+static FILE_FRAMES: LazyLock<Fixed> = LazyLock::new(|| {
+    packed(&[
         "DefaultServlet.",
         "ResourceHttpRequestHandler",
         "sendfile(",
@@ -50,10 +56,85 @@ static FILE_FRAMES: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "StreamingResponseBody",
     ])
 });
+/// [`PLATFORM`] by first byte: most frames of a trace are the platform's, and each is asked,
+/// so each is compared with the few prefixes that can match rather than all of them.
+static PLATFORM_BY_BYTE: LazyLock<Vec<Vec<&'static [u8]>>> = LazyLock::new(|| {
+    let mut by = vec![Vec::new(); 256];
+    for p in PLATFORM {
+        by[usize::from(p.as_bytes()[0])].push(p.as_bytes());
+    }
+    by
+});
+
+/// Whether a frame's name starts with one of [`PLATFORM`].
+fn is_platform(name: &[u8]) -> bool {
+    name.first().is_some_and(|&b| {
+        PLATFORM_BY_BYTE[usize::from(b)]
+            .iter()
+            .any(|p| name.starts_with(p))
+    })
+}
+
+/// A few fixed strings, none overlapping another, searched leftmost first: these run on every
+/// squashed record, over its first lines or its whole trace. A SIMD searcher is fastest over
+/// long texts, where an automaton stepping byte by byte costs as much as deciding the record;
+/// over a short one its start-up dominates, and the automaton is faster.
+pub(crate) struct Fixed {
+    packed: Searcher,
+    dfa: AhoCorasick,
+}
+
+/// Texts at least this long go to the SIMD searcher.
+const PACKED_FROM: usize = 256;
+
+impl Fixed {
+    /// Calls `f` with each occurrence's pattern and end, left to right, while it returns true.
+    fn each(&self, text: &[u8], mut f: impl FnMut(usize, usize) -> bool) {
+        if text.len() >= PACKED_FROM {
+            for m in self.packed.find_iter(text) {
+                if !f(m.pattern().as_usize(), m.end()) {
+                    return;
+                }
+            }
+        } else {
+            for m in self.dfa.find_iter(text) {
+                if !f(m.pattern().as_usize(), m.end()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The first occurrence: its pattern and end.
+    fn find(&self, text: &[u8]) -> Option<(usize, usize)> {
+        let mut found = None;
+        self.each(text, |p, end| {
+            found = Some((p, end));
+            false
+        });
+        found
+    }
+}
+
+fn packed(needles: &[&str]) -> Fixed {
+    Fixed {
+        packed: aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(needles)
+            .build()
+            .expect("a few fixed strings always make a packed searcher"),
+        dfa: aho_corasick::AhoCorasickBuilder::new()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(needles)
+            .expect("fixed strings always compile"),
+    }
+}
 
 /// An automaton for a few fixed strings: a DFA, as it runs over short texts where the
 /// packed searchers cannot start.
-pub(super) fn fixed(needles: &[&str]) -> AhoCorasick {
+pub(crate) fn fixed(needles: &[&str]) -> AhoCorasick {
     aho_corasick::AhoCorasickBuilder::new()
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(needles)
@@ -65,8 +146,12 @@ pub(super) fn fixed(needles: &[&str]) -> AhoCorasick {
 /// so only this many lines are read for frames.
 const FRAME_LINES: usize = 200;
 
+/// The longest value of a field, in bytes (cut at a character): long enough for any real
+/// request path, frame or thread name, short enough that a summary line stays readable.
+pub const MAX_VALUE: usize = 120;
+
 /// Fields read from one record.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Fields {
     pub endpoint: Option<String>,
     pub client: Option<String>,
@@ -74,16 +159,130 @@ pub struct Fields {
     pub thread: Option<String>,
 }
 
+impl Fields {
+    /// The four fields in the order lists are shown and written: endpoint, client, application
+    /// frame, thread.
+    pub fn values(&self) -> [Option<&str>; 4] {
+        [
+            self.endpoint.as_deref(),
+            self.client.as_deref(),
+            self.frame.as_deref(),
+            self.thread.as_deref(),
+        ]
+    }
+
+    /// The four fields, in the order of [`Fields::values`], to fill in.
+    pub fn slots(&mut self) -> [&mut Option<String>; 4] {
+        [
+            &mut self.endpoint,
+            &mut self.client,
+            &mut self.frame,
+            &mut self.thread,
+        ]
+    }
+}
+
 /// Reads the fields of `record`, whose first line's timestamp is `timestamp_len` bytes long.
 pub fn read(record: &[u8], timestamp_len: usize) -> Fields {
     let first_end = memchr::memchr(b'\n', record).unwrap_or(record.len());
     let first = trim_eol(&record[..first_end]);
     let after_ts = &first[timestamp_len.min(first.len())..];
+    let bounded = |v: Option<String>| v.map(truncate);
     Fields {
-        endpoint: endpoint(record, first),
-        client: client(record, first),
-        frame: app_frame(record),
-        thread: thread(after_ts),
+        endpoint: bounded(endpoint(record, first)),
+        client: bounded(client(record, first)),
+        frame: bounded(app_frame(record)),
+        thread: bounded(thread(after_ts)),
+    }
+}
+
+/// `s` cut to at most [`MAX_VALUE`] bytes, at a character boundary.
+fn truncate(mut s: String) -> String {
+    if s.len() > MAX_VALUE {
+        let mut cut = MAX_VALUE;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+    }
+    s
+}
+
+/// What one squashed record says: where, and what kind of abort.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Abort {
+    pub fields: Fields,
+    pub kind: Kind,
+    /// A broken pipe while sending a file or a large download (see [`is_download`]).
+    pub download: bool,
+}
+
+impl Default for Abort {
+    fn default() -> Self {
+        Abort {
+            fields: Fields::default(),
+            kind: Kind::Other,
+            download: false,
+        }
+    }
+}
+
+/// Reads what a squashed record says. `timestamp_len` is its first line's timestamp length;
+/// `headline` and `group` are those the squash stage found (the wording is in them, and in
+/// the first line; the frames never say).
+pub fn abort(record: &[u8], timestamp_len: usize, headline: &[u8], group: &[u8]) -> Abort {
+    let fields = read(record, timestamp_len);
+    let first = trim_eol(&record[..memchr::memchr(b'\n', record).unwrap_or(record.len())]);
+    let kind = kind(&[first, headline, group]);
+    let download = kind == Kind::BrokenPipe && is_download(record, fields.endpoint.as_deref());
+    Abort {
+        fields,
+        kind,
+        download,
+    }
+}
+
+/// How many aborts of each kind. Every count is exact: each record has exactly one kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Kinds {
+    pub resets: u64,
+    pub broken_pipes: u64,
+    pub windows_aborts: u64,
+    pub other: u64,
+    /// Of `broken_pipes`, those that were sending a file or a large download.
+    pub broken_pipes_on_downloads: u64,
+}
+
+impl Kinds {
+    /// Counts one record of kind `kind`.
+    pub fn count(&mut self, kind: Kind, download: bool) {
+        match kind {
+            Kind::Reset => self.resets += 1,
+            Kind::BrokenPipe => {
+                self.broken_pipes += 1;
+                self.broken_pipes_on_downloads += u64::from(download);
+            }
+            Kind::WindowsAbort => self.windows_aborts += 1,
+            Kind::Other => self.other += 1,
+        }
+    }
+
+    pub fn add(&mut self, o: &Kinds) {
+        self.resets = self.resets.saturating_add(o.resets);
+        self.broken_pipes = self.broken_pipes.saturating_add(o.broken_pipes);
+        self.windows_aborts = self.windows_aborts.saturating_add(o.windows_aborts);
+        self.other = self.other.saturating_add(o.other);
+        self.broken_pipes_on_downloads = self
+            .broken_pipes_on_downloads
+            .saturating_add(o.broken_pipes_on_downloads);
+    }
+
+    /// Records counted, of all kinds (downloads are among the broken pipes).
+    pub fn total(&self) -> u64 {
+        self.resets
+            .saturating_add(self.broken_pipes)
+            .saturating_add(self.windows_aborts)
+            .saturating_add(self.other)
     }
 }
 
@@ -151,8 +350,8 @@ fn client(record: &[u8], first: &[u8]) -> Option<String> {
         .nth(2)
         .map_or(record.len(), |i| i + 1);
     let head = &record[..end.min(4096)];
-    if let Some(m) = CLIENT.find(head) {
-        let addr = address(&head[m.end()..]);
+    if let Some((_, end)) = CLIENT.find(head) {
+        let addr = address(&head[end..]);
         if !addr.is_empty() {
             return Some(text(addr));
         }
@@ -239,8 +438,15 @@ const PLATFORM: [&str; 42] = [
 /// (`com.shop.ExportServlet.doGet`); for Python, the innermost `File` frame outside the
 /// standard library and site-packages (`/srv/app/views.py in download`).
 pub fn app_frame(record: &[u8]) -> Option<String> {
-    let mut python: Option<String> = None;
-    for line in record.split(|&b| b == b'\n').take(FRAME_LINES) {
+    let mut python: Option<&[u8]> = None;
+    let mut start = 0;
+    for _ in 0..FRAME_LINES {
+        if start > record.len() {
+            break;
+        }
+        let end = memchr::memchr(b'\n', &record[start..]).map_or(record.len(), |i| start + i);
+        let line = &record[start..end];
+        start = end + 1;
         let t = trim_eol(line).trim_ascii_start();
         if let Some(rest) = t.strip_prefix(b"at ") {
             // `at java.base/sun.nio.ch.IOUtil.write(IOUtil.java:97)`: drop the module.
@@ -249,29 +455,26 @@ pub fn app_frame(record: &[u8]) -> Option<String> {
                 Some(slash) => &call[slash + 1..],
                 None => call,
             };
-            let name = text(call);
-            if !name.is_empty()
-                && name.contains('.')
-                && !PLATFORM.iter().any(|p| name.starts_with(p))
-            {
-                return Some(name);
+            if !call.is_empty() && memchr::memchr(b'.', call).is_some() && !is_platform(call) {
+                return Some(text(call));
             }
-        } else if let Some(rest) = t.strip_prefix(b"File \"") {
-            let Some(q) = memchr::memchr(b'"', rest) else {
-                continue;
-            };
-            let path = &rest[..q];
-            let library = PYTHON_LIBRARY.is_match(path) || path.starts_with(b"<");
-            if !library {
-                let func = IN_FUNCTION.find(rest).map(|i| &rest[i + 5..]);
-                python = Some(match func {
-                    Some(f) => format!("{} in {}", text(path), text(f)),
-                    None => text(path),
-                });
-            }
+        } else if let Some(rest) = t.strip_prefix(b"File \"")
+            && memchr::memchr(b'"', rest).is_some_and(|q| {
+                let path = &rest[..q];
+                !(PYTHON_LIBRARY.is_match(path) || path.starts_with(b"<"))
+            })
+        {
+            // The innermost one outside the standard library and site-packages wins.
+            python = Some(rest);
         }
     }
-    python
+    let rest = python?;
+    let path = &rest[..memchr::memchr(b'"', rest)?];
+    let func = IN_FUNCTION.find(rest).map(|i| &rest[i + 5..]);
+    Some(match func {
+        Some(f) => format!("{} in {}", text(path), text(f)),
+        None => text(path),
+    })
 }
 
 /// Level words that also appear in brackets and are not threads.
@@ -318,18 +521,32 @@ pub enum Kind {
 /// Tells the kind from the record's wording: its first line, headline and exception chain
 /// (small, where the wording is; the frames never say).
 pub fn kind(texts: &[&[u8]]) -> Kind {
-    // Windows' own wording wins over the pipe or reset it may also name.
+    // Windows' own wording wins over the pipe or reset it may also name. The wordings do not
+    // overlap one another, so a leftmost search (which can skip ahead) sees every one there is.
     let mut best = Kind::Other;
-    for t in texts {
-        for m in KINDS.find_overlapping_iter(*t) {
-            let k = match m.pattern().as_usize() {
-                0..=3 => return Kind::WindowsAbort,
+    for (i, t) in texts.iter().enumerate() {
+        // A one-line record's headline and group are often the end of its first line: read
+        // once.
+        if texts[..i].iter().any(|before| before.ends_with(t)) {
+            continue;
+        }
+        let mut windows = false;
+        KINDS.each(t, |pattern, _| {
+            let k = match pattern {
+                0..=3 => {
+                    windows = true;
+                    return false;
+                }
                 4..=7 => Kind::BrokenPipe,
                 _ => Kind::Reset,
             };
             if best == Kind::Other || k == Kind::BrokenPipe {
                 best = k;
             }
+            true
+        });
+        if windows {
+            return Kind::WindowsAbort;
         }
     }
     best
@@ -344,7 +561,7 @@ pub fn is_download(record: &[u8], endpoint: Option<&str>) -> bool {
         ".mp3", ".pdf", ".csv", ".xlsx", ".exe", ".dmg", ".apk",
     ];
     let head = &record[..record.len().min(64 * 1024)];
-    FILE_FRAMES.is_match(head)
+    FILE_FRAMES.find(head).is_some()
         || endpoint.is_some_and(|e| {
             let e = e.to_ascii_lowercase();
             LARGE.iter().any(|x| e.ends_with(x)) || e.contains("download") || e.contains("export")
@@ -356,7 +573,7 @@ fn trim_eol(line: &[u8]) -> &[u8] {
 }
 
 /// Bytes as text for a report (lossy: a report is for reading).
-pub(super) fn text(b: &[u8]) -> String {
+pub(crate) fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
@@ -409,6 +626,17 @@ mod tests {
     fn windows_wording_is_its_own_kind() {
         let r = b"System.IO.IOException: Unable to write data to the transport connection: An established connection was aborted by the software in your host machine.\n ---> System.Net.Sockets.SocketException (10053): An established connection was aborted\n";
         assert_eq!(kind(&[r]), Kind::WindowsAbort);
+    }
+
+    #[test]
+    fn platform_frames_are_those_under_the_listed_packages() {
+        for p in PLATFORM {
+            assert!(is_platform(format!("{p}Foo.bar").as_bytes()), "{p}");
+            let short = &p[..p.len() - 1];
+            assert!(!is_platform(format!("{short}_Foo.bar").as_bytes()), "{p}");
+        }
+        assert!(!is_platform(b"realogs.StreamServlet.doGet"));
+        assert!(!is_platform(b""));
     }
 
     #[test]
