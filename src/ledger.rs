@@ -171,6 +171,8 @@ pub struct Ledger<'r, W: Write> {
     window: Option<i64>,
     keep_first: u64,
     max_groups: usize,
+    /// Timestamps past it move no window ([`Options::clock_limit`]).
+    clock_limit: Option<i64>,
     explain: bool,
     out: Output<W>,
     clock: Clock,
@@ -204,6 +206,7 @@ impl<'r, W: Write> Ledger<'r, W> {
             window: opts.window.filter(|&w| w > 0),
             keep_first: opts.keep_first,
             max_groups: opts.max_groups.max(1),
+            clock_limit: opts.clock_limit,
             explain: opts.explain,
             out,
             clock: Clock::default(),
@@ -412,7 +415,9 @@ impl<W: Write> Sink for Ledger<'_, W> {
     }
 
     fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {
-        if let Some(len) = self.window {
+        if let Some(len) = self.window
+            && self.clock_limit.is_none_or(|limit| seconds <= limit)
+        {
             let w = seconds.div_euclid(len);
             match self.clock.window {
                 Some(cur) if w > cur => {

@@ -82,6 +82,8 @@ struct Recording {
     stats: Stats,
     /// The window length, as the ledger has it: which clock events can close a window.
     window: Option<i64>,
+    /// The ledger's clock limit: later timestamps close no window.
+    clock_limit: Option<i64>,
     /// The latest window among the clock events recorded so far.
     latest_window: Option<i64>,
     /// A clock event held back (seconds, and its text in `held_text`); see [`Recording::clock`].
@@ -276,7 +278,10 @@ impl Sink for Recording {
     /// comes first, and at the end of the chunk.
     fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {
         let window = self.window.map_or(0, |len| seconds.div_euclid(len));
-        if self.latest_window.is_some_and(|latest| window <= latest) {
+        // Past the clock limit, the ledger moves no window for it either; nor does it count
+        // as the latest window here.
+        let beyond = self.clock_limit.is_some_and(|limit| seconds > limit);
+        if beyond || self.latest_window.is_some_and(|latest| window <= latest) {
             self.held_clock = Some(seconds);
             self.held_text.clear();
             self.held_text.extend_from_slice(text);
@@ -449,6 +454,7 @@ fn decide_chunk(
         keep_records: config.squash.keep_first > 0,
         chunk: (chunk.as_ptr() as usize, chunk.len()),
         window: config.squash.window.filter(|&w| w > 0),
+        clock_limit: config.squash.clock_limit,
         ..Recording::default()
     };
     let mut lines = LineSplitter::new(config.max_line);

@@ -31,6 +31,11 @@ pub struct Options {
     pub max_groups: usize,
     /// Write a decision per candidate record instead of the log (`--explain`).
     pub explain: bool,
+    /// A timestamp later than this (seconds, on the log's clock) moves no window: one header
+    /// dated 2099 would otherwise hold every later count until the end of the input. A day
+    /// after the run started, since no log is written ahead of its writer's clock by more than
+    /// a time zone. One value for the whole run, so that every thread decides alike.
+    pub clock_limit: Option<i64>,
 }
 
 impl Default for Options {
@@ -42,6 +47,10 @@ impl Default for Options {
             max_record_bytes: 4 << 20,
             max_groups: 1_000,
             explain: false,
+            clock_limit: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_secs() as i64 + 86_400),
         }
     }
 }
@@ -452,14 +461,14 @@ impl<'r> Assembler<'r> {
             crate::header::detect(first_line.strip_suffix(b"\n").unwrap_or(first_line))
                 .map_or(0, |h| h.timestamp_len);
         let (headline, chain) = headline_and_chain(record, timestamp_len);
-        let key = match &self.rules.rules()[rule].group {
+        let key = fold_key(match &self.rules.rules()[rule].group {
             GroupBy::Chain => chain,
             GroupBy::Rule => Vec::new(),
             GroupBy::Capture(re) => match re.captures(record).and_then(|c| c.get(1)) {
                 Some(m) => m.as_bytes().to_vec(),
                 None => chain,
             },
-        };
+        });
         // Read here, where the record is whole and (in parallel) on a worker thread: the
         // ledger only counts it, and a chunk's replay need not keep the record.
         let abort = crate::fields::abort(record, timestamp_len, &headline, &key);
@@ -486,6 +495,31 @@ impl<'r> Assembler<'r> {
             &format!("{why}: {}\n", String::from_utf8_lossy(shown)),
         )
     }
+}
+
+/// The longest group key held; a longer one is cut and ends in a hash of the whole key.
+pub const KEY_MAX: usize = 1024;
+
+/// A group key of at most [`KEY_MAX`] bytes. Keys come from the log (an exception message of a
+/// megabyte is a group key of a megabyte), and a thousand groups are held at once: a longer
+/// key keeps its first bytes, readable in the summary line, then `…#` and 16 hex digits of
+/// an FNV-1a hash of the whole key, so that distinct keys stay distinct groups.
+pub fn fold_key(mut key: Vec<u8>) -> Vec<u8> {
+    if key.len() <= KEY_MAX {
+        return key;
+    }
+    let hash = key.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    let tail = format!("…#{hash:016x}");
+    let mut cut = KEY_MAX - tail.len();
+    // Not inside a UTF-8 character.
+    while cut > 0 && (key[cut] & 0xc0) == 0x80 {
+        cut -= 1;
+    }
+    key.truncate(cut);
+    key.extend_from_slice(tail.as_bytes());
+    key
 }
 
 /// A record being passed by [`Assembler::pass`], offsets into its lines.

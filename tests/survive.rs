@@ -620,3 +620,102 @@ fn logrotate_in_place_while_the_server_still_writes_loses_nothing() {
     assert_eq!(appended, 4000, "every line the server appended is there");
     assert!(strays(dir.path()).is_empty());
 }
+
+/// An nginx client abort whose group (what it was sending to the client) ends in `what`.
+fn abort_sending(n: usize, what: &str) -> Vec<u8> {
+    format!(
+        "2026/11/24 15:48:48 [info] 2#2: *{n} writev() failed (32: Broken pipe) while sending to \
+         client {what}, client: 127.0.0.1, server: x, request: \"GET / HTTP/1.1\"\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_huge_group_key_is_cut_to_a_bound_and_distinct_groups_stay_distinct() {
+    // Three records whose groups are 200 KB each and differ only at their ends, two alike.
+    let long = "x".repeat(200_000);
+    let mut log = Vec::new();
+    for (n, end) in ["a", "b", "a"].into_iter().enumerate() {
+        log.extend(abort_sending(n, &format!("{long}{end}")));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.log"), &log).unwrap();
+    let out = cmd(dir.path())
+        .args(["--window", "0", "app.log"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let summaries: Vec<_> = out
+        .stdout
+        .split_inclusive(|&b| b == b'\n')
+        .filter_map(resetsquash::summary::Summary::parse)
+        .collect();
+    assert_eq!(
+        summaries.len(),
+        2,
+        "two groups: the messages ending in a and in b"
+    );
+    assert_eq!(
+        summaries.iter().map(|s| s.count).collect::<Vec<_>>(),
+        [2, 1]
+    );
+    let hashed = regex::Regex::new("…#[0-9a-f]{16}$").unwrap();
+    for s in &summaries {
+        assert!(
+            s.group.len() <= resetsquash::squash::KEY_MAX,
+            "{} bytes",
+            s.group.len()
+        );
+        let group = String::from_utf8_lossy(&s.group);
+        assert!(group.contains("xxxxxxxx"), "{group}");
+        assert!(hashed.is_match(&group), "{group}");
+    }
+    assert_ne!(summaries[0].group, summaries[1].group);
+}
+
+#[test]
+fn one_header_dated_far_ahead_does_not_stop_the_windows() {
+    // A real log with 10 s windows, and one header that a wrong clock dated 2099.
+    let case = testdata("cases/tomcat-window-10s");
+    let input = std::fs::read(case.join("input.log")).unwrap();
+    let text = String::from_utf8_lossy(&input).into_owned();
+    let odd =
+        "31-Dec-2099 23:59:59.999 INFO [main] org.example.Clock.tick a header from a wrong clock\n";
+    let squash = |log: &[u8], threads: &str, chunk: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("app.log"), log).unwrap();
+        let out = cmd(dir.path())
+            .args([
+                "--window",
+                "10s",
+                "-j",
+                threads,
+                "--chunk-size",
+                chunk,
+                "app.log",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let plain = String::from_utf8_lossy(&squash(&input, "1", "1048576")).into_owned();
+    // Before a header in the second half that is kept, once, so that its text is no squashed
+    // record's time.
+    let header = text[text.len() / 2..]
+        .lines()
+        .find(|l| l.starts_with("24-Nov-2026") && plain.matches(&format!("\n{l}\n")).count() == 1)
+        .unwrap();
+    let at = text.find(&format!("\n{header}\n")).unwrap() + 1;
+    let with_odd = [&input[..at], odd.as_bytes(), &input[at..]].concat();
+    // The same output, with the odd line where it was put: before the same header.
+    let want = {
+        let header_at = plain.find(&format!("\n{header}\n")).unwrap() + 1;
+        let plain = plain.as_bytes();
+        [&plain[..header_at], odd.as_bytes(), &plain[header_at..]].concat()
+    };
+    for (threads, chunk) in [("1", "1048576"), ("2", "4096"), ("2", "65536")] {
+        let got = squash(&with_odd, threads, chunk);
+        crate::util::assert_bytes_eq(&got, &want, &format!("-j {threads} --chunk-size {chunk}"));
+    }
+}
