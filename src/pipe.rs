@@ -47,7 +47,7 @@ pub const TERM_QUIET: Duration = Duration::from_millis(300);
 pub const TERM_DRAIN: Duration = Duration::from_secs(3);
 /// After SIGTERM, the process ends by it after this long whatever it is waiting for (an
 /// output that blocks, an input that never gave a byte).
-pub const TERM_GRACE: Duration = Duration::from_secs(10);
+pub const TERM_GRACE: Duration = Duration::from_secs(5);
 
 /// The signals a live run acts on, caught from the start of the run.
 pub(crate) struct Signals {

@@ -80,10 +80,44 @@ fn fill(dir: &Path) -> std::path::PathBuf {
 
 #[test]
 fn a_full_disk_from_a_pipe_keeps_the_server_writing_and_says_what_was_lost() {
+    full_disk(Destination::AppendOption);
+}
+
+#[test]
+fn a_full_disk_behind_standard_output_is_survived_alike() {
+    // `server | resetsquash >> app.log`
+    full_disk(Destination::Redirect);
+}
+
+#[derive(Clone, Copy)]
+enum Destination {
+    /// `-o app.log`
+    AppendOption,
+    /// `>> app.log`
+    Redirect,
+}
+
+fn full_disk(destination: Destination) {
     let mnt = Mount::tmpfs("size=8m");
     let log = mnt.path.join("app.log");
     let filler = fill(&mnt.path);
-    let mut child = filter(&mnt.path, &["-o", "app.log"]);
+    let (mut child, name) = match destination {
+        Destination::AppendOption => (filter(&mnt.path, &["-o", "app.log"]), "app.log"),
+        Destination::Redirect => {
+            let out = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&log)
+                .unwrap();
+            let child = cmd(&mnt.path)
+                .stdin(Stdio::piped())
+                .stdout(out)
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            (child, "standard output")
+        }
+    };
     let mut stdin = child.stdin.take().unwrap();
     // While the disk is full: more than resetsquash holds (4 MiB), so some is dropped; every
     // write of the server's goes through all the same.
@@ -118,14 +152,10 @@ fn a_full_disk_from_a_pipe_keeps_the_server_writing_and_says_what_was_lost() {
     let err = String::from_utf8_lossy(&out.stderr);
     // Lost output is an error at the end, said once when it began and once when it ended.
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert_eq!(
-        err.matches("cannot write app.log: No space left on device")
-            .count(),
-        1,
-        "{err}"
-    );
+    let failed = format!("cannot write {name}: No space left on device");
+    assert_eq!(err.matches(&failed).count(), 1, "{err}");
     assert!(
-        err.contains("resetsquash: writing app.log again after"),
+        err.contains(&format!("resetsquash: writing {name} again after")),
         "{err}"
     );
     assert!(err.contains("resetsquash: lost "), "{err}");
@@ -718,4 +748,37 @@ fn one_header_dated_far_ahead_does_not_stop_the_windows() {
         let got = squash(&with_odd, threads, chunk);
         crate::util::assert_bytes_eq(&got, &want, &format!("-j {threads} --chunk-size {chunk}"));
     }
+}
+
+#[test]
+fn a_sigkill_loses_at_most_the_counting_since_the_last_flush() {
+    // Pending counts are written every --flush-every of wall-clock time (a minute unless told
+    // otherwise): a SIGKILL then loses at most that much counting, not a whole window's.
+    let help =
+        String::from_utf8(cmd(Path::new(".")).arg("--help").output().unwrap().stdout).unwrap();
+    let flush = help.split("--flush-every").nth(1).unwrap();
+    assert!(flush.contains("[default: 1m]"), "{flush}");
+    let dir = tempfile::tempdir().unwrap();
+    let abort = excerpt();
+    let per = squashed_count(&abort);
+    let mut child = filter(dir.path(), &["-o", "app.log", "--flush-every", "1s"]);
+    let mut stdin = child.stdin.take().unwrap();
+    for _ in 0..5 {
+        stdin.write_all(&abort).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(2500));
+    signal(&child, "KILL");
+    child.wait().unwrap();
+    drop(stdin);
+    let log = std::fs::read(dir.path().join("app.log")).unwrap();
+    let counted: u64 = log
+        .split_inclusive(|&b| b == b'\n')
+        .filter_map(resetsquash::summary::Summary::parse)
+        .map(|s| s.count)
+        .sum();
+    assert_eq!(
+        counted,
+        5 * per,
+        "every record read before the last flush is counted"
+    );
 }
