@@ -424,33 +424,39 @@ fn strays(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn in_place_leaves_a_file_that_is_still_written_to() {
-    let dir = tempfile::tempdir().unwrap();
-    // Large enough to take a while; a writer appends to it meanwhile, as a server that was
-    // never told to reopen its log does.
-    let path = dir.path().join("app.log.1");
+/// A log that takes a while to squash: 3,000 client aborts between numbered lines.
+fn a_long_log() -> Vec<u8> {
     let abort = excerpt();
     let mut log = Vec::new();
     for i in 0..3000 {
         log.extend(numbered(i * 10, 10));
         log.extend(&abort);
     }
-    std::fs::write(&path, &log).unwrap();
-    let appender = {
-        let path = path.clone();
-        std::thread::spawn(move || {
-            let mut f = std::fs::OpenOptions::new()
-                .append(true)
-                .open(&path)
+    log
+}
+
+/// A writer that goes on appending `lines` lines to `path`, two a millisecond, through the
+/// file it opened now (as a server that is never told to reopen its log).
+fn append_meanwhile(path: &Path, lines: usize) -> std::thread::JoinHandle<()> {
+    let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    std::thread::spawn(move || {
+        for i in 0..lines {
+            f.write_all(format!("appended line {i}\n").as_bytes())
                 .unwrap();
-            for i in 0..3000 {
-                f.write_all(format!("appended line {i}\n").as_bytes())
-                    .unwrap();
-                std::thread::sleep(Duration::from_micros(500));
-            }
-        })
-    };
+            std::thread::sleep(Duration::from_micros(500));
+        }
+    })
+}
+
+#[test]
+fn in_place_leaves_a_file_that_is_still_written_to() {
+    let dir = tempfile::tempdir().unwrap();
+    // Large enough to take a while; a writer appends to it meanwhile, as a server that was
+    // never told to reopen its log does.
+    let path = dir.path().join("app.log.1");
+    let log = a_long_log();
+    std::fs::write(&path, &log).unwrap();
+    let appender = append_meanwhile(&path, 3000);
     std::thread::sleep(Duration::from_millis(20));
     let out = cmd(dir.path())
         .args(["--in-place", "-j1", "app.log.1"])
@@ -599,24 +605,9 @@ fn logrotate_in_place_while_the_server_still_writes_loses_nothing() {
     // squashed. resetsquash leaves the file as it was, and logrotate says the hook failed.
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
-    let abort = excerpt();
-    let mut before = Vec::new();
-    for i in 0..3000 {
-        before.extend(numbered(i * 10, 10));
-        before.extend(&abort);
-    }
+    let before = a_long_log();
     std::fs::write(&log, &before).unwrap();
-    let server = {
-        let log = log.clone();
-        std::thread::spawn(move || {
-            let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
-            for i in 0..4000 {
-                f.write_all(format!("appended line {i}\n").as_bytes())
-                    .unwrap();
-                std::thread::sleep(Duration::from_micros(500));
-            }
-        })
-    };
+    let server = append_meanwhile(&log, 4000);
     let conf =
         std::fs::read_to_string(crate::util::root().join("recipes/logrotate-postrotate.conf"))
             .unwrap()
