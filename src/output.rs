@@ -122,7 +122,7 @@ pub struct Output<W: Write> {
     trouble: Option<Trouble>,
     /// What was lost over the whole run, for the exit status.
     lost: Lost,
-    /// The log's clock, to start a loss line with (only kept while writes are failing).
+    /// The log's clock, to start a loss line with (kept only with `keep_going`).
     stamp: Vec<u8>,
     /// The last byte that reached the destination was a line terminator (or none did yet).
     at_line_start: bool,
@@ -202,10 +202,21 @@ impl<W: Write> Output<W> {
 
     /// Queues `data`; writes through when the block is full.
     pub fn write(&mut self, data: &[u8]) -> Result<(), Error> {
+        self.queue(data, 0)
+    }
+
+    /// Queues a summary line that stands for `records` client aborts: if it is lost, they are
+    /// said to be in the loss line.
+    pub fn write_summary(&mut self, line: &[u8], records: u64) -> Result<(), Error> {
+        self.queue(line, records)
+    }
+
+    /// Queues `data`, standing for `aborts` client aborts; while writes fail, holds it instead.
+    fn queue(&mut self, data: &[u8], aborts: u64) -> Result<(), Error> {
         if self.trouble.is_some() {
             self.retry_if_due();
             if let Some(t) = &mut self.trouble {
-                t.hold(data, 0);
+                t.hold(data, aborts);
                 return Ok(());
             }
         }
@@ -217,19 +228,6 @@ impl<W: Write> Output<W> {
         }
         self.buf.extend_from_slice(data);
         Ok(())
-    }
-
-    /// Queues a summary line that stands for `records` client aborts: if it is lost, they are
-    /// said to be in the loss line.
-    pub fn write_summary(&mut self, line: &[u8], records: u64) -> Result<(), Error> {
-        if self.trouble.is_some() {
-            self.retry_if_due();
-            if let Some(t) = &mut self.trouble {
-                t.hold(line, records);
-                return Ok(());
-            }
-        }
-        self.write(line)
     }
 
     /// Writes everything queued and flushes the destination.
@@ -307,10 +305,7 @@ impl<W: Write> Output<W> {
             t.hold(data, 0);
             return Ok(());
         }
-        let (written, result) = write_all(&mut self.inner, data);
-        if written > 0 {
-            self.at_line_start = data[written - 1] == b'\n';
-        }
+        let (written, result) = put(&mut self.inner, &mut self.at_line_start, data);
         match result {
             Ok(()) => Ok(()),
             Err(source) => self.failed(source, &data[written..]),
@@ -352,10 +347,7 @@ impl<W: Write> Output<W> {
             // Inside a line whose start was dropped: its end goes too, first.
             return;
         }
-        let (written, result) = write_all(&mut self.inner, &t.held);
-        if written > 0 {
-            self.at_line_start = t.held[written - 1] == b'\n';
-        }
+        let (written, result) = put(&mut self.inner, &mut self.at_line_start, &t.held);
         t.held.drain(..written);
         let result = result.and_then(|()| self.inner.flush());
         if let Err(e) = result {
@@ -404,11 +396,7 @@ impl<W: Write> Output<W> {
         self.lost.add(&t.lost);
         let reason = t.reason.clone();
         // Back in trouble at once if even this fails: the line is held again.
-        self.trouble = None;
-        let (written, result) = write_all(&mut self.inner, &line);
-        if written > 0 {
-            self.at_line_start = line[written - 1] == b'\n';
-        }
+        let (written, result) = put(&mut self.inner, &mut self.at_line_start, &line);
         if let Err(e) = result {
             let _ = self.failed(e, &line[written..]);
             if let Some(t) = &mut self.trouble {
@@ -473,6 +461,16 @@ impl Trouble {
         self.lost.lines += memchr::memchr_iter(b'\n', data).count() as u64;
         self.lost.aborts += aborts;
     }
+}
+
+/// Writes as much of `data` as `w` takes, noting in `at_line_start` whether what reached it
+/// ends a line: how much, and the error that stopped it.
+fn put<W: Write>(w: &mut W, at_line_start: &mut bool, data: &[u8]) -> (usize, std::io::Result<()>) {
+    let (written, result) = write_all(w, data);
+    if written > 0 {
+        *at_line_start = data[written - 1] == b'\n';
+    }
+    (written, result)
 }
 
 /// Writes as much of `data` as the destination takes: how much, and the error that stopped it.
