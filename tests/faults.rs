@@ -10,12 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::util::{
-    Immutable, Mount, assert_bytes_eq, cmd, run_with_reader_stalled, run_with_stdin, testdata,
+    Immutable, Mount, assert_bytes_eq, cmd, gzip, numbered, run_with_reader_stalled,
+    run_with_stdin, summary_count, testdata, tomcat_aborts,
 };
-
-fn excerpt() -> Vec<u8> {
-    std::fs::read(testdata("excerpts/tomcat/tomcat-client-abort.squash.log")).unwrap()
-}
 
 #[track_caller]
 fn assert_fails_naming(out: &std::process::Output, path: &Path, reason: &str) {
@@ -53,7 +50,7 @@ fn output_on_a_read_only_file_system_fails_naming_the_file() {
     std::fs::write(&out_path, b"earlier lines\n").unwrap();
     mnt.remount("ro");
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("in.log"), excerpt()).unwrap();
+    std::fs::write(dir.path().join("in.log"), tomcat_aborts()).unwrap();
     let out = cmd(dir.path())
         .arg("-o")
         .arg(&out_path)
@@ -68,7 +65,7 @@ fn output_on_a_read_only_file_system_fails_naming_the_file() {
 fn in_place_on_a_read_only_file_system_fails_and_leaves_the_original() {
     let mnt = Mount::tmpfs("size=1m");
     let path = mnt.path.join("app.log.1");
-    std::fs::write(&path, excerpt()).unwrap();
+    std::fs::write(&path, tomcat_aborts()).unwrap();
     mnt.remount("ro");
     let out = cmd(&mnt.path)
         .args(["--in-place", "app.log.1"])
@@ -77,7 +74,7 @@ fn in_place_on_a_read_only_file_system_fails_and_leaves_the_original() {
     assert_fails_naming(&out, Path::new("app.log.1"), "Read-only file system");
     assert_eq!(
         std::fs::read(&path).unwrap(),
-        excerpt(),
+        tomcat_aborts(),
         "the original is intact"
     );
 }
@@ -86,7 +83,7 @@ fn in_place_on_a_read_only_file_system_fails_and_leaves_the_original() {
 fn in_place_on_a_file_it_may_not_replace_fails_and_leaves_the_original() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.log.1");
-    std::fs::write(&path, excerpt()).unwrap();
+    std::fs::write(&path, tomcat_aborts()).unwrap();
     let _guard = Immutable::set(&path);
     let out = cmd(dir.path())
         .args(["--in-place", "app.log.1"])
@@ -95,7 +92,7 @@ fn in_place_on_a_file_it_may_not_replace_fails_and_leaves_the_original() {
     assert_fails_naming(&out, Path::new("app.log.1"), "Operation not permitted");
     assert_eq!(
         std::fs::read(&path).unwrap(),
-        excerpt(),
+        tomcat_aborts(),
         "the original is intact"
     );
     let listing: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
@@ -107,7 +104,7 @@ fn output_to_a_file_it_may_not_write_fails_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("app.log");
     std::fs::write(&out_path, b"earlier lines\n").unwrap();
-    std::fs::write(dir.path().join("in.log"), excerpt()).unwrap();
+    std::fs::write(dir.path().join("in.log"), tomcat_aborts()).unwrap();
     let _guard = Immutable::set(&out_path);
     let out = cmd(dir.path())
         .args(["-o", "app.log", "in.log"])
@@ -115,12 +112,6 @@ fn output_to_a_file_it_may_not_write_fails_naming_it() {
         .unwrap();
     assert_fails_naming(&out, Path::new("app.log"), "Operation not permitted");
     assert_eq!(std::fs::read(&out_path).unwrap(), b"earlier lines\n");
-}
-
-fn numbered(from: usize, count: usize) -> Vec<u8> {
-    (from..from + count)
-        .flat_map(|i| format!("ordinary line {i:08}\n").into_bytes())
-        .collect()
 }
 
 #[test]
@@ -172,17 +163,12 @@ fn sigterm_while_the_output_is_blocked_writes_what_was_read_and_every_count() {
     // From a pipe: numbered ordinary lines, each followed by a client-abort record. SIGTERM
     // arrives while resetsquash is stuck writing to a reader that does not read yet; the
     // producer has written everything and stays quiet with its pipe open.
-    let abort = excerpt();
+    let abort = tomcat_aborts();
     // How many of the excerpt's records resetsquash squashes, from a file.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("one.log"), &abort).unwrap();
     let one = cmd(dir.path()).arg("one.log").output().unwrap();
-    let per: u64 = one
-        .stdout
-        .split_inclusive(|&b| b == b'\n')
-        .filter_map(resetsquash::summary::Summary::parse)
-        .map(|s| s.count)
-        .sum();
+    let per = summary_count(&one.stdout);
     assert!(per > 0);
     let mut input = Vec::new();
     for i in 0..300 {
@@ -297,15 +283,6 @@ fn a_closed_output_pipe_ends_quietly_when_reading_a_pipe_too() {
     );
 }
 
-/// `bytes` compressed by the real gzip program.
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut c = Command::new("gzip");
-    c.arg("-c");
-    let out = crate::util::run_with_stdin(c, bytes);
-    assert!(out.status.success(), "gzip must be installed");
-    out.stdout
-}
-
 /// What `zcat` makes of damaged gzip: the bytes it could decode (it exits non-zero).
 fn zcat(gz: &Path) -> Vec<u8> {
     let out = Command::new("gzip").arg("-dc").arg(gz).output().unwrap();
@@ -392,7 +369,7 @@ fn a_damaged_gzip_input_does_not_stop_the_inputs_after_it() {
     // As `zcat a.gz b.log` does: the output is what filtering zcat's output gives.
     let dir = tempfile::tempdir().unwrap();
     let (_, mut readable) = truncated_gzip(dir.path());
-    let after = excerpt();
+    let after = tomcat_aborts();
     std::fs::write(dir.path().join("after.log"), &after).unwrap();
     let out = cmd(dir.path())
         .args(["catalina.out.1.gz", "after.log"])

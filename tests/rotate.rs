@@ -4,37 +4,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::{check_invariants, cmd, run_with_stdin, testdata};
-
-fn excerpt() -> Vec<u8> {
-    std::fs::read(testdata("excerpts/tomcat/tomcat-client-abort.squash.log")).unwrap()
-}
-
-/// Runs `--in-place` on `name` in `dir`, which must succeed.
-fn in_place(dir: &Path, name: &str) -> std::process::Output {
-    let out = cmd(dir).args(["--in-place", name]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-/// What resetsquash writes for `input` on standard output (the reference for in-place runs).
-fn squashed(dir: &Path, input: &[u8]) -> Vec<u8> {
-    let out = run_with_stdin(cmd(dir), input);
-    assert!(out.status.success());
-    out.stdout
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut c = Command::new("gzip");
-    c.arg("-c");
-    let out = run_with_stdin(c, bytes);
-    assert!(out.status.success(), "gzip must be installed");
-    out.stdout
-}
+use crate::util::{check_invariants, cmd, gzip, in_place, run_with_stdin, squashed, tomcat_aborts};
 
 fn gunzip(bytes: &[u8]) -> Vec<u8> {
     let mut c = Command::new("gzip");
@@ -52,7 +22,7 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
 fn in_place_writes_the_squashed_copy_and_keeps_mode_and_mtime() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("catalina.out.1");
-    std::fs::write(&path, excerpt()).unwrap();
+    std::fs::write(&path, tomcat_aborts()).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
     let mtime = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_795_168_800);
     std::fs::File::options()
@@ -68,7 +38,7 @@ fn in_place_writes_the_squashed_copy_and_keeps_mode_and_mtime() {
     assert_eq!(after.modified().unwrap(), mtime);
     assert_eq!(
         std::fs::read(&path).unwrap(),
-        squashed(dir.path(), &excerpt())
+        squashed(dir.path(), &tomcat_aborts())
     );
     let litter: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(litter.len(), 1, "no temporary file is left behind");
@@ -78,11 +48,11 @@ fn in_place_writes_the_squashed_copy_and_keeps_mode_and_mtime() {
 fn in_place_gzip_in_gzip_out() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.log.2.gz");
-    std::fs::write(&path, gzip(&excerpt())).unwrap();
+    std::fs::write(&path, gzip(&tomcat_aborts())).unwrap();
     in_place(dir.path(), "app.log.2.gz");
     let got = gunzip(&std::fs::read(&path).unwrap());
-    assert_eq!(got, squashed(dir.path(), &excerpt()));
-    check_invariants(&excerpt(), &got);
+    assert_eq!(got, squashed(dir.path(), &tomcat_aborts()));
+    check_invariants(&tomcat_aborts(), &got);
 }
 
 #[test]
@@ -90,10 +60,10 @@ fn gzip_output_is_the_squashed_log_compressed() {
     let dir = tempfile::tempdir().unwrap();
     let mut c = cmd(dir.path());
     c.arg("--gzip");
-    let out = run_with_stdin(c, &excerpt());
+    let out = run_with_stdin(c, &tomcat_aborts());
     assert!(out.status.success());
     assert!(out.stderr.is_empty());
-    assert_eq!(gunzip(&out.stdout), squashed(dir.path(), &excerpt()));
+    assert_eq!(gunzip(&out.stdout), squashed(dir.path(), &tomcat_aborts()));
 }
 
 #[test]
@@ -143,7 +113,7 @@ fn in_place_on_a_full_disk_fails_loudly_and_leaves_the_original() {
 fn kill_9_during_in_place_leaves_the_original_intact() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.log.1");
-    let one = excerpt();
+    let one = tomcat_aborts();
     let original: Vec<u8> = std::iter::repeat_n(one.as_slice(), 4000)
         .flatten()
         .copied()
@@ -224,10 +194,10 @@ fn bin() -> &'static str {
 fn logrotate_compressor_recipe_squashes_into_the_gz() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("catalina.out");
-    std::fs::write(&log, excerpt()).unwrap();
+    std::fs::write(&log, tomcat_aborts()).unwrap();
     logrotate(dir.path(), &recipe("logrotate-compress.conf", &log));
     let gz = std::fs::read(dir.path().join("catalina.out.1.gz")).expect("rotated and compressed");
-    assert_eq!(gunzip(&gz), squashed(dir.path(), &excerpt()));
+    assert_eq!(gunzip(&gz), squashed(dir.path(), &tomcat_aborts()));
     assert_eq!(std::fs::read(&log).unwrap(), b"", "a fresh log was created");
 }
 
@@ -236,18 +206,18 @@ fn logrotate_compressor_recipe_with_delaycompress() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     let conf = recipe("logrotate-delaycompress.conf", &log);
-    std::fs::write(&log, excerpt()).unwrap();
+    std::fs::write(&log, tomcat_aborts()).unwrap();
     logrotate(dir.path(), &conf);
     // First rotation: kept as it was, uncompressed, for a writer that may still hold it.
     assert_eq!(
         std::fs::read(dir.path().join("app.log.1")).unwrap(),
-        excerpt()
+        tomcat_aborts()
     );
     std::fs::write(&log, b"second day\n").unwrap();
     logrotate(dir.path(), &conf);
     // Second rotation: yesterday's file is squashed into app.log.2.gz.
     let gz = std::fs::read(dir.path().join("app.log.2.gz")).expect("compressed on the next run");
-    assert_eq!(gunzip(&gz), squashed(dir.path(), &excerpt()));
+    assert_eq!(gunzip(&gz), squashed(dir.path(), &tomcat_aborts()));
     assert_eq!(
         std::fs::read(dir.path().join("app.log.1")).unwrap(),
         b"second day\n"
@@ -258,11 +228,11 @@ fn logrotate_compressor_recipe_with_delaycompress() {
 fn logrotate_postrotate_recipe_squashes_the_rotated_file_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
-    std::fs::write(&log, excerpt()).unwrap();
+    std::fs::write(&log, tomcat_aborts()).unwrap();
     logrotate(dir.path(), &recipe("logrotate-postrotate.conf", &log));
     assert_eq!(
         std::fs::read(dir.path().join("app.log.1")).unwrap(),
-        squashed(dir.path(), &excerpt())
+        squashed(dir.path(), &tomcat_aborts())
     );
 }
 

@@ -6,23 +6,15 @@
 //! Needs root (tmpfs mounts, `chattr`), `kill`, `setfattr`/`getfattr` (attr) and
 //! `setfacl`/`getfacl` (acl): `scripts/test` installs them.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{Immutable, Mount, cmd, testdata};
-
-fn excerpt() -> Vec<u8> {
-    std::fs::read(testdata("excerpts/tomcat/tomcat-client-abort.squash.log")).unwrap()
-}
-
-fn numbered(from: usize, count: usize) -> Vec<u8> {
-    (from..from + count)
-        .flat_map(|i| format!("ordinary line {i:08}\n").into_bytes())
-        .collect()
-}
+use crate::util::{
+    Immutable, Mount, cmd, in_place, numbered, squashed, summary_count, testdata, tomcat_aborts,
+};
 
 /// The numbers of the `ordinary line N` lines of `log`, in order.
 fn numbers(log: &[u8]) -> Vec<usize> {
@@ -45,11 +37,7 @@ fn filter(dir: &Path, args: &[&str]) -> Child {
 
 /// How many records resetsquash squashes in `log`.
 fn squashed_count(log: &[u8]) -> u64 {
-    squashed(log)
-        .split_inclusive(|&b| b == b'\n')
-        .filter_map(resetsquash::summary::Summary::parse)
-        .map(|s| s.count)
-        .sum()
+    summary_count(&squashed(Path::new("."), log))
 }
 
 fn signal(child: &Child, sig: &str) {
@@ -121,7 +109,7 @@ fn full_disk(destination: Destination) {
     let mut stdin = child.stdin.take().unwrap();
     // While the disk is full: more than resetsquash holds (4 MiB), so some is dropped; every
     // write of the server's goes through all the same.
-    let abort = excerpt();
+    let abort = tomcat_aborts();
     let mut sent = 0;
     let mut aborts = 0;
     while sent < 250_000 {
@@ -208,11 +196,7 @@ fn full_disk(destination: Destination) {
         );
     }
     // Every abort is counted: in a summary line that was written, or in the loss line.
-    let summaries: u64 = written
-        .split_inclusive(|&b| b == b'\n')
-        .filter_map(resetsquash::summary::Summary::parse)
-        .map(|s| s.count)
-        .sum();
+    let summaries = summary_count(&written);
     let per = squashed_count(&abort);
     let lost_aborts: u64 = caps[3].parse().unwrap();
     assert!(
@@ -399,21 +383,10 @@ fn a_torn_last_line_of_an_earlier_run_is_ended_before_the_next_run_writes() {
 fn rotated_log(dir: &Path, name: &str) -> (std::path::PathBuf, Vec<u8>) {
     let path = dir.join(name);
     let mut log = numbered(0, 100);
-    log.extend(excerpt());
+    log.extend(tomcat_aborts());
     log.extend(numbered(100, 100));
     std::fs::write(&path, &log).unwrap();
     (path, log)
-}
-
-fn squashed(log: &[u8]) -> Vec<u8> {
-    let mut c = cmd(Path::new("."));
-    c.stdin(Stdio::piped()).stdout(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(log).unwrap();
-    let mut out = Vec::new();
-    child.stdout.take().unwrap().read_to_end(&mut out).unwrap();
-    child.wait().unwrap();
-    out
 }
 
 fn strays(dir: &Path) -> Vec<String> {
@@ -426,7 +399,7 @@ fn strays(dir: &Path) -> Vec<String> {
 
 /// A log that takes a while to squash: 3,000 client aborts between numbered lines.
 fn a_long_log() -> Vec<u8> {
-    let abort = excerpt();
+    let abort = tomcat_aborts();
     let mut log = Vec::new();
     for i in 0..3000 {
         log.extend(numbered(i * 10, 10));
@@ -481,21 +454,16 @@ fn in_place_squashes_what_a_symlink_names_and_keeps_the_link() {
     let dir = tempfile::tempdir().unwrap();
     let (real, log) = rotated_log(dir.path(), "real.log");
     std::os::unix::fs::symlink("real.log", dir.path().join("link.log")).unwrap();
-    let out = cmd(dir.path())
-        .args(["--in-place", "link.log"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    in_place(dir.path(), "link.log");
     assert!(
         std::fs::symlink_metadata(dir.path().join("link.log"))
             .unwrap()
             .is_symlink()
     );
-    assert_eq!(std::fs::read(&real).unwrap(), squashed(&log));
+    assert_eq!(
+        std::fs::read(&real).unwrap(),
+        squashed(Path::new("."), &log)
+    );
     assert!(strays(dir.path()).is_empty());
 }
 
@@ -521,7 +489,7 @@ fn in_place_refuses_a_file_with_other_hard_links_unless_asked() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert_eq!(std::fs::read(&a).unwrap(), squashed(&log));
+    assert_eq!(std::fs::read(&a).unwrap(), squashed(Path::new("."), &log));
     assert_eq!(
         std::fs::read(dir.path().join("b.log")).unwrap(),
         log,
@@ -551,18 +519,10 @@ fn in_place_keeps_extended_attributes_and_acls() {
     let attrs = run("getfattr", &["-d", "--absolute-names"]);
     let acl = run("getfacl", &["-p"]);
     assert!(attrs.contains("user.origin=\"rotated-by-test\""), "{attrs}");
-    let out = cmd(dir.path())
-        .args(["--in-place", "app.log"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    in_place(dir.path(), "app.log");
     assert_eq!(
         std::fs::read(&path).unwrap(),
-        squashed(&log),
+        squashed(Path::new("."), &log),
         "it was squashed"
     );
     assert_eq!(run("getfattr", &["-d", "--absolute-names"]), attrs);
@@ -573,7 +533,7 @@ fn in_place_keeps_extended_attributes_and_acls() {
 fn sigterm_during_in_place_leaves_the_original_and_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.log");
-    let abort = excerpt();
+    let abort = tomcat_aborts();
     let mut log = Vec::new();
     while log.len() < 150 << 20 {
         log.extend(numbered(log.len(), 200));
@@ -750,7 +710,7 @@ fn a_sigkill_loses_at_most_the_counting_since_the_last_flush() {
     let flush = help.split("--flush-every").nth(1).unwrap();
     assert!(flush.contains("[default: 1m]"), "{flush}");
     let dir = tempfile::tempdir().unwrap();
-    let abort = excerpt();
+    let abort = tomcat_aborts();
     let per = squashed_count(&abort);
     let mut child = filter(dir.path(), &["-o", "app.log", "--flush-every", "1s"]);
     let mut stdin = child.stdin.take().unwrap();
@@ -762,11 +722,7 @@ fn a_sigkill_loses_at_most_the_counting_since_the_last_flush() {
     child.wait().unwrap();
     drop(stdin);
     let log = std::fs::read(dir.path().join("app.log")).unwrap();
-    let counted: u64 = log
-        .split_inclusive(|&b| b == b'\n')
-        .filter_map(resetsquash::summary::Summary::parse)
-        .map(|s| s.count)
-        .sum();
+    let counted = summary_count(&log);
     assert_eq!(
         counted,
         5 * per,

@@ -114,6 +114,54 @@ pub fn run_with_reader_stalled(mut c: Command, meanwhile: impl FnOnce(u32)) -> O
     out
 }
 
+/// Real Tomcat client-abort records (with the log lines around them), from the corpus.
+pub fn tomcat_aborts() -> Vec<u8> {
+    std::fs::read(testdata("excerpts/tomcat/tomcat-client-abort.squash.log")).unwrap()
+}
+
+/// `ordinary line N` lines, numbered from `from`: ordinary log lines whose order and gaps a
+/// test can read back.
+pub fn numbered(from: usize, count: usize) -> Vec<u8> {
+    (from..from + count)
+        .flat_map(|i| format!("ordinary line {i:08}\n").into_bytes())
+        .collect()
+}
+
+/// What resetsquash writes for `input` on standard output (the reference for other runs).
+pub fn squashed(dir: &Path, input: &[u8]) -> Vec<u8> {
+    let out = run_with_stdin(cmd(dir), input);
+    assert!(out.status.success());
+    out.stdout
+}
+
+/// Runs `--in-place` on `name` in `dir`, which must succeed.
+pub fn in_place(dir: &Path, name: &str) -> Output {
+    let out = cmd(dir).args(["--in-place", name]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// `bytes` compressed by the real gzip program.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut c = Command::new("gzip");
+    c.arg("-c");
+    let out = run_with_stdin(c, bytes);
+    assert!(out.status.success(), "gzip must be installed");
+    out.stdout
+}
+
+/// The client aborts that the summary lines in `log` count.
+pub fn summary_count(log: &[u8]) -> u64 {
+    log.split_inclusive(|&b| b == b'\n')
+        .filter_map(resetsquash::summary::Summary::parse)
+        .map(|s| s.count)
+        .sum()
+}
+
 /// Asserts two byte strings are equal, showing the first differing line when not.
 #[track_caller]
 pub fn assert_bytes_eq(got: &[u8], want: &[u8], context: &str) {
