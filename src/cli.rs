@@ -375,10 +375,11 @@ impl Cli {
                             .into(),
                     ));
                 }
+                // A file that is not there but is named like a subcommand (looked up only then).
                 if let Some(name) = f.files.iter().find_map(|p| {
-                    let name = p.to_str()?;
-                    let named = ["report", "rules", "generate"].contains(&name);
-                    (named && !p.exists()).then_some(name)
+                    let name = p.to_str().filter(|_| !p.exists())?;
+                    use clap::CommandFactory;
+                    Cli::command().find_subcommand(name).map(|_| name)
                 }) {
                     return Err(Error::Usage(format!(
                         "`{name}` is read as a log file, because it comes after options or files \
