@@ -15,7 +15,7 @@ pub enum Error {
     },
     /// Gzip inputs were damaged (cut short or corrupt). Everything decoded before the damage
     /// was dealt with as a whole input is (see [`Salvage`]), then the run failed with this.
-    #[error("{}", Damages(.0))]
+    #[error("{}", Lines(.0))]
     Damaged(Vec<Damage>),
     /// The output could not be written (a full disk, a closed pipe).
     #[error("cannot write {what}: {}", Advice(source, Side::Output))]
@@ -45,7 +45,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// One or more rules files are invalid; every problem found is listed.
-    #[error("{}", RuleErrors(.0))]
+    #[error("{}", Lines(.0))]
     Rules(Vec<RuleError>),
     /// The command line asks for something impossible.
     #[error("{0}")]
@@ -129,9 +129,10 @@ impl fmt::Display for RuleError {
     }
 }
 
-struct RuleErrors<'a>(&'a [RuleError]);
+/// Several problems, one a line.
+struct Lines<'a, T>(&'a [T]);
 
-impl fmt::Display for RuleErrors<'_> {
+impl<T: fmt::Display> fmt::Display for Lines<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, e) in self.0.iter().enumerate() {
             if i > 0 {
@@ -209,19 +210,5 @@ impl fmt::Display for Damage {
         } else {
             write!(f, " (`gzip -t {path}` shows the same damage)")
         }
-    }
-}
-
-struct Damages<'a>(&'a [Damage]);
-
-impl fmt::Display for Damages<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{d}")?;
-        }
-        Ok(())
     }
 }
