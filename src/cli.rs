@@ -26,6 +26,7 @@ Exit status:
   1  an input could not be read, or the output could not be written; also a
      damaged gzip input (what came before the damage is written first)
   2  bad usage, or a rules file that is invalid or whose examples fail
+  3  the system refused threads or signal handlers the run needs to start
 
 Writing rules: see rules/README.md in the source, or `resetsquash rules list`.
 Man pages and completions: `resetsquash generate man DIR` writes every page into DIR (made if
@@ -232,7 +233,7 @@ struct FilterArgs {
     max_line: usize,
 
     /// Bytes per chunk when several threads share the work (for tests of chunk independence).
-    #[arg(long, hide = true, default_value_t = resetsquash::parallel::BLOCK)]
+    #[arg(long, hide = true, default_value_t = resetsquash::config::DEFAULT_CHUNK)]
     chunk_size: usize,
 
     /// Milliseconds a pipe may be quiet before a held record is decided.
@@ -402,9 +403,9 @@ impl Cli {
                     break_hard_links: f.break_hard_links,
                     ..Config::default()
                 };
-                config.squash.window = (f.window > 0).then_some(f.window as i64);
-                config.squash.keep_first = f.keep_first;
-                config.squash.explain = f.explain;
+                config.windows.window = (f.window > 0).then_some(f.window as i64);
+                config.windows.keep_first = f.keep_first;
+                config.explain = f.explain;
                 Ok(Invocation::Filter {
                     config: Box::new(config),
                     rules,

@@ -50,6 +50,10 @@ pub enum Error {
     /// The command line asks for something impossible.
     #[error("{0}")]
     Usage(String),
+    /// The system refused what a run needs before it reads anything (threads, signal
+    /// handlers): nothing the command line or the rules could have done otherwise.
+    #[error("{0}")]
+    Setup(String),
 }
 
 impl Error {
@@ -211,4 +215,24 @@ impl fmt::Display for Damage {
             write!(f, " (`gzip -t {path}` shows the same damage)")
         }
     }
+}
+
+/// How a run that read every input ends: with its counts, or, when gzip inputs were damaged,
+/// with an error naming them, after everything read before the damage is written and flushed.
+/// The run goes on past a damaged input to the next, as `zcat` does, so that the output is
+/// what filtering `zcat`'s output gives.
+pub(crate) fn end_of_run<T, W: std::io::Write>(
+    stats: T,
+    mut out: W,
+    out_name: &str,
+    damaged: Vec<Damage>,
+) -> Result<(T, W), Error> {
+    if damaged.is_empty() {
+        return Ok((stats, out));
+    }
+    out.flush().map_err(|source| Error::Output {
+        what: out_name.to_string(),
+        source,
+    })?;
+    Err(Error::Damaged(damaged))
 }

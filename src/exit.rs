@@ -10,6 +10,9 @@ pub const SUCCESS: u8 = 0;
 pub const IO_ERROR: u8 = 1;
 /// Bad usage, or a rules file that is invalid or whose examples fail.
 pub const USAGE_OR_RULES: u8 = 2;
+/// The system refused what the run needs to start (threads, signal handlers): not the
+/// caller's doing, so not 2, and worth retrying once the machine has room again.
+pub const SETUP: u8 = 3;
 
 /// The exit code for an error.
 pub fn for_error(e: &crate::Error) -> u8 {
@@ -20,5 +23,6 @@ pub fn for_error(e: &crate::Error) -> u8 {
             IO_ERROR
         }
         Error::RulesFile { .. } | Error::Rules(_) | Error::Usage(_) => USAGE_OR_RULES,
+        Error::Setup(_) => SETUP,
     }
 }

@@ -15,78 +15,12 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use crate::error::Error;
-use crate::fields::{Abort, Kinds};
+use crate::explain::{self, Places};
+use crate::fields::Kinds;
 use crate::output::Output;
 use crate::rules::RuleSet;
-use crate::squash::{Options, Stats};
+use crate::sink::{Sink, Squashed, Stats};
 use crate::summary::{List, Summary};
-
-/// Where the record stage sends its decisions, in input order.
-pub trait Sink {
-    /// Bytes that pass through unchanged: a kept record, or a piece of one.
-    fn keep(&mut self, bytes: &[u8]) -> Result<(), Error>;
-    /// The input's last record, kept, when it lacks a final line terminator: pending summaries
-    /// go before it, so that none is glued onto its last line.
-    fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error>;
-    /// A record a rule took.
-    fn squash(&mut self, squashed: &Squashed<'_>) -> Result<(), Error>;
-    /// A header line set the log's clock.
-    fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error>;
-    /// A line of `--explain` output about the record whose first line is `line_no` (counted
-    /// across inputs): what was decided and the record's first line, terminated.
-    fn note(&mut self, line_no: u64, text: &str) -> Result<(), Error>;
-    /// Write the pending summaries now: a record too large to hold is about to stream through,
-    /// and its last line may be the input's last, without a terminator to end it.
-    fn summaries_now(&mut self) -> Result<(), Error>;
-    /// A whole record that is kept, and why: the filter only writes it (through [`Sink::keep`],
-    /// or [`Sink::keep_last`] for the input's unterminated last record); `report` also reads it.
-    fn kept(&mut self, record: &[u8], why: Kept, last: bool) -> Result<(), Error> {
-        let _ = why;
-        if last {
-            self.keep_last(record)
-        } else {
-            self.keep(record)
-        }
-    }
-}
-
-/// Why a whole record was kept.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kept {
-    /// No rule took it. `worded`: some rule's fixed strings occur in it (its wording may
-    /// still differ); without them it names no abort at all.
-    Plain { worded: bool },
-    /// One of our own summary lines, from a log squashed before.
-    Summary,
-    /// A rule's wording matched but its anchors said the connection was not an inbound client's
-    /// (no inbound anchor, or an outbound one): a genuine error that looks like an abort.
-    LookAlike { rule: usize },
-    /// A rule took it, but the record does not hold together (interleaved output).
-    Unsound { rule: usize },
-}
-
-/// A record a rule took, as the ledger needs it.
-#[derive(Debug)]
-pub struct Squashed<'a> {
-    pub rule: usize,
-    /// What it is counted by within the rule.
-    pub key: &'a [u8],
-    /// Its exception headline, the summary's sample.
-    pub headline: &'a [u8],
-    /// The whole record: written as is if `--keep-first` lets it through. May be empty when
-    /// `--keep-first` is 0.
-    pub record: &'a [u8],
-    pub lines: u64,
-    pub bytes: u64,
-    /// Its lines end in `\r\n`: so will the summary line.
-    pub crlf: bool,
-    /// Line number of its first line, for `--explain`.
-    pub line_no: u64,
-    /// Its first line, for `--explain` (may be empty otherwise).
-    pub first_line: &'a [u8],
-    /// What it says: where, and what kind of abort.
-    pub abort: &'a Abort,
-}
 
 /// The timestamp of the latest header line.
 #[derive(Default)]
@@ -165,13 +99,43 @@ impl Counts {
 /// Longest sample kept for a summary line.
 const SAMPLE_BYTES: usize = 200;
 
+/// How the ledger cuts the log's time into windows and bounds what it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Windows {
+    /// Window length in seconds of the log's clock; `None`: windows close only at the end.
+    pub window: Option<i64>,
+    /// How many records of each group and window pass through in full before squashing starts.
+    pub keep_first: u64,
+    /// Groups held at once; past it, all pending summaries are written early (bounds memory).
+    pub max_groups: usize,
+    /// A timestamp later than this (seconds, on the log's clock) moves no window: one header
+    /// dated 2099 would otherwise hold every later count until the end of the input. A day
+    /// after the run started, since no log is written ahead of its writer's clock by more than
+    /// a time zone. One value for the whole run, so that every thread decides alike.
+    pub clock_limit: Option<i64>,
+}
+
+impl Default for Windows {
+    fn default() -> Self {
+        Windows {
+            window: Some(60),
+            keep_first: 0,
+            max_groups: 1_000,
+            clock_limit: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_secs() as i64 + 86_400),
+        }
+    }
+}
+
 /// The counting, windowing and writing stage.
 pub struct Ledger<'r, W: Write> {
     rules: &'r RuleSet,
     window: Option<i64>,
     keep_first: u64,
     max_groups: usize,
-    /// Timestamps past it move no window ([`Options::clock_limit`]).
+    /// Timestamps past it move no window ([`Windows::clock_limit`]).
     clock_limit: Option<i64>,
     explain: bool,
     out: Output<W>,
@@ -184,30 +148,21 @@ pub struct Ledger<'r, W: Write> {
     scratch: Vec<u8>,
     /// The output so far ends with a line terminator (or is empty).
     ends_line: bool,
-    /// With `--explain` over several inputs: where each begins, to name a record's file and
-    /// its line there rather than a count across all of them.
-    inputs: Vec<InputStart>,
-}
-
-/// Where one of several inputs begins in the stream of lines that all of them make.
-struct InputStart {
-    /// The first line, counted across inputs, that begins in this input.
-    first_line: u64,
-    /// Lines of the inputs before it: its own line numbers are counted from here.
-    before: u64,
-    /// The input as the user named it.
-    name: String,
+    /// With `--explain` over several inputs: where each begins.
+    places: Places,
 }
 
 impl<'r, W: Write> Ledger<'r, W> {
-    pub fn new(rules: &'r RuleSet, opts: &Options, out: Output<W>) -> Self {
+    /// A ledger over `rules`' groups, writing to `out`; with `explain`, it writes a decision per
+    /// candidate record instead of the log (`--explain`).
+    pub fn new(rules: &'r RuleSet, windows: &Windows, explain: bool, out: Output<W>) -> Self {
         Ledger {
             rules,
-            window: opts.window.filter(|&w| w > 0),
-            keep_first: opts.keep_first,
-            max_groups: opts.max_groups.max(1),
-            clock_limit: opts.clock_limit,
-            explain: opts.explain,
+            window: windows.window.filter(|&w| w > 0),
+            keep_first: windows.keep_first,
+            max_groups: windows.max_groups.max(1),
+            clock_limit: windows.clock_limit,
+            explain,
             out,
             clock: Clock::default(),
             groups: Vec::new(),
@@ -216,7 +171,7 @@ impl<'r, W: Write> Ledger<'r, W> {
             summaries: 0,
             scratch: Vec::new(),
             ends_line: true,
-            inputs: Vec::new(),
+            places: Places::default(),
         }
     }
 
@@ -224,11 +179,7 @@ impl<'r, W: Write> Ledger<'r, W> {
     /// first line of its own being line `first_line` of them all (one more where the earlier
     /// input ended inside a line, which then belongs to that input).
     pub fn begin_input(&mut self, before: u64, first_line: u64, name: String) {
-        self.inputs.push(InputStart {
-            first_line,
-            before,
-            name,
-        });
+        self.places.begin(before, first_line, name);
     }
 
     /// Writes out what is queued (end of an input batch).
@@ -325,11 +276,7 @@ impl<'r, W: Write> Ledger<'r, W> {
     }
 
     fn explain_line(&mut self, line_no: u64, why: &str, first_line: &[u8]) -> Result<(), Error> {
-        let first = first_line.strip_suffix(b"\n").unwrap_or(first_line);
-        let first = first.strip_suffix(b"\r").unwrap_or(first);
-        let shown = &first[..first.len().min(120)];
-        let text = format!("{why}: {}\n", String::from_utf8_lossy(shown));
-        self.note(line_no, &text)
+        self.note(line_no, &explain::note(why, first_line))
     }
 }
 
@@ -439,12 +386,7 @@ impl<W: Write> Sink for Ledger<'_, W> {
     }
 
     fn note(&mut self, line_no: u64, text: &str) -> Result<(), Error> {
-        // `line N: ` with one input; `FILE:N: ` with several, N counted in FILE.
-        let at = match self.inputs.iter().rev().find(|i| i.first_line <= line_no) {
-            Some(input) => format!("{}:{}: ", input.name, line_no - input.before),
-            None => format!("line {line_no}: "),
-        };
-        self.out.write(at.as_bytes())?;
+        self.out.write(self.places.name(line_no).as_bytes())?;
         self.out.write(text.as_bytes())
     }
 

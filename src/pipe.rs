@@ -26,16 +26,19 @@ use std::io::Write;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::config::Config;
 use crate::error::Error;
-use crate::ledger::Sink;
+use crate::input;
 use crate::output::Destination;
+use crate::parallel;
 use crate::rules::RuleSet;
-use crate::{Config, Stage, input};
+use crate::sequential::Sequential;
+use crate::sink::Sink;
 
 /// Buffers the reader may queue with one thread. Pipe reads return what is buffered (at most
 /// 64 KiB on Linux), so with several threads the queue is deeper: a backlog (a log replayed
 /// through a pipe, a server catching up) is then handed over in megabytes at a time and its
-/// records decided on all threads (see [`Stage::feed_backlog`]).
+/// records decided on all threads (see [`feed_backlog`]).
 const QUEUE: usize = 4;
 const QUEUE_THREADED: usize = 16;
 /// The most bytes of backlog taken at once (memory: the backlog, its decisions, the queue).
@@ -61,7 +64,7 @@ impl Signals {
     pub(crate) fn catch() -> Result<Signals, Error> {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
         let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])
-            .map_err(|e| Error::Usage(format!("cannot handle signals: {e}")))?;
+            .map_err(|e| Error::Setup(format!("cannot handle signals: {e}")))?;
         let (tx, heard) = mpsc::channel();
         std::thread::spawn(move || {
             let mut grace_started = false;
@@ -102,13 +105,13 @@ pub(crate) fn read_live<W: Write + Destination>(
     opened: input::Opened<'static>,
     config: &Config,
     rules: &RuleSet,
-    stage: &mut Stage<'_, W>,
+    stage: &mut Sequential<'_, W>,
     signals: Option<&Signals>,
 ) -> Result<Ended, Error> {
     // `--explain` numbers lines, which only one assembler over the whole input can do.
-    let threaded = config.threads > 1 && !config.squash.explain;
+    let threaded = config.threads > 1 && !config.explain;
     // Started at the first backlog: a quiet pipe never needs them.
-    let mut workers: Option<crate::parallel::Workers> = None;
+    let mut workers: Option<parallel::Workers> = None;
     let queue = if threaded { QUEUE_THREADED } else { QUEUE };
     let (tx, rx) = mpsc::sync_channel::<Msg>(queue);
     spawn_reader(opened.reader, config.read_size.max(1), tx.clone());
@@ -215,10 +218,10 @@ pub(crate) fn read_live<W: Write + Destination>(
                 }
                 if backlog {
                     if workers.is_none() {
-                        workers = Some(crate::parallel::Workers::new(config.threads)?);
+                        workers = Some(parallel::Workers::new(config.threads)?);
                     }
                     let workers = workers.as_ref().expect("started above");
-                    stage.feed_backlog(&chunk, config, rules, workers)?;
+                    feed_backlog(stage, &chunk, config, rules, workers)?;
                 } else {
                     stage.feed(&chunk)?;
                 }
@@ -269,4 +272,30 @@ fn spawn_reader(
             }
         }
     });
+}
+
+/// A backlog of live input (more than the reader could hand over at once): the records
+/// between its first and last record-starting lines are decided on `workers`, as a file's
+/// chunks are; the bytes before and after go through `stage` as usual.
+fn feed_backlog<W: Write>(
+    stage: &mut Sequential<'_, W>,
+    data: &[u8],
+    config: &Config,
+    rules: &RuleSet,
+    workers: &parallel::Workers,
+) -> Result<(), Error> {
+    let Some((start, end)) = parallel::backlog_span(config, data) else {
+        return stage.feed(data);
+    };
+    stage.feed(&data[..start])?;
+    stage.assembler.end_record(&mut stage.ledger)?;
+    parallel::decide_span(
+        workers,
+        config,
+        rules,
+        &data[start..end],
+        &mut stage.ledger,
+        &mut stage.decided_elsewhere,
+    )?;
+    stage.feed(&data[end..])
 }

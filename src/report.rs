@@ -45,7 +45,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Damage, Error, Salvage};
 use crate::input::{self, Source};
 use crate::rules::RuleSet;
-use crate::squash::Options;
+use crate::squash::Limits;
 
 pub use render::{Format, parse_minute, render};
 
@@ -538,7 +538,7 @@ pub fn percent(n: u64, of: u64) -> String {
 pub fn build(
     req: &Request,
     rules: &RuleSet,
-    opts: &Options,
+    limits: &Limits,
 ) -> Result<(Report, Vec<Damage>), Error> {
     let (mut report, damaged) = if req.merge {
         let mut total = Report::default();
@@ -547,14 +547,14 @@ pub fn build(
         }
         (total, Vec::new())
     } else {
-        scan(req, rules, opts)?
+        scan(req, rules, limits)?
     };
     report.finish();
     Ok((report, damaged))
 }
 
 /// Scans every input, in parallel, and merges their reports in input order.
-fn scan(req: &Request, rules: &RuleSet, opts: &Options) -> Result<(Report, Vec<Damage>), Error> {
+fn scan(req: &Request, rules: &RuleSet, limits: &Limits) -> Result<(Report, Vec<Damage>), Error> {
     let total: u64 = req
         .inputs
         .iter()
@@ -568,7 +568,7 @@ fn scan(req: &Request, rules: &RuleSet, opts: &Options) -> Result<(Report, Vec<D
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(req.threads.max(1))
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?;
+        .map_err(|e| Error::Setup(format!("cannot start threads: {e}")))?;
     // Merged as they finish, neighbours first, so the order of the inputs is kept and only a
     // few reports are held at a time, however many files there are.
     let merged = pool.install(|| {
@@ -576,7 +576,7 @@ fn scan(req: &Request, rules: &RuleSet, opts: &Options) -> Result<(Report, Vec<D
             .par_iter()
             .map(|source| {
                 let (report, damage) =
-                    tally::scan_one(source, rules, opts, req.record_start.as_ref(), &done)?;
+                    tally::scan_one(source, rules, limits, req.record_start.as_ref(), &done)?;
                 Ok((report, damage.into_iter().collect::<Vec<_>>()))
             })
             .try_reduce_with(|(mut a, mut a_damaged), (b, b_damaged)| {

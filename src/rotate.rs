@@ -27,14 +27,39 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, Once};
 
+use crate::config::Config;
+use crate::driver::run;
 use crate::error::{Error, Salvage};
 use crate::input::Source;
 use crate::rules::RuleSet;
-use crate::squash::Stats;
-use crate::{Config, run};
+use crate::sink::Stats;
 
 /// The temporary copy being written, to remove if a signal ends the process first.
 static TEMPORARY: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// `--in-place` over several files: every file is tried, and one that fails is left exactly as
+/// it was. The counts are those of the files squashed; the first failure is returned after all
+/// were tried, and each later one is handed to `also_failed` (to be reported) as it happens.
+pub fn squash_all_in_place(
+    config: &Config,
+    rules: &RuleSet,
+    paths: &[PathBuf],
+    mut also_failed: impl FnMut(Error),
+) -> Result<Stats, Error> {
+    let mut total = Stats::default();
+    let mut first_error = None;
+    for path in paths {
+        match squash_in_place(config, rules, path) {
+            Ok(stats) => total.add(&stats),
+            Err(e) if first_error.is_none() => first_error = Some(e),
+            Err(e) => also_failed(e),
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(total),
+    }
+}
 
 /// Squashes `path` in place with `config` (whose inputs are ignored).
 pub fn squash_in_place(config: &Config, rules: &RuleSet, path: &Path) -> Result<Stats, Error> {

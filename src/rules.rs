@@ -20,6 +20,7 @@ use crate::error::{Error, RuleError};
 
 mod cache;
 mod check;
+pub mod listing;
 mod load;
 #[cfg(test)]
 mod tests;

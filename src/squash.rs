@@ -11,75 +11,39 @@
 //! hold together is never squashed.
 
 use crate::error::Error;
-use crate::ledger::{Kept, Sink, Squashed};
-use crate::record::{self, Grammar};
+use crate::explain;
+use crate::linebuf::Piece;
+use crate::record::{self, Grammar, Soundness, Step};
 use crate::rules::{BodyCache, Decision, GroupBy, Miss, RuleSet};
+use crate::sink::Stats;
+use crate::sink::{Kept, Sink, Squashed};
 use crate::summary::MARKER;
 
-/// The filter's knobs; [`Options::default`] is what the command line uses unless told otherwise.
-#[derive(Clone, Debug)]
-pub struct Options {
-    /// Window length in seconds of the log's clock; `None`: windows close only at the end.
-    pub window: Option<i64>,
-    /// How many records of each group and window pass through in full before squashing starts.
-    pub keep_first: u64,
+/// How large a record may be and still be squashed. A record over a limit is kept, streamed
+/// through as it arrives, so that one runaway trace never holds more than this in memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
     /// A record with more lines than this is not squashable (it passes through untouched).
     pub max_record_lines: usize,
     /// A record with more bytes than this is not squashable.
     pub max_record_bytes: usize,
-    /// Groups held at once; past it, all pending summaries are written early (bounds memory).
-    pub max_groups: usize,
-    /// Write a decision per candidate record instead of the log (`--explain`).
-    pub explain: bool,
-    /// A timestamp later than this (seconds, on the log's clock) moves no window: one header
-    /// dated 2099 would otherwise hold every later count until the end of the input. A day
-    /// after the run started, since no log is written ahead of its writer's clock by more than
-    /// a time zone. One value for the whole run, so that every thread decides alike.
-    pub clock_limit: Option<i64>,
 }
 
-impl Default for Options {
+impl Default for Limits {
     fn default() -> Self {
-        Options {
-            window: Some(60),
-            keep_first: 0,
+        Limits {
             max_record_lines: 10_000,
             max_record_bytes: 4 << 20,
-            max_groups: 1_000,
-            explain: false,
-            clock_limit: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .ok()
-                .map(|d| d.as_secs() as i64 + 86_400),
         }
-    }
-}
-
-/// Counts for one run, for `--stats` and tests.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Stats {
-    /// Records seen, squashed or not.
-    pub records: u64,
-    /// Records squashed, per rule id, in rule order.
-    pub squashed: Vec<(String, u64)>,
-    /// Summary lines written.
-    pub summaries: u64,
-    /// Records kept only because they broke a size limit or did not hold together.
-    pub unsquashable: u64,
-    /// The run ended early on this signal (SIGTERM, SIGINT), after writing everything.
-    pub signal: Option<i32>,
-}
-
-impl Stats {
-    pub fn squashed_total(&self) -> u64 {
-        self.squashed.iter().map(|(_, n)| n).sum()
     }
 }
 
 /// The record stage: holds the record being assembled and decides it when it is complete.
 pub struct Assembler<'r> {
     rules: &'r RuleSet,
-    opts: Options,
+    limits: Limits,
+    /// `--explain`: tell the sink why each candidate record was kept.
+    explain: bool,
     grammar: Grammar,
     /// The record being assembled.
     pending: Vec<u8>,
@@ -91,7 +55,7 @@ pub struct Assembler<'r> {
     /// The pass-through is a record's tail after an idle decision, not an oversized record.
     after_idle: bool,
     /// Whether the record being finished holds together.
-    sound: record::Soundness,
+    sound: Soundness,
     line_no: u64,
     /// The input has ended: the record being finished is the last.
     at_end: bool,
@@ -104,17 +68,18 @@ pub struct Assembler<'r> {
 }
 
 impl<'r> Assembler<'r> {
-    pub fn new(rules: &'r RuleSet, opts: Options, grammar: Grammar) -> Self {
+    pub fn new(rules: &'r RuleSet, limits: Limits, grammar: Grammar) -> Self {
         Assembler {
             rules,
-            opts,
+            limits,
+            explain: false,
             grammar,
             pending: Vec::new(),
             pending_lines: 0,
             pending_first_line: 0,
             passthrough: false,
             after_idle: false,
-            sound: record::Soundness::Sound,
+            sound: Soundness::Sound,
             line_no: 0,
             at_end: false,
             records: 0,
@@ -122,6 +87,13 @@ impl<'r> Assembler<'r> {
             marker: memchr::memmem::Finder::new(MARKER),
             cache: BodyCache::default(),
         }
+    }
+
+    /// With `explain`, the sink is also told, as a note, why each record a rule came close to
+    /// was kept (`--explain`).
+    pub fn explaining(mut self, explain: bool) -> Self {
+        self.explain = explain;
+        self
     }
 
     /// Whether a summary written now lands between records: nothing of the current record
@@ -166,6 +138,15 @@ impl<'r> Assembler<'r> {
         self.line_no
     }
 
+    /// One piece of input from the line splitter.
+    pub fn piece<S: Sink>(&mut self, piece: Piece<'_>, sink: &mut S) -> Result<(), Error> {
+        match piece {
+            Piece::Line(l) => self.line(l, sink),
+            Piece::LongStart(h) => self.long_line_start(h, sink),
+            Piece::LongMore(m) => self.long_line_more(m, sink),
+        }
+    }
+
     /// One complete line, terminator included (the last line of the input may have none).
     pub fn line<S: Sink>(&mut self, line: &[u8], sink: &mut S) -> Result<(), Error> {
         self.classify(line, sink)?;
@@ -173,159 +154,83 @@ impl<'r> Assembler<'r> {
     }
 
     /// A classified line, into the record being assembled (or through, if it streams).
-    fn hold<S: Sink>(&mut self, line: &[u8], sink: &mut S) -> Result<(), Error> {
+    pub(crate) fn hold<S: Sink>(&mut self, line: &[u8], sink: &mut S) -> Result<(), Error> {
         if self.passthrough {
             return sink.keep(line);
         }
         self.pending.extend_from_slice(line);
         self.pending_lines += 1;
-        if self.pending_lines > self.opts.max_record_lines
-            || self.pending.len() > self.opts.max_record_bytes
+        if self.pending_lines > self.limits.max_record_lines
+            || self.pending.len() > self.limits.max_record_bytes
         {
             self.give_up_on_record(sink)?;
         }
         Ok(())
     }
 
-    /// The whole lines of `lines` from `from` on, literal first (see [`crate::scan`]): a record
-    /// in which no rule's literal occurs is kept without being copied, searched or asked about;
-    /// a record that holds one is assembled and decided as [`Assembler::line`] would.
-    /// `literal` is where the next literal starts (`None`: none at or after the last search),
-    /// carried from call to call so that each byte is searched once.
-    ///
-    /// Returns how far it went: the end of `lines`, or the start of a line it leaves to
-    /// [`Assembler::line`]: a line over `max_line`, the first line of a record over a size
-    /// limit, or that of the last record in `lines` (it may go on past them). Up to there, the
-    /// sink is told exactly what [`Assembler::line`] would have told it, and the counts are the
-    /// same.
-    ///
-    /// Why this is exact: the grammar runs on every line as usual, so records begin and end
-    /// where they would. A record with no literal is kept whatever the rules say, so only its
-    /// bytes and its header's clock reach the sink, in the same order. Where a record begins,
-    /// the grammar's state depends on that line alone, so handing a record back from its start,
-    /// to go on line by line with a reset grammar, changes nothing.
-    pub fn pass<S: Sink>(
-        &mut self,
-        lines: &[u8],
-        from: usize,
-        literal: &mut Option<usize>,
-        max_line: usize,
-        sink: &mut S,
-    ) -> Result<usize, Error> {
-        // The record being assembled the usual way (it holds a literal, or was begun before).
-        let mut held = !self.pending.is_empty() || self.passthrough;
-        // The record being passed: its clock is told to the sink only once it is known not to
-        // be handed back.
-        let mut open: Option<Open> = None;
-        // Bytes before this are told to the sink, or held.
-        let mut told = from;
-        let mut start = from;
-        while start < lines.len() {
-            let end = memchr::memchr(b'\n', &lines[start..]).map_or(lines.len(), |i| start + i + 1);
-            if end - start > max_line {
-                break;
-            }
-            let line = &lines[start..end];
-            self.line_no += 1;
-            let body = line.strip_suffix(b"\n").unwrap_or(line);
-            let step = self.grammar.step(body);
-            if step.starts_record {
-                if held {
-                    self.sound = step.previous;
-                    self.finish_record(sink)?;
-                    self.passthrough = false;
-                    self.after_idle = false;
-                    held = false;
-                } else if let Some(rec) = open.take() {
-                    // Whole, and without a literal: kept.
-                    self.tell(lines, &mut told, &rec, sink)?;
-                    self.records += 1;
-                    let first_line = &lines[rec.start..rec.first_line_end];
-                    if !step.previous.resolve(first_line) && self.marker.find(first_line).is_none()
-                    {
-                        self.unsquashable += 1;
-                    }
-                }
-                if literal.is_some_and(|at| at < start) {
-                    *literal = self.rules.next_literal(lines, start);
-                }
-                open = Some(Open {
-                    start,
-                    lines: 0,
-                    line_no: self.line_no,
-                    first_line_end: end,
-                    clock: step
-                        .header
-                        .and_then(|h| Some((h.seconds?, h.timestamp_len))),
-                });
-            }
-            if held {
-                self.hold(line, sink)?;
-                told = end;
-            } else if let Some(rec) = &mut open {
-                rec.lines += 1;
-                if literal.is_some_and(|at| at < end) {
-                    // A literal in this record: from here on it is assembled the usual way.
-                    let rec = open.take().expect("open above");
-                    self.tell(lines, &mut told, &rec, sink)?;
-                    self.pending.extend_from_slice(&lines[rec.start..start]);
-                    self.pending_lines = rec.lines - 1;
-                    self.pending_first_line = rec.line_no;
-                    self.hold(line, sink)?;
-                    told = end;
-                    held = true;
-                } else if rec.lines > self.opts.max_record_lines
-                    || end - rec.start > self.opts.max_record_bytes
-                {
-                    break;
-                }
-            }
-            start = end;
-        }
-        // The record still open may go on, or breaks a limit: hand it back, uncounted.
-        let stop = match open {
-            Some(rec) => {
-                self.line_no = rec.line_no - 1;
-                self.grammar.reset();
-                rec.start
-            }
-            None => start,
-        };
-        if told < stop {
-            sink.keep(&lines[told..stop])?;
-        }
-        Ok(stop)
+    /// Counts a line and runs the grammar on it (`body`: without its `\n`).
+    #[inline]
+    pub(crate) fn next_line(&mut self, body: &[u8]) -> Step {
+        self.line_no += 1;
+        self.grammar.step(body)
     }
 
-    /// Tells `sink` the kept bytes before `rec`, then the clock `rec`'s header sets.
-    fn tell<S: Sink>(
-        &self,
-        lines: &[u8],
-        told: &mut usize,
-        rec: &Open,
+    /// A line starts a record: decides the one held before it, which ended as `previous` says.
+    #[inline]
+    pub(crate) fn begin_record<S: Sink>(
+        &mut self,
+        previous: Soundness,
         sink: &mut S,
     ) -> Result<(), Error> {
-        if *told < rec.start {
-            sink.keep(&lines[*told..rec.start])?;
-            *told = rec.start;
-        }
-        if let Some((seconds, len)) = rec.clock {
-            sink.clock(seconds, &lines[rec.start..rec.start + len])?;
-        }
+        self.sound = previous;
+        self.finish_record(sink)?;
+        self.passthrough = false;
+        self.after_idle = false;
         Ok(())
+    }
+
+    /// Whether a record is being assembled (or streamed through) the usual way.
+    #[inline]
+    pub(crate) fn holds_record(&self) -> bool {
+        !self.pending.is_empty() || self.passthrough
+    }
+
+    /// A whole record was kept without being held (see [`crate::prefilter`]): counted as
+    /// [`Assembler::line`] would have counted it, `previous` being how it ended.
+    pub(crate) fn count_unheld(&mut self, previous: Soundness, first_line: &[u8]) {
+        self.records += 1;
+        if !previous.resolve(first_line) && self.marker.find(first_line).is_none() {
+            self.unsquashable += 1;
+        }
+    }
+
+    /// Takes up, to assemble the usual way, a record whose first `lines` lines (`head`, from
+    /// line `first_line_no` on) went by unheld.
+    pub(crate) fn adopt(&mut self, head: &[u8], lines: usize, first_line_no: u64) {
+        self.pending.extend_from_slice(head);
+        self.pending_lines = lines;
+        self.pending_first_line = first_line_no;
+    }
+
+    /// Hands back the lines from `line_no` on, to be fed again: the grammar starts afresh, at
+    /// a record's first line.
+    pub(crate) fn rewind(&mut self, line_no: u64) {
+        self.line_no = line_no - 1;
+        self.grammar.reset();
+    }
+
+    /// The size limits a record is held to.
+    pub(crate) fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// Runs the grammar on a new line; where it starts a record, finishes the previous one and
     /// moves the clock to the line's timestamp.
     fn classify<S: Sink>(&mut self, line: &[u8], sink: &mut S) -> Result<(), Error> {
-        self.line_no += 1;
         let body = line.strip_suffix(b"\n").unwrap_or(line);
-        let step = self.grammar.step(body);
+        let step = self.next_line(body);
         if step.starts_record {
-            self.sound = step.previous;
-            self.finish_record(sink)?;
-            self.passthrough = false;
-            self.after_idle = false;
+            self.begin_record(step.previous, sink)?;
             if let Some(h) = step.header
                 && let Some(secs) = h.seconds
             {
@@ -429,7 +334,7 @@ impl<'r> Assembler<'r> {
         let decision = self.rules.decide_cached(record, &mut self.cache);
         if !self.sound.resolve(first_line) {
             self.unsquashable += 1;
-            if let (true, Decision::Squash(i)) = (self.opts.explain, &decision) {
+            if let (true, Decision::Squash(i)) = (self.explain, &decision) {
                 let why = format!(
                     "keep: rule `{}` matches, but the record does not hold together \
                      (stack frames with no exception line before them: interleaved output?)",
@@ -446,7 +351,7 @@ impl<'r> Assembler<'r> {
         let rule = match decision {
             Decision::Squash(i) => i,
             Decision::Keep(near) => {
-                if let (true, Some((i, miss))) = (self.opts.explain, &near) {
+                if let (true, Some((i, miss))) = (self.explain, &near) {
                     let why = format!(
                         "keep: closest rule `{}`: {}",
                         self.rules.rules()[*i].id,
@@ -487,13 +392,7 @@ impl<'r> Assembler<'r> {
     }
 
     fn note<S: Sink>(&self, why: &str, first_line: &[u8], sink: &mut S) -> Result<(), Error> {
-        let first = first_line.strip_suffix(b"\n").unwrap_or(first_line);
-        let first = first.strip_suffix(b"\r").unwrap_or(first);
-        let shown = &first[..first.len().min(120)];
-        sink.note(
-            self.pending_first_line,
-            &format!("{why}: {}\n", String::from_utf8_lossy(shown)),
-        )
+        sink.note(self.pending_first_line, &explain::note(why, first_line))
     }
 }
 
@@ -520,17 +419,6 @@ pub fn fold_key(mut key: Vec<u8>) -> Vec<u8> {
     key.truncate(cut);
     key.extend_from_slice(tail.as_bytes());
     key
-}
-
-/// A record being passed by [`Assembler::pass`], offsets into its lines.
-struct Open {
-    start: usize,
-    lines: usize,
-    /// The line number of its first line.
-    line_no: u64,
-    first_line_end: usize,
-    /// Its header's seconds and timestamp length, if it sets the clock.
-    clock: Option<(i64, usize)>,
 }
 
 /// A record no rule took is a look-alike when a rule's wording matched and only its anchors

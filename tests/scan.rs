@@ -1,15 +1,15 @@
-//! The literal-first pass (`scan::feed`) tells the ledger exactly what assembling every line
+//! The literal-first pass (`prefilter::feed`) tells the ledger exactly what assembling every line
 //! one by one tells it: the same kept bytes, clock settings and squashed records, in the same
 //! order, and the same counts. Every way of running resetsquash goes through the pass, so this is
 //! the test that holds it to the plain line-by-line assembler, the reference.
 
 use resetsquash::error::Error;
-use resetsquash::ledger::{Kept, Sink, Squashed};
 use resetsquash::linebuf::{LineSplitter, Piece};
+use resetsquash::prefilter;
 use resetsquash::record::Grammar;
 use resetsquash::rules::{RuleSet, RuleSource};
-use resetsquash::scan;
-use resetsquash::squash::{Assembler, Options};
+use resetsquash::sink::{Kept, Sink, Squashed};
+use resetsquash::squash::{self, Assembler};
 
 use crate::util::{assert_bytes_eq, real_and_generated_logs, testdata};
 
@@ -83,24 +83,20 @@ impl Sink for Told {
 /// Small limits, so that records over them and lines over the line limit occur in real logs.
 struct Limits {
     max_line: usize,
-    opts: Options,
+    record: squash::Limits,
 }
 
 /// Feeds `input` in reads of `read_size` bytes, through the pass or line by line; what the sink
 /// was told, and the records and unsquashable counts.
 fn feed(input: &[u8], read_size: usize, literal_first: bool, limits: &Limits) -> (Told, u64, u64) {
     let rules = rules();
-    let mut assembler = Assembler::new(rules, limits.opts.clone(), Grammar::new(None));
+    let mut assembler = Assembler::new(rules, limits.record, Grammar::new(None));
     let mut lines = LineSplitter::new(limits.max_line);
     let mut told = Told::default();
-    let one_by_one = |p: Piece<'_>, a: &mut Assembler<'_>, t: &mut Told| match p {
-        Piece::Line(l) => a.line(l, t),
-        Piece::LongStart(h) => a.long_line_start(h, t),
-        Piece::LongMore(m) => a.long_line_more(m, t),
-    };
+    let one_by_one = |p: Piece<'_>, a: &mut Assembler<'_>, t: &mut Told| a.piece(p, t);
     for read in input.chunks(read_size.max(1)) {
         if literal_first {
-            scan::feed(&mut assembler, &mut lines, read, &mut told).unwrap();
+            prefilter::feed(&mut assembler, &mut lines, read, &mut told).unwrap();
         } else {
             lines
                 .feed(read, &mut |p| one_by_one(p, &mut assembler, &mut told))
@@ -152,15 +148,14 @@ fn logs() -> Vec<(String, Vec<u8>)> {
 fn the_literal_first_pass_tells_the_ledger_what_line_by_line_assembly_does() {
     let default = Limits {
         max_line: 1 << 20,
-        opts: Options::default(),
+        record: squash::Limits::default(),
     };
     // Limits real logs break: records of more than 12 lines or 1,500 bytes, lines over 200 bytes.
     let tight = Limits {
         max_line: 200,
-        opts: Options {
+        record: squash::Limits {
             max_record_lines: 12,
             max_record_bytes: 1500,
-            ..Options::default()
         },
     };
     let mut squashed = 0;

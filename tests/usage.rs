@@ -101,6 +101,38 @@ fn a_subcommand_after_a_file_is_named_as_the_mistake() {
     );
 }
 
+/// Threads the system refuses are not bad usage: a run that cannot start its threads ends with
+/// the setup code, 3, and says why. Run as `nobody` with a process limit of one (root is not
+/// held to the limit), so that creating a thread really fails.
+#[test]
+fn threads_the_system_refuses_end_with_the_setup_exit_code() {
+    use std::os::unix::fs::PermissionsExt;
+    // Binary and log in a directory `nobody` may enter, wherever the checkout is.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let log = dir.path().join("catalina.out");
+    std::fs::copy(testdata("corpus/tomcat10/catalina.out"), &log).unwrap();
+    let bin = dir.path().join("resetsquash");
+    std::fs::copy(env!("CARGO_BIN_EXE_resetsquash"), &bin).unwrap();
+    for args in [&["-j", "2"][..], &["report", "-j", "2"]] {
+        let out = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .args(["prlimit", "--nproc=1"])
+            .arg(&bin)
+            .args(args)
+            .arg(&log)
+            .output()
+            .expect("setpriv and prlimit (util-linux) run");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        assert!(
+            err.starts_with("resetsquash: cannot start "),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("threads: "), "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn threads_are_bounded_by_the_cores_and_zero_means_one_per_core() {
     let log = testdata("corpus/tomcat10/catalina.out");

@@ -13,11 +13,11 @@ use crate::error::{Damage, Error, Salvage};
 use crate::fields::{self, text};
 use crate::header;
 use crate::input::{self, Source};
-use crate::ledger::{Kept, Sink, Squashed};
 use crate::linebuf::LineSplitter;
 use crate::record::Grammar;
 use crate::rules::RuleSet;
-use crate::squash::{self, Assembler, Options};
+use crate::sink::{Kept, Sink, Squashed};
+use crate::squash::{self, Assembler, Limits};
 use crate::summary::Summary;
 
 /// Bytes asked for per read: large, as a report reads whole files.
@@ -41,12 +41,12 @@ const KEY_CHARS: usize = 160;
 pub(super) fn scan_one(
     source: &Source,
     rules: &RuleSet,
-    opts: &Options,
+    limits: &Limits,
     record_start: Option<&regex::bytes::Regex>,
     done: &AtomicU64,
 ) -> Result<(Report, Option<Damage>), Error> {
     let mut opened = input::open_counting(source, READ_SIZE, done)?;
-    let mut assembler = Assembler::new(rules, opts.clone(), Grammar::new(record_start.cloned()));
+    let mut assembler = Assembler::new(rules, *limits, Grammar::new(record_start.cloned()));
     let mut sink = Tallier::new(rules);
     let mut lines = LineSplitter::new(MAX_LINE);
     let mut buf = vec![0; READ_SIZE];
@@ -55,11 +55,9 @@ pub(super) fn scan_one(
         if n == 0 {
             break;
         }
-        lines.feed(&buf[..n], &mut |p| {
-            crate::feed_piece(&mut assembler, &mut sink, p)
-        })?;
+        lines.feed(&buf[..n], &mut |p| assembler.piece(p, &mut sink))?;
     }
-    lines.finish(&mut |p| crate::feed_piece(&mut assembler, &mut sink, p))?;
+    lines.finish(&mut |p| assembler.piece(p, &mut sink))?;
     assembler.finish(&mut sink)?;
     let damage = opened.damage.get().map(|d| Damage {
         salvage: Salvage::Reported,

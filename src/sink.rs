@@ -1,0 +1,136 @@
+//! The record stage's vocabulary: what it decides about each record, and whom it tells.
+//!
+//! The assembler (see [`crate::squash`]) decides; a [`Sink`] hears the decisions in input
+//! order. Three sinks implement it: the ledger, which writes and counts; the recorder of a chunk
+//! decided on another thread, which stores them for replay; and the report's tally, which counts
+//! without writing. This module is apart from all of them so that the deciding side and the
+//! hearing sides both depend on it, and never on each other.
+
+use crate::error::Error;
+use crate::fields::Abort;
+use crate::words::counted;
+
+/// Where the record stage sends its decisions, in input order.
+pub trait Sink {
+    /// Bytes that pass through unchanged: a kept record, or a piece of one.
+    fn keep(&mut self, bytes: &[u8]) -> Result<(), Error>;
+    /// The input's last record, kept, when it lacks a final line terminator: pending summaries
+    /// go before it, so that none is glued onto its last line.
+    fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error>;
+    /// A record a rule took.
+    fn squash(&mut self, squashed: &Squashed<'_>) -> Result<(), Error>;
+    /// A header line set the log's clock.
+    fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error>;
+    /// A line of `--explain` output about the record whose first line is `line_no` (counted
+    /// across inputs): what was decided and the record's first line, terminated.
+    fn note(&mut self, line_no: u64, text: &str) -> Result<(), Error>;
+    /// Write the pending summaries now: a record too large to hold is about to stream through,
+    /// and its last line may be the input's last, without a terminator to end it.
+    fn summaries_now(&mut self) -> Result<(), Error>;
+    /// A whole record that is kept, and why: the filter only writes it (through [`Sink::keep`],
+    /// or [`Sink::keep_last`] for the input's unterminated last record); `report` also reads it.
+    fn kept(&mut self, record: &[u8], why: Kept, last: bool) -> Result<(), Error> {
+        let _ = why;
+        if last {
+            self.keep_last(record)
+        } else {
+            self.keep(record)
+        }
+    }
+}
+
+/// Why a whole record was kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kept {
+    /// No rule took it. `worded`: some rule's fixed strings occur in it (its wording may
+    /// still differ); without them it names no abort at all.
+    Plain { worded: bool },
+    /// One of our own summary lines, from a log squashed before.
+    Summary,
+    /// A rule's wording matched but its anchors said the connection was not an inbound client's
+    /// (no inbound anchor, or an outbound one): a genuine error that looks like an abort.
+    LookAlike { rule: usize },
+    /// A rule took it, but the record does not hold together (interleaved output).
+    Unsound { rule: usize },
+}
+
+/// A record a rule took, as the ledger needs it.
+#[derive(Debug)]
+pub struct Squashed<'a> {
+    pub rule: usize,
+    /// What it is counted by within the rule.
+    pub key: &'a [u8],
+    /// Its exception headline, the summary's sample.
+    pub headline: &'a [u8],
+    /// The whole record: written as is if `--keep-first` lets it through. May be empty when
+    /// `--keep-first` is 0.
+    pub record: &'a [u8],
+    pub lines: u64,
+    pub bytes: u64,
+    /// Its lines end in `\r\n`: so will the summary line.
+    pub crlf: bool,
+    /// Line number of its first line, for `--explain`.
+    pub line_no: u64,
+    /// Its first line, for `--explain` (may be empty otherwise).
+    pub first_line: &'a [u8],
+    /// What it says: where, and what kind of abort.
+    pub abort: &'a Abort,
+}
+
+/// Counts for one run, for `--stats` and tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Records seen, squashed or not.
+    pub records: u64,
+    /// Records squashed, per rule id, in rule order.
+    pub squashed: Vec<(String, u64)>,
+    /// Summary lines written.
+    pub summaries: u64,
+    /// Records kept only because they broke a size limit or did not hold together.
+    pub unsquashable: u64,
+    /// The run ended early on this signal (SIGTERM, SIGINT), after writing everything.
+    pub signal: Option<i32>,
+}
+
+impl Stats {
+    /// `--stats`: a line of totals, then a line per rule that squashed any.
+    pub fn describe(&self) -> String {
+        let mut out = format!(
+            "resetsquash: {}, {} squashed into {}, {} unsquashable\n",
+            counted(self.records, "record", "records"),
+            self.squashed_total(),
+            counted(self.summaries, "summary line", "summary lines"),
+            self.unsquashable
+        );
+        for (id, n) in self.squashed.iter().filter(|(_, n)| *n > 0) {
+            out.push_str(&format!("{n:>10}  {id}\n"));
+        }
+        out
+    }
+
+    pub fn squashed_total(&self) -> u64 {
+        self.squashed.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Adds the counts of another part of the same run (a chunk decided on another thread, a
+    /// backlog, another file squashed in place). `part` may count fewer rules than `self`
+    /// holds yet (an empty `Stats` counts none): rules are matched by position, as every part
+    /// of a run decides by the same rule set. The signal is the first one seen.
+    pub fn add(&mut self, part: &Stats) {
+        self.records += part.records;
+        self.summaries += part.summaries;
+        self.unsquashable += part.unsquashable;
+        if self.squashed.len() < part.squashed.len() {
+            let have = self.squashed.len();
+            self.squashed.extend_from_slice(&part.squashed[have..]);
+            for (t, (_, n)) in self.squashed.iter_mut().zip(&part.squashed[..have]) {
+                t.1 += n;
+            }
+        } else {
+            for (t, (_, n)) in self.squashed.iter_mut().zip(&part.squashed) {
+                t.1 += n;
+            }
+        }
+        self.signal = self.signal.or(part.signal);
+    }
+}
