@@ -434,7 +434,7 @@ const PLATFORM: [&str; 42] = [
     "net.bytebuddy.",
 ];
 
-/// The first application frame: for Java, the innermost `at` frame outside [`PLATFORM`]
+/// The first application frame: for Java, the innermost `at` frame outside `PLATFORM`
 /// (`com.shop.ExportServlet.doGet`); for Python, the innermost `File` frame outside the
 /// standard library and site-packages (`/srv/app/views.py in download`).
 pub fn app_frame(record: &[u8]) -> Option<String> {

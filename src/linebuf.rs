@@ -10,6 +10,19 @@
 
 use crate::error::Error;
 
+/// Where the line that begins at `at` ends: past its `\n`, or at the end of `text`.
+#[inline]
+pub fn line_end(text: &[u8], at: usize) -> usize {
+    memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |i| at + i + 1)
+}
+
+/// Where the line that `text[..end]` ends in begins: just past the last `\n` before `end`, or
+/// at 0.
+#[inline]
+pub fn line_start(text: &[u8], end: usize) -> usize {
+    memchr::memrchr(b'\n', &text[..end]).map_or(0, |i| i + 1)
+}
+
 /// A piece of input, in order.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Piece<'a> {

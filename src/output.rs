@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::error::Error;
+use crate::linebuf::line_start;
 
 /// Where the output goes, and whether it can be reopened (SIGHUP after logrotate moved it).
 pub trait Destination {
@@ -131,8 +132,8 @@ pub struct Output<W: Write> {
 /// The most bytes held while writes fail; past it, whole lines are dropped and counted.
 pub const HOLD: usize = 4 << 20;
 
-/// How much is gathered before a write.
-const BLOCK: usize = 256 * 1024;
+/// How much is gathered before a write: a few large writes, not one per line.
+const WRITE_SIZE: usize = 256 * 1024;
 
 /// First and longest wait before writing is tried again.
 const RETRY_FIRST: Duration = Duration::from_millis(100);
@@ -171,7 +172,7 @@ impl<W: Write> Output<W> {
     pub fn new(inner: W, name: impl Into<String>) -> Self {
         Output {
             inner,
-            buf: Vec::with_capacity(BLOCK),
+            buf: Vec::with_capacity(WRITE_SIZE),
             name: name.into(),
             keep_going: false,
             trouble: None,
@@ -220,9 +221,9 @@ impl<W: Write> Output<W> {
                 return Ok(());
             }
         }
-        if self.buf.len() + data.len() > BLOCK {
+        if self.buf.len() + data.len() > WRITE_SIZE {
             self.drain()?;
-            if data.len() >= BLOCK {
+            if data.len() >= WRITE_SIZE {
                 return self.write_inner(data);
             }
         }
@@ -439,7 +440,7 @@ impl Trouble {
         if !self.dropping {
             // Full: what is held ends at a line's end; the line it was in is dropped whole.
             self.dropping = true;
-            let keep = memchr::memrchr(b'\n', &self.held).map_or(0, |at| at + 1);
+            let keep = line_start(&self.held, self.held.len());
             let partial = self.held.split_off(keep);
             self.lose(&partial, 0);
         }

@@ -21,9 +21,9 @@
 //! or that logrotate truncates under us, would make a mapping fault (SIGBUS), while `read` just
 //! sees the bytes that are there. The copy costs little next to the rule work.
 
-//! Three files, one job each: [`cut`] reads the inputs as one stream and cuts it into chunks
-//! at record-starting lines; [`replay`] records a chunk's decisions on a worker thread and
-//! replays them into the ledger; [`schedule`] keeps the threads busy and the chunks in order.
+//! Three files, one job each: `cut` reads the inputs as one stream and cuts it into chunks
+//! at record-starting lines; `replay` records a chunk's decisions on a worker thread and
+//! replays them into the ledger; `schedule` keeps the threads busy and the chunks in order.
 
 mod cut;
 mod replay;

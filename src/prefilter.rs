@@ -3,7 +3,7 @@
 //!
 //! Almost all of a log is not client aborts, and a record without any rule's literal is kept
 //! whatever the rules say (every rule needs one of its literals). So one Aho-Corasick search
-//! (the rules' own prefilter) finds the next literal in the buffer, and [`pass`]
+//! (the rules' own prefilter) finds the next literal in the buffer, and `pass`
 //! takes the buffer's whole lines: it runs the record grammar on every line, so records, counts
 //! and the log's clock come out exactly as line by line, but it copies, searches and decides only
 //! the records a literal lies in. The search goes on from the first record that begins past the
@@ -14,7 +14,7 @@
 //! `report` does not come through here: it reads every record's reason for being kept.
 
 use crate::error::Error;
-use crate::linebuf::LineSplitter;
+use crate::linebuf::{LineSplitter, line_end};
 use crate::sink::Sink;
 use crate::squash::Assembler;
 
@@ -30,7 +30,7 @@ pub fn feed<S: Sink>(
     let mut pos = 0;
     if !lines.at_line_start() {
         // The line the previous buffer ended in goes on here: finish it the usual way.
-        pos = memchr::memchr(b'\n', chunk).map_or(chunk.len(), |i| i + 1);
+        pos = line_end(chunk, 0);
         lines.feed(&chunk[..pos], &mut |p| assembler.piece(p, sink))?;
     }
     // Whole lines are passed. A line the pass leaves goes the usual way, and the pass goes on
@@ -43,7 +43,7 @@ pub fn feed<S: Sink>(
         if stop == whole {
             break;
         }
-        pos = memchr::memchr(b'\n', &text[stop..]).map_or(whole, |i| stop + i + 1);
+        pos = line_end(text, stop);
         lines.feed(&text[stop..pos], &mut |p| assembler.piece(p, sink))?;
     }
     lines.feed(&chunk[whole..], &mut |p| assembler.piece(p, sink))
@@ -83,7 +83,7 @@ fn pass<S: Sink>(
     let mut told = from;
     let mut start = from;
     while start < lines.len() {
-        let end = memchr::memchr(b'\n', &lines[start..]).map_or(lines.len(), |i| start + i + 1);
+        let end = line_end(lines, start);
         if end - start > max_line {
             break;
         }

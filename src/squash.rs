@@ -12,7 +12,7 @@
 
 use crate::error::Error;
 use crate::explain;
-use crate::linebuf::Piece;
+use crate::linebuf::{Piece, line_end};
 use crate::record::{self, Grammar, Soundness, Step};
 use crate::rules::{BodyCache, Decision, GroupBy, Miss, RuleSet};
 use crate::sink::Stats;
@@ -325,7 +325,7 @@ impl<'r> Assembler<'r> {
     }
 
     fn decide<S: Sink>(&mut self, record: &[u8], lines: usize, sink: &mut S) -> Result<(), Error> {
-        let first_line_end = memchr::memchr(b'\n', record).map_or(record.len(), |i| i + 1);
+        let first_line_end = line_end(record, 0);
         let first_line = &record[..first_line_end];
         if self.marker.find(first_line).is_some() {
             // One of our own summary lines (a log squashed before): never squashed again.

@@ -7,6 +7,7 @@ use std::io::Read;
 use crate::config::Config;
 use crate::error::{Damage, Error};
 use crate::input;
+use crate::linebuf::line_start;
 
 /// How many chunk sizes a chunk may grow to without a header line before the rest is done on one
 /// thread.
@@ -163,7 +164,7 @@ pub(super) fn next_cut(config: &Config, data: &[u8], mut from: usize) -> Option<
 fn last_cut(config: &Config, data: &[u8], floor: usize) -> Option<usize> {
     let mut end = memchr::memrchr(b'\n', data)?;
     while end > floor {
-        let start = memchr::memrchr(b'\n', &data[..end]).map_or(0, |i| i + 1);
+        let start = line_start(data, end);
         if start == 0 {
             return None;
         }

@@ -6,7 +6,7 @@ use std::io::Write;
 use crate::config::Config;
 use crate::error::{self, Error};
 use crate::ledger::Ledger;
-use crate::linebuf::LineSplitter;
+use crate::linebuf::{self, LineSplitter};
 use crate::output::Output;
 use crate::prefilter;
 use crate::rules::{BodyCache, RuleSet};
@@ -204,10 +204,9 @@ pub(crate) fn decide_span<W: Write>(
             let from = start + size;
             // The first whole line from `from` on (or, inside a first line longer than the
             // chunk, the line after it).
-            let mut line_start = memchr::memrchr(b'\n', &data[..from]).map_or(0, |i| i + 1);
+            let mut line_start = linebuf::line_start(data, from);
             if line_start <= start {
-                line_start =
-                    memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i + 1);
+                line_start = linebuf::line_end(data, start);
             }
             cut::next_cut(config, data, line_start).unwrap_or(data.len())
         };
