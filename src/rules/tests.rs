@@ -1,7 +1,11 @@
 //! Rules as data: the built-in set is valid and its examples behave; broken files give errors
 //! that point at the mistake.
 
+use regex::bytes::Regex;
+
+use super::pattern::alternation;
 use super::*;
+use crate::error::Error;
 use crate::record;
 
 fn load(name: &str, text: &str) -> Result<RuleSet, Error> {
@@ -242,7 +246,7 @@ fn most_built_in_regexes_are_line_local() {
     let set = RuleSet::load(&RuleSource::built_in()).unwrap();
     let slots = set.line_local().len();
     let present = set
-        .rules
+        .rules()
         .iter()
         .flat_map(|r| [Some(&r.what), r.where_.as_ref(), r.never.as_ref()])
         .chain([set.global_never.as_ref()])
