@@ -1,5 +1,7 @@
 //! The record grammar, as a specification: each test is a log shape and how it is cut.
 
+use regex::bytes::Regex;
+
 use super::*;
 
 /// The records of `text`, as strings.
