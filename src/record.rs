@@ -13,15 +13,17 @@
 //! never squashed: when in doubt, keep.
 //!
 //! This file only names the parts: what one line is (`record/line.rs`), the grammar over lines
-//! (`record/grammar.rs`) and whole texts cut with it (`record/split.rs`). Each part reads its
-//! siblings, never this file.
+//! (`record/grammar.rs`), whole texts cut with it (`record/split.rs`), and a record's headline
+//! and exception chain (`record/chain.rs`). Each part reads its siblings, never this file.
 
+mod chain;
 mod grammar;
 mod line;
 mod split;
 #[cfg(test)]
 mod tests;
 
+pub use chain::headline_and_chain;
 pub use grammar::{Grammar, Soundness, Step};
 pub use line::{exception_class, names_exception, skip_code};
 pub use split::{
