@@ -1,7 +1,12 @@
 //! Errors for users: each says what failed, where, and what to do about it.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// How errors name standard input, where a file would be named by its path. Kept here, not with
+/// the inputs, because a damage report tells standard input from a file by it (there is no file
+/// to hand to `gzip -t`).
+pub const STDIN_NAME: &str = "<stdin>";
 
 /// Everything that can stop a run.
 #[derive(Debug, thiserror::Error)]
@@ -209,7 +214,7 @@ impl fmt::Display for Damage {
                 f.write_str("part of a JSON report cannot be merged; make the report again")?
             }
         }
-        if self.path == crate::input::Source::Stdin.name() {
+        if self.path == Path::new(STDIN_NAME) {
             Ok(())
         } else {
             write!(f, " (`gzip -t {path}` shows the same damage)")

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use crate::error::{Damage, Error, Salvage};
+use crate::error::{Damage, Error, STDIN_NAME, Salvage};
 
 /// Where to read from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +29,7 @@ impl Source {
     /// How errors name this input.
     pub fn name(&self) -> PathBuf {
         match self {
-            Source::Stdin => PathBuf::from("<stdin>"),
+            Source::Stdin => PathBuf::from(STDIN_NAME),
             Source::Path(p) => p.clone(),
         }
     }

@@ -1,5 +1,7 @@
 //! The record grammar, as a specification: each test is a log shape and how it is cut.
 
+use regex::bytes::Regex;
+
 use super::*;
 
 /// The records of `text`, as strings.
@@ -8,6 +10,14 @@ fn records(text: &str) -> Vec<&str> {
         .into_iter()
         .map(|r| &text[r])
         .collect()
+}
+
+/// The records of `text`, which must be `n`.
+#[track_caller]
+fn n_records(text: &str, n: usize) -> Vec<&str> {
+    let r = records(text);
+    assert_eq!(r.len(), n, "{r:#?}");
+    r
 }
 
 #[test]
@@ -22,8 +32,7 @@ fn a_header_and_its_tab_indented_trace_are_one_record() {
 \t\t... 31 more
 24-Nov-2026 15:35:05.000 INFO [main] next
 ";
-    let r = records(log);
-    assert_eq!(r.len(), 3);
+    let r = n_records(log, 3);
     assert!(r[1].starts_with("24-Nov-2026 15:35:04.806 WARNING"));
     assert!(r[1].ends_with("... 31 more\n"));
 }
@@ -37,8 +46,7 @@ org.apache.catalina.connector.ClientAbortException: java.io.IOException: Broken 
 \tat org.apache.catalina.connector.OutputBuffer.realWriteBytes(OutputBuffer.java:343)
 \t... 31 more
 ";
-    let r = records(log);
-    assert_eq!(r.len(), 2, "{r:#?}");
+    let r = n_records(log, 2);
     assert!(r[1].starts_with("org.apache.catalina.connector.ClientAbortException"));
 }
 
@@ -56,8 +64,7 @@ Caused by: java.io.IOException: Broken pipe
 
 2026-11-24 15:35:04.600  INFO 12345 --- [main] a.B : next
 ";
-    let r = records(log);
-    assert_eq!(r.len(), 2, "{r:#?}");
+    let r = n_records(log, 2);
     assert!(r[0].contains("ClientAbortException"));
     assert!(r[0].contains("Caused by"));
 }
@@ -79,8 +86,7 @@ java.net.SocketException: Connection reset by peer
 Nov 24, 2026 3:55:50 PM JdkServers lambda$main$2
 SEVERE: Quote service call failed
 ";
-    let r = records(log);
-    assert_eq!(r.len(), 3, "{r:#?}");
+    let r = n_records(log, 3);
     assert!(r[0].ends_with("... 9 more\n\n"));
     assert!(r[1].starts_with("Write to client"));
     assert!(r[2].starts_with("Nov 24, 2026 3:55:50 PM"));
@@ -99,8 +105,7 @@ ConnectionResetError: [Errno 104] Connection reset by peer
 ----------------------------------------
 127.0.0.1 - - [24/Nov/2026 15:42:53] \"GET /index.html HTTP/1.1\" 200 -
 ";
-    let r = records(log);
-    assert_eq!(r.len(), 3, "{r:#?}");
+    let r = n_records(log, 3);
     assert!(r[1].starts_with("-----"));
     assert!(r[1].ends_with("-----\n"));
     assert!(is_sound(r[1].as_bytes()));
@@ -123,8 +128,7 @@ Traceback (most recent call last):
 urllib.error.URLError: <urlopen error [Errno 111] Connection refused>
 127.0.0.1 - - [24/Nov/2026 15:43:31] \"GET /hello HTTP/1.1\" 200 -
 ";
-    let r = records(log);
-    assert_eq!(r.len(), 2, "{r:#?}");
+    let r = n_records(log, 2);
     assert!(r[0].contains("During handling"));
     assert!(r[0].ends_with("Connection refused>\n"));
 }
@@ -170,8 +174,7 @@ Traceback (most recent call last):
   File \"/srv/app/app.py\", line 3, in <module>
 KeyError: 'x'
 ";
-    let r = records(log);
-    assert_eq!(r.len(), 4, "{r:#?}");
+    let r = n_records(log, 4);
     assert!(
         r[1].starts_with("Error [ERR_STREAM_PREMATURE_CLOSE]"),
         "{r:#?}"
@@ -212,8 +215,7 @@ fn in_a_headed_log_lines_up_to_the_next_header_belong_to_it() {
 a continuation of the message
 2026/11/24 15:48:50 [info] 5#5: *11 client 127.0.0.1 closed keepalive connection
 ";
-    let r = records(log);
-    assert_eq!(r.len(), 3, "{r:#?}");
+    let r = n_records(log, 3);
     assert!(r[1].ends_with("a continuation of the message\n"));
 }
 
@@ -277,8 +279,7 @@ fn a_node_error_without_frames_is_an_exception_line() {
   reason: 'Invalid header token'
 }
 ";
-    let r = records(log);
-    assert_eq!(r.len(), 2, "{r:#?}");
+    let r = n_records(log, 2);
     assert!(r[1].starts_with("[Error: Parse Error"), "{r:#?}");
     assert!(is_sound(r[1].as_bytes()));
     assert_eq!(exception_class(b"[Error: x] {"), Some(&b"Error"[..]));

@@ -36,7 +36,7 @@ const MIN_BODY: usize = 128;
 
 /// Whether `re` only ever matches inside one line, in the sense above.
 pub(super) fn is_line_local(re: &Regex) -> bool {
-    super::parse(re.as_str()).is_some_and(|hir| {
+    super::pattern::parse(re.as_str()).is_some_and(|hir| {
         hir.properties().minimum_len().is_some_and(|n| n > 0) && within_a_line(&hir)
     })
 }

@@ -6,7 +6,8 @@
 
 use regex::bytes::Regex;
 
-use super::{Decision, RuleSet};
+use super::rule::Decision;
+use super::set::RuleSet;
 use crate::error::Error;
 use crate::record::{self, CutReason};
 
@@ -24,7 +25,7 @@ impl RuleSet {
     /// `--record-start` (`None`: without it).
     pub fn check_examples_starting(&self, record_start: Option<&Regex>) -> Result<(), Error> {
         let mut errors = Vec::new();
-        for (i, rule) in self.rules.iter().enumerate() {
+        for (i, rule) in self.rules().iter().enumerate() {
             for (n, (text, loc)) in rule.examples.squash.iter().enumerate() {
                 let n = n + 1;
                 let records =
@@ -70,7 +71,7 @@ impl RuleSet {
                             format!(
                                 "keep example {} would be squashed by rule `{}`",
                                 n + 1,
-                                self.rules[by].id
+                                self.rules()[by].id
                             ),
                         ));
                     }

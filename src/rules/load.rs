@@ -8,7 +8,9 @@ use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
 use regex::bytes::Regex;
 
-use super::{Examples, GroupBy, Location, Rule, compile, required_literals};
+use super::pattern::{alternation, compile, parse, required_literals};
+use super::rule::{Examples, GroupBy, Location, Rule};
+use super::source::{MAX_FILE_BYTES, RuleSource, too_big};
 use crate::error::RuleError;
 
 /// What one file contributes.
@@ -31,9 +33,6 @@ const RULE_KEYS: &[&str] = &[
     "examples",
 ];
 const EXAMPLE_KEYS: &[&str] = &["squash", "keep"];
-
-/// The longest rules file accepted; a larger one is almost certainly not a rules file.
-pub(super) const MAX_FILE_BYTES: usize = 8 << 20;
 
 /// The deepest nesting of lists and mappings accepted, aliases expanded. A rules file needs five
 /// levels; the YAML loader builds its tree by recursion, so a file nested a few thousand deep
@@ -63,18 +62,7 @@ impl Ctx<'_> {
     }
 }
 
-/// The error for a rules file of `len` bytes, over [`MAX_FILE_BYTES`].
-pub(super) fn too_big(file: &str, len: u64) -> RuleError {
-    RuleError {
-        file: file.to_string(),
-        line: 1,
-        column: 1,
-        rule: None,
-        message: format!("rules file is {len} bytes; the limit is {MAX_FILE_BYTES}"),
-    }
-}
-
-pub(super) fn parse_file(source: &super::RuleSource, errors: &mut Vec<RuleError>) -> ParsedFile {
+pub(super) fn parse_file(source: &RuleSource, errors: &mut Vec<RuleError>) -> ParsedFile {
     let mut out = ParsedFile::default();
     let at_start = |message: String| RuleError {
         file: source.name.clone(),
@@ -503,8 +491,7 @@ fn patterns(
                 format!("empty pattern in `{key}` would match everything"),
             ));
             ok = false;
-        } else if super::parse(&format!("(?:{pattern})")).is_none()
-            && fails_alone(pattern, loc, cx.errors)
+        } else if parse(&format!("(?:{pattern})")).is_none() && fails_alone(pattern, loc, cx.errors)
         {
             ok = false;
         }
@@ -513,7 +500,7 @@ fn patterns(
         return None;
     }
     let all: Vec<String> = list.iter().map(|(p, _)| p.clone()).collect();
-    match super::alternation(&all) {
+    match alternation(&all) {
         Ok(joined) => Some(Patterns { list, joined }),
         Err(e) => {
             let mut alone_ok = true;

@@ -1,0 +1,329 @@
+//! The record grammar: a line at a time, whether it starts a record, and whether the record it
+//! ends holds together.
+//!
+//! Apart from what one line is (`line.rs`) because this is the state across lines: what the
+//! record so far has seen (a header, an exception line, frames, a Python traceback) decides what
+//! the next line may continue.
+
+use regex::bytes::Regex;
+
+use super::line::{Kind, is_intro, is_qualified_exception, is_summary, kind, names_exception};
+use crate::header::{self, Format, Header};
+
+/// What [`Grammar::step`] decided about one line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The line begins a new record (the previous one, if any, is complete).
+    pub starts_record: bool,
+    /// The line is a recognised header, with its timestamp.
+    pub header: Option<Header>,
+    /// Where the line starts a record: whether the record it ends holds together.
+    pub previous: Soundness,
+}
+
+/// Whether a record holds together well enough to be squashed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Soundness {
+    Sound,
+    /// Its shape is inconsistent (frames with no exception line before them): never squash.
+    Broken,
+    /// Frames follow the header line directly: sound if that line names an exception
+    /// (see [`names_exception`]), which the caller, holding the line, decides.
+    IfHeaderNamesException,
+}
+
+impl Soundness {
+    /// Resolves [`Soundness::IfHeaderNamesException`] with the record's first line.
+    pub fn resolve(self, first_line: &[u8]) -> bool {
+        match self {
+            Soundness::Sound => true,
+            Soundness::Broken => false,
+            Soundness::IfHeaderNamesException => names_exception(first_line),
+        }
+    }
+}
+
+/// The record grammar, fed one line at a time.
+///
+/// It only needs the line itself and a few facts about the record so far, so it works the same
+/// whether the line arrives in a buffer of one byte or of a megabyte.
+#[derive(Debug, Default)]
+pub struct Grammar {
+    custom_start: Option<Regex>,
+    rec: RecordShape,
+}
+
+/// What the grammar knows about the record being assembled.
+#[derive(Clone, Copy, Debug, Default)]
+struct RecordShape {
+    kind: RecordKind,
+    lines: usize,
+    /// An exception line, `Caused by:` or `Traceback` was seen.
+    exception: bool,
+    /// A stack frame was seen.
+    frames: bool,
+    python: Python,
+    /// The last line was a message line that introduces a trace ("… failed:").
+    intro: bool,
+    /// The record can take no more lines (a socketserver block after its closing dashes).
+    closed: bool,
+    /// Frames came straight after the header line, with no exception line: sound only if the
+    /// header line itself names the exception (see [`Soundness`]).
+    frames_after_header: bool,
+    broken: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum RecordKind {
+    /// No record yet.
+    #[default]
+    None,
+    /// Started by a header line of this format.
+    Header(Format),
+    /// Started by a line of dashes (Python's socketserver `handle_error`).
+    Dashes,
+    /// Started by any other line.
+    Plain,
+}
+
+/// Where in a Python traceback the record is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Python {
+    #[default]
+    None,
+    /// After `Traceback (most recent call last):`, before the exception line.
+    InTraceback,
+    /// After the exception line that ends a traceback.
+    Done,
+    /// After "During handling of the above exception…": another traceback follows.
+    Chained,
+}
+
+impl Grammar {
+    /// A grammar; with `custom_start`, a line starts a record exactly when it matches the regex
+    /// (the built-in header formats are then not used).
+    pub fn new(custom_start: Option<Regex>) -> Self {
+        Grammar {
+            custom_start,
+            rec: RecordShape::default(),
+        }
+    }
+
+    /// Whether the current record is inside a stack trace (an exception line or a frame was
+    /// seen): more of it may still be on its way, a line at a time.
+    pub fn in_trace(&self) -> bool {
+        self.rec.exception || self.rec.frames
+    }
+
+    /// Whether the current record holds together as a record, so far.
+    pub fn soundness(&self) -> Soundness {
+        if self.rec.broken {
+            Soundness::Broken
+        } else if self.rec.frames_after_header {
+            Soundness::IfHeaderNamesException
+        } else {
+            Soundness::Sound
+        }
+    }
+
+    /// Forgets the current record: the next line starts a new one, whatever it is. Used when a
+    /// record is cut short (end of input).
+    pub fn reset(&mut self) {
+        self.rec = RecordShape::default();
+    }
+
+    /// Classifies `line` (its terminator removed) and advances the grammar.
+    pub fn step(&mut self, line: &[u8]) -> Step {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if let Some(re) = &self.custom_start {
+            let previous = self.soundness();
+            let starts = re.is_match(line)
+                || self.rec.kind == RecordKind::None
+                || self.rec.closed
+                || is_summary(line, None);
+            // The user decides where records start; a timestamp we recognise still sets the
+            // clock, so windows and summary timestamps work as usual.
+            let header = starts.then(|| {
+                header::detect(line).unwrap_or(Header {
+                    format: Format::Custom,
+                    timestamp_len: 0,
+                    seconds: None,
+                })
+            });
+            if starts {
+                self.start(RecordKind::Header(Format::Custom));
+                self.rec.closed = is_summary(line, header);
+            } else {
+                self.rec.lines += 1;
+            }
+            return Step {
+                starts_record: starts,
+                header,
+                previous,
+            };
+        }
+        let kind = kind(line);
+        let header = match kind {
+            Kind::Header(h) => Some(h),
+            _ => None,
+        };
+        let previous = self.soundness();
+        if is_summary(line, header) {
+            // One of our own summary lines is a record of one line: what follows it was not
+            // part of the records it counts, so it must not become part of it either.
+            self.start(RecordKind::Plain);
+            self.rec.closed = true;
+            return Step {
+                starts_record: true,
+                header,
+                previous,
+            };
+        }
+        let starts_record = self.advance(kind, line);
+        Step {
+            starts_record,
+            header,
+            previous,
+        }
+    }
+
+    fn start(&mut self, kind: RecordKind) {
+        self.rec = RecordShape {
+            kind,
+            lines: 1,
+            ..RecordShape::default()
+        };
+    }
+
+    /// Applies one line; returns whether it starts a record.
+    fn advance(&mut self, kind: Kind, line: &[u8]) -> bool {
+        let r = &mut self.rec;
+        if r.kind == RecordKind::None || r.closed {
+            return self.begin(kind, line);
+        }
+        let was_intro = std::mem::replace(&mut r.intro, false);
+        let cont = match kind {
+            Kind::Header(_) => false,
+            Kind::Blank => {
+                matches!(r.kind, RecordKind::Header(_) | RecordKind::Dashes)
+                    || r.exception
+                    || r.frames
+            }
+            Kind::Frame => {
+                // Frames need an exception line before them; a header line may carry it
+                // itself (`… ERROR … System.IO.IOException: …` then `   at …`).
+                if !r.exception {
+                    if r.lines == 1 && matches!(r.kind, RecordKind::Header(_)) {
+                        r.frames_after_header = true;
+                        r.exception = true;
+                    } else {
+                        r.broken = true;
+                    }
+                }
+                r.frames = true;
+                true
+            }
+            Kind::Indented => true,
+            Kind::Exception { indented: true } | Kind::Cause => {
+                r.exception = true;
+                true
+            }
+            Kind::Exception { indented: false } => {
+                if r.python == Python::InTraceback && r.frames {
+                    // The exception line that ends a Python traceback.
+                    r.python = Python::Done;
+                    true
+                } else if !r.frames
+                    && (was_intro
+                        || (matches!(r.kind, RecordKind::Header(f) if f.exceptions_at_column_0())
+                            && is_qualified_exception(line)))
+                {
+                    r.exception = true;
+                    true
+                } else {
+                    false
+                }
+            }
+            Kind::Traceback => {
+                let cont = r.python == Python::Chained
+                    || (!r.exception && (was_intro || matches!(r.kind, RecordKind::Header(_))));
+                if cont {
+                    r.exception = true;
+                    r.python = Python::InTraceback;
+                    r.frames = false;
+                }
+                cont
+            }
+            Kind::PythonChain => {
+                let cont = r.python == Python::Done;
+                if cont {
+                    r.python = Python::Chained;
+                }
+                cont
+            }
+            Kind::Dashes => {
+                let cont = r.kind == RecordKind::Dashes && r.python == Python::Done;
+                if cont {
+                    r.closed = true;
+                }
+                cont
+            }
+            Kind::CloseBrace | Kind::TraceNote => r.exception,
+            Kind::Other => {
+                if r.kind == RecordKind::Dashes && r.lines == 1 {
+                    r.intro = true;
+                    true
+                } else if matches!(r.kind, RecordKind::Header(_))
+                    && !r.frames
+                    && r.python == Python::None
+                {
+                    r.intro = is_intro(line);
+                    true
+                } else {
+                    false
+                }
+            }
+        };
+        if cont {
+            self.rec.lines += 1;
+            false
+        } else {
+            self.begin(kind, line)
+        }
+    }
+
+    /// Starts a record with this line.
+    fn begin(&mut self, kind: Kind, line: &[u8]) -> bool {
+        match kind {
+            Kind::Header(h) => {
+                self.start(RecordKind::Header(h.format));
+                // An access line is a record of one line: what follows it (Express logs the
+                // error of a request right after morgan's line for it) is never its trace.
+                self.rec.closed = h.format == Format::AccessLog;
+            }
+            Kind::Dashes => self.start(RecordKind::Dashes),
+            _ => {
+                self.start(RecordKind::Plain);
+                let r = &mut self.rec;
+                match kind {
+                    Kind::Exception { .. } | Kind::Cause => r.exception = true,
+                    Kind::Traceback => {
+                        r.exception = true;
+                        r.python = Python::InTraceback;
+                    }
+                    Kind::Frame => {
+                        // A trace whose head is not in this record.
+                        r.frames = true;
+                        r.broken = true;
+                    }
+                    Kind::Indented | Kind::PythonChain | Kind::CloseBrace | Kind::TraceNote => {
+                        r.broken = true
+                    }
+                    Kind::Other => r.intro = is_intro(line),
+                    Kind::Blank | Kind::Header(_) | Kind::Dashes => {}
+                }
+            }
+        }
+        true
+    }
+}

@@ -1,0 +1,292 @@
+//! The loaded rules as one set: the literal prefilter over all of them, and the decision for each
+//! record, with or without the [`BodyCache`].
+//!
+//! Apart from the rule itself because what is decided here is across rules: which are
+//! candidates, which one wins, which came closest, and the file-level vetoes.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::bytes::Regex;
+
+use super::cache::{self, BodyCache};
+use super::load;
+use super::pattern::alternation;
+use super::rule::{Decision, Miss, Rule, Slot};
+use super::source::RuleSource;
+use crate::error::{Error, RuleError};
+
+/// All loaded rules, ready to decide records.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    pub(super) global_never: Option<Regex>,
+    /// Over every rule's literals; `None` when there are no rules.
+    prefilter: Option<AhoCorasick>,
+    /// For each prefilter pattern, the rules it proves candidates: its own, and those of the
+    /// patterns that are prefixes of it.
+    pattern_rules: Vec<Vec<usize>>,
+    /// Per regex slot (see [`Slot`]), whether it only ever matches inside one line, so that a
+    /// record's answer is that of one of its lines (see [`BodyCache`]). Worked out when
+    /// first needed: it costs milliseconds, and a pipe's first line must not wait for it.
+    line_local: std::sync::OnceLock<Vec<bool>>,
+    /// No prefilter literal holds a `\n`, so each occurrence lies inside one line.
+    pub(super) literals_line_local: bool,
+}
+
+impl RuleSet {
+    /// Loads and compiles rule files, reporting every problem found in any of them.
+    pub fn load(sources: &[RuleSource]) -> Result<RuleSet, Error> {
+        let mut errors = Vec::new();
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut never = Vec::new();
+        for source in sources {
+            let file = load::parse_file(source, &mut errors);
+            for rule in file.rules {
+                if let Some(first) = rules.iter().find(|r| r.id == rule.id) {
+                    errors.push(rule.location.error(
+                        Some(&rule.id),
+                        format!(
+                            "duplicate rule id; it is first defined at {}:{}:{}",
+                            first.location.file, first.location.line, first.location.column
+                        ),
+                    ));
+                } else {
+                    rules.push(rule);
+                }
+            }
+            never.extend(file.never);
+        }
+        if !errors.is_empty() {
+            return Err(Error::Rules(errors));
+        }
+        // Each file's patterns compiled together; those of all files may still be too large.
+        let global_never = match (!never.is_empty()).then(|| alternation(&never)) {
+            None => None,
+            Some(Ok(re)) => Some(re),
+            Some(Err(e)) => {
+                let file = sources.last().map_or_else(String::new, |s| s.name.clone());
+                let message = format!(
+                    "the file-level `never` patterns of all rules files together: {}",
+                    load::one_line(&e)
+                );
+                return Err(Error::Rules(vec![RuleError {
+                    file,
+                    line: 1,
+                    column: 1,
+                    rule: None,
+                    message,
+                }]));
+            }
+        };
+        Ok(RuleSet::new(rules, global_never))
+    }
+
+    fn new(rules: Vec<Rule>, global_never: Option<Regex>) -> RuleSet {
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for lit in &rule.literals {
+                match patterns.iter().position(|p| p == lit) {
+                    Some(p) => pattern_rules[p].push(i),
+                    None => {
+                        patterns.push(lit.clone());
+                        pattern_rules.push(vec![i]);
+                    }
+                }
+            }
+        }
+        // The search reports one pattern per start position, the longest; a shorter pattern
+        // that starts there too is a prefix of it, so finding the longer one implies its rules.
+        let implied: Vec<Vec<usize>> = patterns
+            .iter()
+            .map(|p| {
+                let mut rules: Vec<usize> = patterns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, q)| p.starts_with(q))
+                    .flat_map(|(j, _)| pattern_rules[j].iter().copied())
+                    .collect();
+                rules.sort_unstable();
+                rules.dedup();
+                rules
+            })
+            .collect();
+        let prefilter = (!patterns.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&patterns)
+                .expect("literal sets are bounded in size")
+        });
+        RuleSet {
+            literals_line_local: patterns.iter().all(|p| !p.contains(&b'\n')),
+            rules,
+            global_never,
+            prefilter,
+            pattern_rules: implied,
+            line_local: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// A rule set with no rules: every record is kept.
+    pub fn empty() -> RuleSet {
+        RuleSet::new(Vec::new(), None)
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rules whose literals occur in `record`, as a bit per rule.
+    ///
+    /// One leftmost-longest search per literal occurrence, each resuming one byte after the
+    /// previous match's start, visits every position where some literal starts; with the
+    /// prefix patterns folded into each pattern's rules, no literal is missed. Between
+    /// occurrences the search skips with SIMD, which an overlapping search cannot.
+    fn candidates(&self, record: &[u8]) -> Vec<bool> {
+        let mut hit = vec![false; self.rules.len()];
+        self.add_candidates(record, &mut hit);
+        hit
+    }
+
+    /// Marks in `hit` the rules whose literals occur in `text`.
+    fn add_candidates(&self, record: &[u8], hit: &mut [bool]) {
+        self.add_candidates_from(record, 0, hit);
+    }
+
+    /// The same, for literals that start at `from` or later (none starts before it).
+    fn add_candidates_from(&self, record: &[u8], from: usize, hit: &mut [bool]) {
+        if let Some(ac) = &self.prefilter {
+            let mut at = from;
+            while let Some(m) = ac.find(aho_corasick::Input::new(record).range(at..)) {
+                for &r in &self.pattern_rules[m.pattern().as_usize()] {
+                    hit[r] = true;
+                }
+                at = m.start() + 1;
+            }
+        }
+    }
+
+    /// Where the first literal of any rule starts in `text`, at `from` or later: no record that
+    /// lies wholly before it can be taken by any rule (each rule needs one of its literals), so
+    /// everything up to it may be kept without asking the rules.
+    pub fn next_literal(&self, text: &[u8], from: usize) -> Option<usize> {
+        let ac = self.prefilter.as_ref()?;
+        ac.find(aho_corasick::Input::new(text).range(from..))
+            .map(|m| m.start())
+    }
+
+    /// Decides one record (its full text, line terminators included).
+    pub fn decide(&self, record: &[u8]) -> Decision {
+        // Most records hold no literal at all: one search, no allocation. Where there is one,
+        // the search for the candidates goes on from it.
+        let Some(first) = self.prefilter.as_ref().and_then(|ac| ac.find(record)) else {
+            return Decision::Keep(None);
+        };
+        let mut hit = vec![false; self.rules.len()];
+        self.add_candidates_from(record, first.start(), &mut hit);
+        self.decide_with(&hit, &mut |_, re| re.is_match(record))
+    }
+
+    /// [`RuleSet::decide`], with what each of the record's lines after the first was found to
+    /// match kept in `cache` for the next records that hold the same line: records in a flood
+    /// differ in their first line (time, thread) and repeat most of the rest (the frames of the
+    /// same few traces) byte for byte.
+    pub fn decide_cached(&self, record: &[u8], cache: &mut BodyCache) -> Decision {
+        if !self.literals_line_local {
+            return self.decide(record);
+        }
+        let Some((head, body)) = cache::split_head(record) else {
+            return self.decide(record);
+        };
+        let line_local = self.line_local();
+        let mut hit = cache
+            .load(body, line_local.len(), self.rules.len(), |line, ids| {
+                let mut hit = vec![false; self.rules.len()];
+                self.add_candidates(line, &mut hit);
+                ids.extend((0..hit.len()).filter(|&r| hit[r]).map(|r| r as u32));
+            })
+            .to_vec();
+        self.add_candidates(head, &mut hit);
+        self.decide_with(&hit, &mut |slot, re| {
+            if line_local[slot] {
+                // The rest first: in a flood its answers are known, and a trace's wording and
+                // frames are in the rest more often than on the first line.
+                cache.matches(body, slot, re) || re.is_match(head)
+            } else {
+                re.is_match(record)
+            }
+        })
+    }
+
+    /// Per slot, whether its regex only ever matches inside one line.
+    pub(super) fn line_local(&self) -> &[bool] {
+        self.line_local.get_or_init(|| {
+            self.rules
+                .iter()
+                .flat_map(|r| [Some(&r.what), r.where_.as_ref(), r.never.as_ref()])
+                .chain([self.global_never.as_ref()])
+                .map(|re| re.is_some_and(cache::is_line_local))
+                .collect()
+        })
+    }
+
+    /// The decision, given the candidate rules and whether the regex in a slot matches.
+    fn decide_with(
+        &self,
+        hit: &[bool],
+        is_match: &mut dyn FnMut(Slot, &Regex) -> bool,
+    ) -> Decision {
+        let mut near: Option<(usize, Miss)> = None;
+        let mut vetoed: Option<bool> = None;
+        for (i, rule) in self.rules.iter().enumerate() {
+            if !hit[i] {
+                continue;
+            }
+            match rule.test_with(3 * i, is_match) {
+                Ok(()) => {
+                    let global = *vetoed.get_or_insert_with(|| {
+                        self.global_never
+                            .as_ref()
+                            .is_some_and(|re| is_match(3 * self.rules.len(), re))
+                    });
+                    if global {
+                        return Decision::Keep(Some((i, Miss::GlobalNever)));
+                    }
+                    return Decision::Squash(i);
+                }
+                Err(miss) => {
+                    // Report the rule that came closest: a veto beats a missing anchor beats
+                    // missing wording.
+                    if near.as_ref().is_none_or(|(_, m)| rank(&miss) > rank(m)) {
+                        near = Some((i, miss));
+                    }
+                }
+            }
+        }
+        Decision::Keep(near)
+    }
+
+    /// Why rule `i` does or does not take `record`, ignoring the other rules.
+    pub fn test_rule(&self, i: usize, record: &[u8]) -> Result<(), Miss> {
+        if !self.candidates(record)[i] {
+            return Err(Miss::NoLiteral);
+        }
+        self.rules[i].test(record)?;
+        if self
+            .global_never
+            .as_ref()
+            .is_some_and(|re| re.is_match(record))
+        {
+            return Err(Miss::GlobalNever);
+        }
+        Ok(())
+    }
+}
+
+fn rank(miss: &Miss) -> u8 {
+    match miss {
+        Miss::NoLiteral => 0,
+        Miss::What => 1,
+        Miss::Where => 2,
+        Miss::Never | Miss::GlobalNever => 3,
+    }
+}
