@@ -14,7 +14,8 @@
 //! with its positions, unknown keys and examples (`rules/load.rs`), how a pattern is compiled and
 //! its literals found (`rules/pattern.rs`), one compiled rule and what it says about a record
 //! (`rules/rule.rs`), the whole set and its decisions (`rules/set.rs`), the cache
-//! (`rules/cache.rs`), and `rules check` (`rules/check.rs`). Each part reads its siblings, never
+//! (`rules/cache.rs`), `rules check` (`rules/check.rs`), and what `rules list`, `rules literals`
+//! and `rules check` print (`rules/listing.rs`). Each part reads its siblings, never
 //! this file, so that no two files read each other.
 
 mod cache;

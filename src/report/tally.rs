@@ -17,7 +17,7 @@ use crate::linebuf::LineSplitter;
 use crate::record::Grammar;
 use crate::rules::RuleSet;
 use crate::sink::{Kept, Sink, Squashed};
-use crate::squash::{self, Assembler, Limits};
+use crate::squash::{Assembler, Limits};
 use crate::summary::Summary;
 
 /// Bytes asked for per read: large, as a report reads whole files.
@@ -241,7 +241,7 @@ impl<'r> Tallier<'r> {
         let chain = if plain_line {
             one_line_key(first[ts.min(first.len())..].trim_ascii_start())
         } else {
-            let (headline, chain) = squash::headline_and_chain(record, ts);
+            let (headline, chain) = crate::record::headline_and_chain(record, ts);
             if !chain.is_empty() {
                 text(&chain)
             } else if one_line {
@@ -377,7 +377,7 @@ impl Sink for Tallier<'_> {
                     .lookalikes
                     .entry(id)
                     .or_insert_with(|| LookAlike {
-                        sample: text(&squash::headline_and_chain(record, ts).0),
+                        sample: text(&crate::record::headline_and_chain(record, ts).0),
                         ..LookAlike::default()
                     });
                 l.tally.add(&Tally {

@@ -3,7 +3,7 @@
 
 use regex::bytes::Regex;
 
-use super::RuleSet;
+use super::set::RuleSet;
 use crate::error::Error;
 use crate::words::counted;
 
