@@ -1,27 +1,44 @@
 //! resetsquash: collapse client-abort noise in server logs into counted one-line summaries.
 //!
-//! The pipeline, one stage per module:
+//! The pipeline, one stage per module, in the order the bytes go through them:
 //!
 //! ```text
-//! input     open a path or stdin; gzip by magic bytes
-//! linebuf   bytes → lines (terminators kept; over-long lines in bounded pieces)
-//! header    is this line a record header? its timestamp, in the log's format and in seconds
-//! record    lines → records (header + continuation: stack traces, tracebacks)
-//! rules     YAML rules → literal prefilter + regexes; decide each record
-//! prefilter each buffer, literal first: records with no rule's literal are kept undecided
-//! squash    decide each record: keep it byte for byte, or squash it into a group
-//! sink      the decisions' vocabulary (keep, squash, clock) and their counts
-//! fields    what a squashed record says: where (endpoint, client, frame, thread), what kind
-//! ledger    count squashed records per group and time window; write kept bytes and summaries
-//! summary   the summary line: written when a window closes, parsed back by readers
-//! output    buffered writer, flushed once per input batch
+//! input       open a path or stdin; gzip by magic bytes
+//! linebuf     bytes → lines (terminators kept; over-long lines in bounded pieces)
+//! header      is this line a record header? its timestamp, in the log's format and in seconds
+//! record      lines → records (the grammar), and a record's headline and exception chain
+//! rules       YAML rules → literal prefilter + regexes; the decision for one record
+//! prefilter   each buffer, literal first: records with no rule's literal are kept unheld
+//! squash      the assembler: hold each record, decide it, tell a sink (keep, or squash)
+//! sink        the decisions' vocabulary (keep, squash, clock, note) and the run's counts
+//! fields      what a squashed record says: where (endpoint, client, frame, thread), what kind
+//! explain     `--explain`'s words: why each candidate record was kept or squashed, and where
+//! ledger      the sink that writes: kept bytes through, squashed records counted per window
+//! summary     the summary line: written when a window closes, parsed back by readers
+//! output      buffered writer; from a live input, holds and counts what a failing disk refuses
 //! ```
 //!
-//! `report` runs the same stages with a sink that counts instead of writing (see [`report`]).
+//! And what drives it, with the rest of the crate:
 //!
-//! [`run`] drives it: every input in order, like `cat`, into one output. The ways of running it
-//! live beside: [`pipe`] (a live input: quiet time, wall-clock flushes, signals), [`parallel`]
-//! (files on several threads) and [`rotate`] (a rotated log squashed in place).
+//! ```text
+//! config      what one run is told: inputs, limits, windows, how to read
+//! driver      [`run`]: every input in order, like `cat`, into one output
+//! sequential  the record stage on one thread
+//! pipe        a live input: quiet time, wall-clock flushes, signals, backlogs
+//! parallel    files on several threads: cut into chunks, decided, replayed in order
+//! rotate      a rotated log squashed in place (`--in-place`)
+//! report      the same stages with a sink that counts instead of writing
+//! error       errors for users: what failed, where, and what to do
+//! exit        the exit codes, one per kind of error
+//! words       `1 record`, `2 records`
+//! ```
+//!
+//! Imports run one way, from the drivers down to the vocabulary:
+//! `driver → pipe → sequential → prefilter → squash → sink ← ledger → summary, output`, with
+//! `parallel` beside `sequential` (its recorder is a second sink, replayed into the ledger) and
+//! `report` beside both (its tally is a third). `squash` reads `record`, `rules`, `fields` and
+//! `explain`; nothing below a stage reads the stage. A test walks the imports and fails on a
+//! cycle (`tests/architecture.rs`).
 //!
 //! What always holds: every line that is not squashed comes out exactly as it came in, in order;
 //! every squashed record is counted in exactly one summary line; a record that does not hold

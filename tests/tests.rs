@@ -5,6 +5,7 @@
 
 mod util;
 
+mod architecture;
 mod cases;
 mod cli;
 mod corpus;
