@@ -770,6 +770,17 @@ fn family_index(f: Family) -> usize {
     Family::ALL.iter().position(|&x| x == f).unwrap()
 }
 
+/// What `genlog` writes for `args` (its flags, without the program name), in memory: the
+/// benchmarks in `benches/` include this file to make their inputs at start-up, so that they
+/// are the very bytes the command line gives and never need committing.
+#[allow(dead_code, reason = "called by the benchmarks, not by main")]
+pub(crate) fn generate_to_vec(args: &[&str]) -> Result<Vec<u8>, String> {
+    let args = parse_args(args.iter().map(|a| a.to_string()))?.ok_or("--help asked for")?;
+    let mut out = Vec::with_capacity(usize::try_from(args.size).unwrap_or(0) + (64 << 10));
+    generate(&args, &mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
 /// Write records until at least `args.size` bytes are out; returns the generator for `--stats`.
 fn generate(args: &Args, w: &mut impl Write) -> io::Result<Gen> {
     let mut g = Gen::new(args);

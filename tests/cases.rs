@@ -1,9 +1,28 @@
-//! Behaviour as case files: `testdata/cases/<name>/` holds `args` (one argument per line),
-//! `input.log` and `expected.log`. Each case runs at several buffer sizes, thread counts and
-//! chunk sizes, expecting the same bytes, and its output must satisfy the invariants.
+//! Behaviour as case files, one test per folder of `testdata/cases/`:
+//! `cargo test --test tests cases::nginx_error` runs the folder `nginx-error` alone.
 //!
-//! To write `expected.log` for a new case, run the tests with `RESETSQUASH_BLESS=1`, then read
-//! the result before committing it.
+//! A case folder holds:
+//!
+//! - `args`: the arguments, one per line (blank lines and `#` comments are skipped); relative
+//!   paths are read from the case folder, where the case runs;
+//! - `input.log`: the log, named as the last argument (or given on standard input);
+//! - `expected.log`: the exact bytes expected on standard output;
+//! - `expected.stderr` (optional): the exact bytes expected on standard error; without it,
+//!   standard error is not compared;
+//! - `exit` (optional): the exit code expected, a number (0 without it);
+//! - any file its `args` name, such as a rules file.
+//!
+//! Each case runs at several buffer sizes, thread counts and chunk sizes, from a file and
+//! through a pipe, expecting the same bytes and exit code every time; the output of a case that
+//! succeeds must satisfy the invariants as well.
+//!
+//! To add a case, make its folder (named in lower case with hyphens) and list it in `cases!`
+//! below, its test named as the folder with underscores; a test fails while a folder is not
+//! listed. To write `expected.log` (and `expected.stderr`, when the program writes to standard
+//! error), run the case with `RESETSQUASH_BLESS=1`, then read the result before committing it.
+
+use std::path::Path;
+use std::process::Output;
 
 use crate::util::{
     assert_bytes_eq, check_invariants, check_invariants_cut, cmd, real_and_generated_logs, root,
@@ -50,85 +69,182 @@ const PIPE_PATHS: &[&[&str]] = &[
 ];
 const LONG_QUIET: &[&str] = &["--idle-ms", "600000", "--idle-in-trace-ms", "600000"];
 
-#[test]
-fn every_case_gives_its_expected_output_at_every_buffer_size() {
-    let bless = std::env::var_os("RESETSQUASH_BLESS").is_some();
-    let mut n = 0;
-    let mut dirs: Vec<_> = std::fs::read_dir(testdata("cases"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    dirs.sort();
-    for dir in dirs {
-        n += 1;
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let args: Vec<String> = std::fs::read_to_string(dir.join("args"))
-            .unwrap_or_default()
-            .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-            .map(str::to_string)
-            .collect();
-        let input = std::fs::read(dir.join("input.log")).unwrap();
-        let mut first: Option<Vec<u8>> = None;
-        for path in PATHS {
-            let out = cmd(&dir)
-                .args(&args)
-                .args(*path)
-                .arg("input.log")
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{name}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            match &first {
-                None => first = Some(out.stdout),
-                Some(f) => assert_bytes_eq(&out.stdout, f, &format!("{name} with {path:?}")),
+/// One test per case folder, so that one failing case hides no other and any case can be run
+/// by name: each name is its folder's, with underscores for hyphens.
+macro_rules! cases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                check_case(&folder(stringify!($name)));
             }
+        )*
+
+        /// The folders that have a test, in the order listed.
+        fn listed() -> Vec<String> {
+            vec![$(folder(stringify!($name))),*]
         }
-        for path in PIPE_PATHS {
-            let mut c = cmd(&dir);
-            c.args(&args).args(*path).args(LONG_QUIET).arg("-");
-            let out = run_with_stdin(c, &input);
-            assert!(
-                out.status.success(),
-                "{name}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let f = first.as_ref().unwrap();
-            assert_bytes_eq(
-                &out.stdout,
-                f,
-                &format!("{name} through a pipe with {path:?}"),
-            );
-        }
-        let got = first.unwrap();
-        if !args.iter().any(|a| a == "--explain" || a == "--keep-first") {
-            // Records cut as the case's run cut them.
-            let record_start = args
-                .iter()
-                .position(|a| a == "--record-start")
-                .map(|i| regex::bytes::Regex::new(&args[i + 1]).unwrap());
-            let max_line = resetsquash::Config::default().max_line;
-            let records = resetsquash::record::split_records_starting(
-                &input,
-                record_start.as_ref(),
-                max_line,
-            );
-            check_invariants_cut(&input, &got, &records);
-        }
-        let expected = dir.join("expected.log");
-        if bless {
-            std::fs::write(&expected, &got).unwrap();
-        } else {
-            let want = std::fs::read(&expected).unwrap_or_else(|_| {
-                panic!("{name}: no expected.log (run with RESETSQUASH_BLESS=1)")
-            });
-            assert_bytes_eq(&got, &want, &name);
+    };
+}
+
+cases! {
+    explain_catalina,
+    gunicorn_debug,
+    jdk_httpserver_write_to_client,
+    jdk_httpserver_zh,
+    nginx_error,
+    nginx_record_start,
+    python_http_server,
+    python_stream_server,
+    rails_record_start,
+    rules_unescaped_paren,
+    tomcat_catalina_out,
+    tomcat_keep_first,
+    tomcat_localhost_root_cause,
+    tomcat_window_10s,
+}
+
+/// A case's folder name from its test's name.
+fn folder(test: &str) -> String {
+    test.replace('_', "-")
+}
+
+/// A folder without a test would never run; a test without its folder would fail anyway, but
+/// saying so here names the mistake.
+#[test]
+fn every_case_folder_has_a_test() {
+    let mut folders: Vec<String> = std::fs::read_dir(testdata("cases"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    let listed = listed();
+    for name in &folders {
+        assert!(
+            listed.contains(name),
+            "testdata/cases/{name} has no test: add `{}` to `cases!` in tests/cases.rs",
+            name.replace('-', "_")
+        );
+    }
+    for name in &listed {
+        assert!(
+            folders.contains(name),
+            "`cases!` lists `{}`, but there is no folder testdata/cases/{name}",
+            name.replace('-', "_")
+        );
+    }
+}
+
+/// What a case expects besides `expected.log`, from its optional files.
+struct Expected {
+    /// `exit`, 0 without it.
+    code: i32,
+    /// `expected.stderr`, or `None` where standard error is not compared.
+    stderr: Option<Vec<u8>>,
+}
+
+impl Expected {
+    fn read(dir: &Path, name: &str) -> Expected {
+        let code = match std::fs::read_to_string(dir.join("exit")) {
+            Ok(text) => text
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("{name}: `exit` must hold a number, not {text:?}")),
+            Err(_) => 0,
+        };
+        Expected {
+            code,
+            stderr: std::fs::read(dir.join("expected.stderr")).ok(),
         }
     }
-    assert!(n > 0, "no cases found");
+
+    /// Checks the exit code of one run, and that its standard error is the first run's (its
+    /// bytes are checked against the file once, after every run).
+    #[track_caller]
+    fn check(&self, out: &Output, first_stderr: Option<&[u8]>, context: &str) {
+        assert_eq!(
+            out.status.code(),
+            Some(self.code),
+            "{context}: exit code (want the one in `exit`, 0 without it); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if let (Some(_), Some(first)) = (&self.stderr, first_stderr) {
+            assert_bytes_eq(&out.stderr, first, &format!("{context}: stderr"));
+        }
+    }
+}
+
+/// Runs the case in `testdata/cases/<name>` on every path, and compares its output with the
+/// expected files (or writes them, with `RESETSQUASH_BLESS` set).
+fn check_case(name: &str) {
+    let bless = std::env::var_os("RESETSQUASH_BLESS").is_some();
+    let dir = testdata("cases").join(name);
+    assert!(dir.is_dir(), "no folder testdata/cases/{name}");
+    let args: Vec<String> = std::fs::read_to_string(dir.join("args"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    let input = std::fs::read(dir.join("input.log")).unwrap();
+    let expected = Expected::read(&dir, name);
+    let mut first: Option<Output> = None;
+    for path in PATHS {
+        let out = cmd(&dir)
+            .args(&args)
+            .args(*path)
+            .arg("input.log")
+            .output()
+            .unwrap();
+        let context = format!("{name} with {path:?}");
+        match &first {
+            None => {
+                expected.check(&out, None, &context);
+                first = Some(out);
+            }
+            Some(f) => {
+                expected.check(&out, Some(&f.stderr), &context);
+                assert_bytes_eq(&out.stdout, &f.stdout, &context);
+            }
+        }
+    }
+    let first = first.unwrap();
+    for path in PIPE_PATHS {
+        let mut c = cmd(&dir);
+        c.args(&args).args(*path).args(LONG_QUIET).arg("-");
+        let out = run_with_stdin(c, &input);
+        let context = format!("{name} through a pipe with {path:?}");
+        expected.check(&out, Some(&first.stderr), &context);
+        assert_bytes_eq(&out.stdout, &first.stdout, &context);
+    }
+    let (got, got_stderr) = (first.stdout, first.stderr);
+    let explains = args.iter().any(|a| a == "--explain" || a == "--keep-first");
+    if expected.code == 0 && !explains {
+        // Records cut as the case's run cut them.
+        let record_start = args
+            .iter()
+            .position(|a| a == "--record-start")
+            .map(|i| regex::bytes::Regex::new(&args[i + 1]).unwrap());
+        let max_line = resetsquash::Config::default().max_line;
+        let records =
+            resetsquash::record::split_records_starting(&input, record_start.as_ref(), max_line);
+        check_invariants_cut(&input, &got, &records);
+    }
+    if bless {
+        std::fs::write(dir.join("expected.log"), &got).unwrap();
+        if expected.stderr.is_some() || !got_stderr.is_empty() {
+            std::fs::write(dir.join("expected.stderr"), &got_stderr).unwrap();
+        }
+        return;
+    }
+    let want = std::fs::read(dir.join("expected.log"))
+        .unwrap_or_else(|_| panic!("{name}: no expected.log (run with RESETSQUASH_BLESS=1)"));
+    assert_bytes_eq(&got, &want, name);
+    if let Some(want) = &expected.stderr {
+        assert_bytes_eq(&got_stderr, want, &format!("{name}: stderr"));
+    }
 }
 
 /// Whole logs, real and generated, come out byte for byte the same on every path: one thread

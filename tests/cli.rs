@@ -1,12 +1,10 @@
 //! The command line: exit codes, errors that name what failed, output that ends early.
 
-use crate::util::{cmd, root, run_with_stdin, testdata};
+use crate::util::{cmd, gzip, root, run_with_stdin, stdout_of, stdout_with_stdin, testdata};
 
 #[test]
 fn help_documents_the_exit_codes() {
-    let out = cmd(&root()).arg("--help").output().unwrap();
-    assert!(out.status.success());
-    let help = String::from_utf8(out.stdout).unwrap();
+    let help = String::from_utf8(stdout_of(cmd(&root()).arg("--help"))).unwrap();
     for line in [
         "0  success",
         "1  an input could not be read",
@@ -18,9 +16,8 @@ fn help_documents_the_exit_codes() {
 
 #[test]
 fn version_is_printed() {
-    let out = cmd(&root()).arg("--version").output().unwrap();
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("resetsquash "));
+    let out = stdout_of(cmd(&root()).arg("--version"));
+    assert!(String::from_utf8_lossy(&out).starts_with("resetsquash "));
 }
 
 #[test]
@@ -113,9 +110,7 @@ fn dash_reads_standard_input_between_files() {
     std::fs::write(dir.path().join("c.log"), "third\n").unwrap();
     let mut c = cmd(dir.path());
     c.args(["a.log", "-", "c.log"]);
-    let out = run_with_stdin(c, b"second\n");
-    assert!(out.status.success());
-    assert_eq!(out.stdout, b"first\nsecond\nthird\n");
+    assert_eq!(stdout_with_stdin(c, b"second\n"), b"first\nsecond\nthird\n");
 }
 
 #[test]
@@ -124,15 +119,8 @@ fn gzip_input_is_recognised_by_content_and_concatenated_members_are_read() {
     let plain = std::fs::read(testdata("excerpts/tomcat/tomcat-client-abort.squash.log")).unwrap();
     // Two gzip members made by the real gzip program, concatenated, under a name without .gz.
     let half = plain.len() / 2;
-    let gz = |bytes: &[u8]| {
-        let mut c = std::process::Command::new("gzip");
-        c.arg("-c");
-        let out = run_with_stdin(c, bytes);
-        assert!(out.status.success(), "gzip must be installed");
-        out.stdout
-    };
-    let mut joined = gz(&plain[..half]);
-    joined.extend(gz(&plain[half..]));
+    let mut joined = gzip(&plain[..half]);
+    joined.extend(gzip(&plain[half..]));
     std::fs::write(dir.path().join("catalina.out.1"), &joined).unwrap();
     std::fs::write(dir.path().join("plain.log"), &plain).unwrap();
     let from_gz = cmd(dir.path()).arg("catalina.out.1").output().unwrap();
@@ -156,14 +144,13 @@ fn a_truncated_gzip_file_is_an_error_naming_it() {
 
 #[test]
 fn explain_says_which_rule_took_a_record_and_why_others_were_kept() {
-    let out = cmd(&root())
-        .arg("--explain")
-        .arg(testdata("excerpts/tomcat/tomcat-client-abort.squash.log"))
-        .arg(testdata("excerpts/tomcat/tomcat-client-abort.keep.log"))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let out = stdout_of(
+        cmd(&root())
+            .arg("--explain")
+            .arg(testdata("excerpts/tomcat/tomcat-client-abort.squash.log"))
+            .arg(testdata("excerpts/tomcat/tomcat-client-abort.keep.log")),
+    );
+    let text = String::from_utf8(out).unwrap();
     assert!(
         text.contains(": squash: rule `tomcat-client-abort`:"),
         "{text}"
@@ -204,13 +191,9 @@ fn the_man_page_and_completions_come_from_the_cli_definition() {
         assert!(page.contains(needle), "man page lacks {needle}");
     }
     let dir = tempfile::tempdir().unwrap();
-    let out = cmd(&root())
-        .args(["generate", "completions", "bash"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = stdout_of(cmd(&root()).args(["generate", "completions", "bash"]));
     let script = dir.path().join("resetsquash.bash");
-    std::fs::write(&script, &out.stdout).unwrap();
+    std::fs::write(&script, &out).unwrap();
     // The real bash parses it.
     let check = std::process::Command::new("bash")
         .arg("-n")
@@ -236,9 +219,8 @@ fn the_readme_sample_summary_line_is_what_its_first_command_prints() {
         .lines()
         .find(|l| l.contains(" resetsquash: squashed "))
         .expect("the README's sample summary line");
-    let out = cmd(&root()).arg(input).output().unwrap();
-    assert!(out.status.success());
-    let printed = String::from_utf8_lossy(&out.stdout);
+    let out = stdout_of(cmd(&root()).arg(input));
+    let printed = String::from_utf8_lossy(&out);
     assert!(
         printed.lines().any(|l| l == sample),
         "`resetsquash {input}` does not print the README's sample:\n{sample}"

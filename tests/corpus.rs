@@ -4,7 +4,7 @@
 //! and `<rule-id>.keep.log` must come out byte for byte; `testdata/README.md` says where each
 //! came from.
 
-use crate::util::{assert_bytes_eq, check_invariants, cmd, root, testdata};
+use crate::util::{assert_bytes_eq, check_invariants, cmd, root, stdout_of, testdata};
 
 fn excerpts() -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
@@ -18,13 +18,7 @@ fn excerpts() -> Vec<std::path::PathBuf> {
 }
 
 fn squash(path: &std::path::Path) -> Vec<u8> {
-    let out = cmd(&root()).arg(path).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+    stdout_of(cmd(&root()).arg(path))
 }
 
 #[test]
@@ -155,18 +149,9 @@ fn the_lab_captures_squash_every_abort_and_keep_every_genuine_record() {
             serde_json::from_slice(&std::fs::read(&truth_path).unwrap()).unwrap();
         let log = dir.join(truth["log"].as_str().unwrap());
         let input = std::fs::read(&log).unwrap();
-        let out = cmd(&root())
-            .args(["--window", "0"])
-            .arg(&log)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{family}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let acc = check_invariants(&input, &out.stdout);
-        let kept = without_summaries(&input, &out.stdout);
+        let out = stdout_of(cmd(&root()).args(["--window", "0"]).arg(&log));
+        let acc = check_invariants(&input, &out);
+        let kept = without_summaries(&input, &out);
         let marker = truth["marker"].as_str().unwrap();
         let (before_in, phases_in) = phases(&input, marker);
         let (before_out, phases_out) = phases(&kept, marker);

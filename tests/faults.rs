@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 
 use crate::util::{
     Immutable, Mount, assert_bytes_eq, cmd, gzip, numbered, run_with_reader_stalled,
-    run_with_stdin, summary_count, testdata, tomcat_aborts,
+    run_with_stdin, stdout_of, summary_count, testdata, tomcat_aborts,
 };
 
 #[track_caller]
@@ -306,9 +306,7 @@ fn truncated_gzip(dir: &Path) -> (PathBuf, Vec<u8>) {
 /// resetsquash's output for `input` as a plain file, which must succeed.
 fn squashed_plain(dir: &Path, input: &[u8]) -> Vec<u8> {
     std::fs::write(dir.join("plain.log"), input).unwrap();
-    let out = cmd(dir).arg("plain.log").output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    out.stdout
+    stdout_of(cmd(dir).arg("plain.log"))
 }
 
 #[track_caller]
@@ -465,13 +463,12 @@ fn report_over_a_truncated_gzip_reports_what_was_read_then_fails_naming_it() {
 #[test]
 fn merging_a_truncated_gzip_json_report_fails_naming_it() {
     let dir = tempfile::tempdir().unwrap();
-    let report = cmd(dir.path())
-        .args(["report", "--format", "json"])
-        .arg(testdata("corpus/tomcat10/catalina.out"))
-        .output()
-        .unwrap();
-    assert!(report.status.success());
-    let gz = gzip(&report.stdout);
+    let report = stdout_of(
+        cmd(dir.path())
+            .args(["report", "--format", "json"])
+            .arg(testdata("corpus/tomcat10/catalina.out")),
+    );
+    let gz = gzip(&report);
     std::fs::write(dir.path().join("host1.json.gz"), &gz[..gz.len() / 2]).unwrap();
     let out = cmd(dir.path())
         .args(["report", "--merge", "host1.json.gz"])

@@ -8,7 +8,9 @@ use resetsquash::input::Source;
 use resetsquash::rules::{RuleSet, RuleSource};
 use resetsquash::{Config, run};
 
-use crate::util::{check_invariants, check_invariants_at, cmd, run_with_reader_stalled, testdata};
+use crate::util::{
+    check_invariants, check_invariants_at, cmd, run_with_reader_stalled, stdout_of, testdata,
+};
 
 /// `resetsquash rules check` on a rules file with `text`: its exit code and standard error.
 fn rules_check(text: &[u8]) -> (Option<i32>, String) {
@@ -136,25 +138,14 @@ fn binary_files_pass_through_byte_for_byte() {
     let bytes = noise(3 << 20);
     std::fs::write(&path, &bytes).unwrap();
     for threads in ["1", "2"] {
-        let out = cmd(dir.path())
-            .args(["--threads", threads, "noise.bin"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0));
-        assert!(
-            out.stdout == bytes,
-            "{threads} threads changed a binary file"
-        );
+        let out = stdout_of(cmd(dir.path()).args(["--threads", threads, "noise.bin"]));
+        assert!(out == bytes, "{threads} threads changed a binary file");
     }
     // A real executable, which holds the built-in rules and their examples as text: whatever
     // it squashes, the promises hold.
     let exe = std::fs::read(env!("CARGO_BIN_EXE_resetsquash")).unwrap();
-    let out = cmd(dir.path())
-        .arg(env!("CARGO_BIN_EXE_resetsquash"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    check_invariants(&exe, &out.stdout);
+    let out = stdout_of(cmd(dir.path()).arg(env!("CARGO_BIN_EXE_resetsquash")));
+    check_invariants(&exe, &out);
 }
 
 /// `count` ordinary lines, numbered, that no rule takes.

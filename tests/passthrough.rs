@@ -1,6 +1,8 @@
 //! Nothing is lost: what is not squashed comes out byte for byte, whatever the bytes.
 
-use crate::util::{assert_bytes_eq, check_invariants, cmd, root, run_with_stdin, testdata};
+use crate::util::{
+    assert_bytes_eq, check_invariants, cmd, root, stdout_of, stdout_with_stdin, testdata,
+};
 
 /// Runs the binary with built-in rules over `input` on stdin at several buffer sizes; all must
 /// agree. Returns the output.
@@ -9,15 +11,10 @@ fn filter(input: &[u8], extra: &[&str]) -> Vec<u8> {
     for size in ["1", "7", "4096", "262144"] {
         let mut c = cmd(&root());
         c.args(["--buffer-size", size]).args(extra);
-        let out = run_with_stdin(c, input);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = stdout_with_stdin(c, input);
         match &first {
-            None => first = Some(out.stdout),
-            Some(f) => assert_bytes_eq(&out.stdout, f, &format!("buffer size {size}")),
+            None => first = Some(out),
+            Some(f) => assert_bytes_eq(&out, f, &format!("buffer size {size}")),
         }
     }
     first.unwrap()
@@ -78,12 +75,10 @@ fn a_100_mb_line_passes_through_and_memory_stays_bounded() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.log");
     std::fs::write(&path, &input).unwrap();
-    let out = cmd(&root()).arg(&path).output().unwrap();
-    assert!(out.status.success());
-    let acc = check_invariants(&input, &out.stdout);
+    let out = stdout_of(cmd(&root()).arg(&path));
+    let acc = check_invariants(&input, &out);
     assert!(acc.squashed > 0);
     let long = out
-        .stdout
         .split(|&b| b == b'\n')
         .find(|l| l.len() == 100 << 20)
         .expect("the long line is in the output whole");

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{cmd, genlog, run_with_stdin, testdata};
+use crate::util::{cmd, genlog, stdout_of, stdout_with_stdin, testdata};
 
 /// The real corpus files (full copies of logs real servers wrote; see `testdata/README.md`).
 fn corpus() -> Vec<PathBuf> {
@@ -31,21 +31,14 @@ fn report_json(args: &[&str], input: Option<&[u8]>) -> Value {
     let mut c = cmd(Path::new("."));
     c.arg("report").arg("--format").arg("json").args(args);
     let out = match input {
-        Some(bytes) => run_with_stdin(c, bytes),
-        None => c.output().unwrap(),
+        Some(bytes) => stdout_with_stdin(c, bytes),
+        None => stdout_of(&mut c),
     };
-    assert!(
-        out.status.success(),
-        "report {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("the JSON report parses")
+    serde_json::from_slice(&out).expect("the JSON report parses")
 }
 
 fn squash(args: &[&str], input: &Path) -> Vec<u8> {
-    let out = cmd(Path::new(".")).args(args).arg(input).output().unwrap();
-    assert!(out.status.success());
-    out.stdout
+    stdout_of(cmd(Path::new(".")).args(args).arg(input))
 }
 
 /// What must be the same in the report of a log and of its squashed copy.
@@ -191,17 +184,14 @@ fn the_daily_report_of_a_squashed_gzipped_log_says_where_and_why() {
     let dir = tempfile::tempdir().unwrap();
     let log = testdata("corpus/tomcat10/catalina.out");
     let gz = dir.path().join("catalina.out.1.gz");
-    let out = cmd(dir.path())
-        .arg("--gzip")
-        .stdin(std::fs::File::open(&log).unwrap())
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    std::fs::write(&gz, &out.stdout).unwrap();
+    let out = stdout_of(
+        cmd(dir.path())
+            .arg("--gzip")
+            .stdin(std::fs::File::open(&log).unwrap()),
+    );
+    std::fs::write(&gz, &out).unwrap();
     let text = |path: &Path| {
-        let out = cmd(dir.path()).arg("report").arg(path).output().unwrap();
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap()
+        String::from_utf8(stdout_of(cmd(dir.path()).arg("report").arg(path))).unwrap()
     };
     let (raw, squashed) = (text(&log), text(&gz));
     let kinds = "Kinds: 212 resets (ECONNRESET), 102 broken pipes (EPIPE; 0 while sending a \
@@ -261,12 +251,10 @@ fn generated_logs_in_every_format_report_the_same_after_squashing_and_gzip() {
         ("python", "10"),
     ] {
         let log = dir.path().join(format!("{format}.log"));
-        let out = Command::new(genlog())
-            .args(["--size", "3M", "--seed", seed, "--format", format])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        std::fs::write(&log, &out.stdout).unwrap();
+        let out = stdout_of(
+            Command::new(genlog()).args(["--size", "3M", "--seed", seed, "--format", format]),
+        );
+        std::fs::write(&log, &out).unwrap();
         let raw = report_json(&[log.to_str().unwrap()], None);
         assert!(
             raw["squashed"].as_u64().unwrap() > 100,
@@ -523,23 +511,15 @@ fn syslog_message_repeated_counts_as_more_of_the_record_before() {
                Nov 24 15:48:49 web1 nginx: message repeated 4 times: [ 2026/11/24 15:48:48 [info] 20761#20761: *15 client prematurely closed connection, client: 10.0.0.7, server: localhost, request: \"GET /video.mp4 HTTP/1.1\", host: \"localhost\"]\n\
                Nov 24 15:48:50 web1 sshd[99]: Accepted publickey for deploy\n";
     std::fs::write(dir.path().join("syslog"), log).unwrap();
-    let out = cmd(dir.path())
-        .args([
-            "report",
-            "--format",
-            "json",
-            "--rules",
-            "syslog-nginx.yaml",
-            "syslog",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = stdout_of(cmd(dir.path()).args([
+        "report",
+        "--format",
+        "json",
+        "--rules",
+        "syslog-nginx.yaml",
+        "syslog",
+    ]));
+    let r: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(r["squashed"], 5);
     assert_eq!(r["repeated"], 4);
     assert_eq!(r["rules"]["syslog-nginx-abort"]["records"], 5);
@@ -591,13 +571,12 @@ fn a_progress_bar_is_drawn_on_a_terminal_and_never_on_a_pipe() {
 fn the_by_group_columns_line_up_in_text_and_markdown() {
     let log = testdata("corpus/tomcat10/localhost.2026-11-24.log");
     let report = |format: &str| {
-        let out = cmd(Path::new("."))
-            .args(["report", "--format", format])
-            .arg(&log)
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap()
+        let out = stdout_of(
+            cmd(Path::new("."))
+                .args(["report", "--format", format])
+                .arg(&log),
+        );
+        String::from_utf8(out).unwrap()
     };
     let text = report("text");
     let rows: Vec<&str> = text
@@ -742,13 +721,12 @@ fn the_html_report_draws_its_chart_in_headless_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let log = testdata("corpus/tomcat10/localhost.2026-11-24.log");
     let html = dir.path().join("aborts.html");
-    let out = cmd(dir.path())
-        .args(["report", "--format", "html", "--by", "minute"])
-        .arg(&log)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let page = String::from_utf8(out.stdout).unwrap();
+    let out = stdout_of(
+        cmd(dir.path())
+            .args(["report", "--format", "html", "--by", "minute"])
+            .arg(&log),
+    );
+    let page = String::from_utf8(out).unwrap();
     // Self-contained: no script, nothing fetched (the SVG namespace is a name, not a fetch).
     let without_ns = page.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
     assert!(

@@ -13,7 +13,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::util::{
-    Immutable, Mount, cmd, in_place, numbered, squashed, summary_count, testdata, tomcat_aborts,
+    Immutable, Mount, cmd, in_place, numbered, squashed, stdout_of, summary_count, testdata,
+    tomcat_aborts,
 };
 
 /// The numbers of the `ordinary line N` lines of `log`, in order.
@@ -621,13 +622,8 @@ fn a_huge_group_key_is_cut_to_a_bound_and_distinct_groups_stay_distinct() {
     }
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("app.log"), &log).unwrap();
-    let out = cmd(dir.path())
-        .args(["--window", "0", "app.log"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = stdout_of(cmd(dir.path()).args(["--window", "0", "app.log"]));
     let summaries: Vec<_> = out
-        .stdout
         .split_inclusive(|&b| b == b'\n')
         .filter_map(resetsquash::summary::Summary::parse)
         .collect();
@@ -665,20 +661,15 @@ fn one_header_dated_far_ahead_does_not_stop_the_windows() {
     let squash = |log: &[u8], threads: &str, chunk: &str| {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("app.log"), log).unwrap();
-        let out = cmd(dir.path())
-            .args([
-                "--window",
-                "10s",
-                "-j",
-                threads,
-                "--chunk-size",
-                chunk,
-                "app.log",
-            ])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        out.stdout
+        stdout_of(cmd(dir.path()).args([
+            "--window",
+            "10s",
+            "-j",
+            threads,
+            "--chunk-size",
+            chunk,
+            "app.log",
+        ]))
     };
     let plain = String::from_utf8_lossy(&squash(&input, "1", "1048576")).into_owned();
     // Before a header in the second half that is kept, once, so that its text is no squashed

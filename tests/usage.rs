@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use crate::util::{cmd, root, testdata};
+use crate::util::{cmd, root, stdout_of, testdata};
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -49,20 +49,17 @@ fn rule_options_go_before_a_subcommand_as_well_as_after_it() {
             ours.to_str().unwrap(),
         ],
     ] {
-        let out = cmd(&root()).args(&args).output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-        let list = String::from_utf8(out.stdout).unwrap();
+        let list = String::from_utf8(stdout_of(cmd(&root()).args(&args))).unwrap();
         assert_eq!(list.lines().count(), 1, "{args:?}: {list}");
         assert!(list.starts_with("pipe "), "{args:?}: {list}");
     }
     // Before `report` too: the user's rule squashes what no built-in rule would.
-    let out = cmd(&root())
-        .args(["--no-default-rules", "report", "--format", "json"])
-        .arg(testdata("corpus/tomcat10/catalina.out"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = stdout_of(
+        cmd(&root())
+            .args(["--no-default-rules", "report", "--format", "json"])
+            .arg(testdata("corpus/tomcat10/catalina.out")),
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(report["squashed"], 0, "no rules were loaded");
 }
 
@@ -155,11 +152,7 @@ fn threads_are_bounded_by_the_cores_and_zero_means_one_per_core() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "report -j {too_many}");
     }
-    let squash = |j: &str| {
-        let out = cmd(&root()).args(["-j", j]).arg(&log).output().unwrap();
-        assert!(out.status.success(), "-j {j}: {}", stderr(&out));
-        out.stdout
-    };
+    let squash = |j: &str| stdout_of(cmd(&root()).args(["-j", j]).arg(&log));
     let one = squash("1");
     assert_eq!(squash("0"), one);
     assert_eq!(squash(&(cores * 4).to_string()), one);
@@ -274,22 +267,16 @@ fn counts_of_one_are_singular() {
          where: ['\\[client ']\n    examples:\n      squash:\n        - \"[client 1.2.3.4] Broken pipe\"\n",
     )
     .unwrap();
-    let out = cmd(dir.path())
-        .args(["rules", "check", "--no-default-rules", "one.yaml"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = stdout_of(cmd(dir.path()).args(["rules", "check", "--no-default-rules", "one.yaml"]));
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out).unwrap(),
         "ok: 1 rule, 1 example behaves\n"
     );
 }
 
 #[test]
 fn rules_list_lines_up_its_columns() {
-    let out = cmd(&root()).args(["rules", "list"]).output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = String::from_utf8(stdout_of(cmd(&root()).args(["rules", "list"]))).unwrap();
     // The source column (`rules/FILE.yaml:LINE`) and the description start at one column each.
     let starts = |l: &str| {
         let at = l.find("rules/").unwrap();
@@ -318,12 +305,8 @@ fn explain_over_several_files_names_each_file_and_its_own_line() {
     let keep_text = std::fs::read(&keep).unwrap();
     std::fs::write(dir.path().join("c.log"), &keep_text[..keep_text.len() - 1]).unwrap();
     std::fs::copy(&squash, dir.path().join("d.log")).unwrap();
-    let out = cmd(dir.path())
-        .args(["--explain", "a.log", "b.log", "c.log", "d.log"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let out = stdout_of(cmd(dir.path()).args(["--explain", "a.log", "b.log", "c.log", "d.log"]));
+    let text = String::from_utf8(out).unwrap();
     let alone = |file: &std::path::Path| {
         let out = cmd(&root()).arg("--explain").arg(file).output().unwrap();
         String::from_utf8(out.stdout).unwrap()
@@ -417,14 +400,8 @@ fn help_says_how_to_get_the_man_pages_and_completions() {
 fn the_man_pages_are_written_into_a_new_folder_with_every_page_they_refer_to() {
     let dir = tempfile::tempdir().unwrap();
     let man1 = dir.path().join("share/man/man1");
-    let out = cmd(&root())
-        .arg("generate")
-        .arg("man")
-        .arg(&man1)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let listed = String::from_utf8(out.stdout).unwrap();
+    let out = stdout_of(cmd(&root()).arg("generate").arg("man").arg(&man1));
+    let listed = String::from_utf8(out).unwrap();
     for page in [
         "resetsquash.1",
         "resetsquash-report.1",

@@ -56,21 +56,59 @@ pub fn real_and_generated_logs(size: &str, seed: u32) -> Vec<(String, Vec<u8>)> 
     }
     let formats = ["mixed", "tomcat", "springboot", "nginx", "python", "jdk"];
     for (format, seed) in formats.into_iter().zip(seed..) {
-        let out = Command::new(genlog())
-            .args([
-                "--size",
-                size,
-                "--seed",
-                &seed.to_string(),
-                "--format",
-                format,
-            ])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        logs.push((format!("generated {format} log"), out.stdout));
+        let log = stdout_of(Command::new(genlog()).args([
+            "--size",
+            size,
+            "--seed",
+            &seed.to_string(),
+            "--format",
+            format,
+        ]));
+        logs.push((format!("generated {format} log"), log));
     }
     logs
+}
+
+/// Runs `c`, asserts that it succeeded and returns what it wrote on standard output: the run
+/// that most tests make. A failure names the command and shows its standard error, so that the
+/// caller needs no message of its own.
+#[track_caller]
+pub fn stdout_of(c: &mut Command) -> Vec<u8> {
+    let out = match c.output() {
+        Ok(out) => out,
+        Err(e) => panic!("`{}` did not start: {e}", shown(c)),
+    };
+    succeeded(&shown(c), out)
+}
+
+/// [`stdout_of`] with `input` on standard input.
+#[track_caller]
+pub fn stdout_with_stdin(c: Command, input: &[u8]) -> Vec<u8> {
+    let what = shown(&c);
+    succeeded(&what, run_with_stdin(c, input))
+}
+
+#[track_caller]
+fn succeeded(what: &str, out: Output) -> Vec<u8> {
+    assert!(
+        out.status.success(),
+        "`{what}` failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// A command as one would type it: the program's file name, then its arguments.
+fn shown(c: &Command) -> String {
+    let program = Path::new(c.get_program())
+        .file_name()
+        .unwrap_or(c.get_program());
+    std::iter::once(program)
+        .chain(c.get_args())
+        .map(|a| a.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Runs `c` with `input` on stdin.
@@ -129,9 +167,7 @@ pub fn numbered(from: usize, count: usize) -> Vec<u8> {
 
 /// What resetsquash writes for `input` on standard output (the reference for other runs).
 pub fn squashed(dir: &Path, input: &[u8]) -> Vec<u8> {
-    let out = run_with_stdin(cmd(dir), input);
-    assert!(out.status.success());
-    out.stdout
+    stdout_with_stdin(cmd(dir), input)
 }
 
 /// Runs `--in-place` on `name` in `dir`, which must succeed.
