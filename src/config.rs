@@ -6,7 +6,7 @@ use std::time::Duration;
 use regex::bytes::Regex;
 
 use crate::input::Source;
-use crate::ledger::Windows;
+use crate::ledger::TimeWindows;
 use crate::record::Grammar;
 use crate::rules::RuleSet;
 use crate::squash::{Assembler, Limits};
@@ -23,7 +23,7 @@ pub struct Config {
     /// How large a record may be and still be squashed.
     pub limits: Limits,
     /// The ledger's time windows and bounds.
-    pub windows: Windows,
+    pub windows: TimeWindows,
     /// `--explain`: write a decision per candidate record instead of the log.
     pub explain: bool,
     /// `--record-start`: a line starts a record exactly when it matches.
@@ -60,7 +60,7 @@ impl Default for Config {
         Config {
             inputs: vec![Source::Stdin],
             limits: Limits::default(),
-            windows: Windows::default(),
+            windows: TimeWindows::default(),
             explain: false,
             record_start: None,
             read_size: 256 * 1024,

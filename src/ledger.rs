@@ -100,8 +100,8 @@ impl Counts {
 const SAMPLE_BYTES: usize = 200;
 
 /// How the ledger cuts the log's time into windows and bounds what it holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Windows {
+#[derive(Clone, Copy, Debug)]
+pub struct TimeWindows {
     /// Window length in seconds of the log's clock; `None`: windows close only at the end.
     pub window: Option<i64>,
     /// How many records of each group and window pass through in full before squashing starts.
@@ -115,9 +115,9 @@ pub struct Windows {
     pub clock_limit: Option<i64>,
 }
 
-impl Default for Windows {
+impl Default for TimeWindows {
     fn default() -> Self {
-        Windows {
+        TimeWindows {
             window: Some(60),
             keep_first: 0,
             max_groups: 1_000,
@@ -135,7 +135,7 @@ pub struct Ledger<'r, W: Write> {
     window: Option<i64>,
     keep_first: u64,
     max_groups: usize,
-    /// Timestamps past it move no window ([`Windows::clock_limit`]).
+    /// Timestamps past it move no window ([`TimeWindows::clock_limit`]).
     clock_limit: Option<i64>,
     explain: bool,
     out: Output<W>,
@@ -155,7 +155,7 @@ pub struct Ledger<'r, W: Write> {
 impl<'r, W: Write> Ledger<'r, W> {
     /// A ledger over `rules`' groups, writing to `out`; with `explain`, it writes a decision per
     /// candidate record instead of the log (`--explain`).
-    pub fn new(rules: &'r RuleSet, windows: &Windows, explain: bool, out: Output<W>) -> Self {
+    pub fn new(rules: &'r RuleSet, windows: &TimeWindows, explain: bool, out: Output<W>) -> Self {
         Ledger {
             rules,
             window: windows.window.filter(|&w| w > 0),

@@ -33,8 +33,11 @@ fn a_header_and_its_tab_indented_trace_are_one_record() {
 24-Nov-2026 15:35:05.000 INFO [main] next
 ";
     let r = n_records(log, 3);
-    assert!(r[1].starts_with("24-Nov-2026 15:35:04.806 WARNING"));
-    assert!(r[1].ends_with("... 31 more\n"));
+    let warning = &r[1];
+    assert!(
+        warning.starts_with("24-Nov-2026 15:35:04.806 WARNING")
+            && warning.ends_with("... 31 more\n")
+    );
 }
 
 #[test]
@@ -65,8 +68,10 @@ Caused by: java.io.IOException: Broken pipe
 2026-11-24 15:35:04.600  INFO 12345 --- [main] a.B : next
 ";
     let r = n_records(log, 2);
-    assert!(r[0].contains("ClientAbortException"));
-    assert!(r[0].contains("Caused by"));
+    let header_and_trace = &r[0];
+    assert!(
+        header_and_trace.contains("ClientAbortException") && header_and_trace.contains("Caused by")
+    );
 }
 
 #[test]
@@ -129,8 +134,8 @@ urllib.error.URLError: <urlopen error [Errno 111] Connection refused>
 127.0.0.1 - - [24/Nov/2026 15:43:31] \"GET /hello HTTP/1.1\" 200 -
 ";
     let r = n_records(log, 2);
-    assert!(r[0].contains("During handling"));
-    assert!(r[0].ends_with("Connection refused>\n"));
+    let chained = &r[0];
+    assert!(chained.contains("During handling") && chained.ends_with("Connection refused>\n"));
 }
 
 #[test]
