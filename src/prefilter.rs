@@ -3,13 +3,13 @@
 //!
 //! Almost all of a log is not client aborts, and a record without any rule's literal is kept
 //! whatever the rules say (every rule needs one of its literals). So one Aho-Corasick search
-//! (the rules' own prefilter) finds the next literal in the buffer, and `pass`
+//! (the rules' own prefilter) finds the next literal in the buffer, and `skim`
 //! takes the buffer's whole lines: it runs the record grammar on every line, so records, counts
 //! and the log's clock come out exactly as line by line, but it copies, searches and decides only
 //! the records a literal lies in. The search goes on from the first record that begins past the
-//! literal, so each byte is searched once. What the pass leaves (a line over the line limit, the
+//! literal, so each byte is searched once. What the skim leaves (a line over the line limit, the
 //! start of a record over a size limit, the buffer's last record, which may go on in the next
-//! buffer) goes through [`Assembler::line`] as always, and the pass goes on after it.
+//! buffer) goes through [`Assembler::line`] as always, and the skim goes on after it.
 //!
 //! `report` does not come through here: it reads every record's reason for being kept.
 
@@ -33,13 +33,13 @@ pub fn feed<S: Sink>(
         pos = line_end(chunk, 0);
         lines.feed(&chunk[..pos], &mut |p| assembler.piece(p, sink))?;
     }
-    // Whole lines are passed. A line the pass leaves goes the usual way, and the pass goes on
+    // Whole lines are passed. A line the skim leaves goes the usual way, and the skim goes on
     // after it; a last line cut by the end of the buffer goes the usual way too.
     let whole = memchr::memrchr(b'\n', &chunk[pos..]).map_or(pos, |i| pos + i + 1);
     let text = &chunk[..whole];
     let mut literal = assembler.rules().next_literal(text, pos);
     loop {
-        let stop = pass(assembler, text, pos, &mut literal, lines.max_line(), sink)?;
+        let stop = skim(assembler, text, pos, &mut literal, lines.max_line(), sink)?;
         if stop == whole {
             break;
         }
@@ -65,7 +65,7 @@ pub fn feed<S: Sink>(
 /// its header's clock reach the sink, in the same order. Where a record begins, the grammar's
 /// state depends on that line alone, so handing a record back from its start, to go on line by
 /// line with a reset grammar, changes nothing.
-fn pass<S: Sink>(
+fn skim<S: Sink>(
     assembler: &mut Assembler<'_>,
     lines: &[u8],
     from: usize,
@@ -80,7 +80,7 @@ fn pass<S: Sink>(
     // be handed back.
     let mut unheld: Option<Unheld> = None;
     // Bytes before this are told to the sink, or held.
-    let mut told = from;
+    let mut kept_to = from;
     let mut start = from;
     while start < lines.len() {
         let end = line_end(lines, start);
@@ -96,7 +96,7 @@ fn pass<S: Sink>(
                 held = false;
             } else if let Some(rec) = unheld.take() {
                 // Whole, and without a literal: kept.
-                rec.tell(lines, &mut told, sink)?;
+                rec.keep_up_to(lines, &mut kept_to, sink)?;
                 assembler.count_unheld(step.previous, &lines[rec.start..rec.first_line_end]);
             }
             if literal.is_some_and(|at| at < start) {
@@ -114,16 +114,16 @@ fn pass<S: Sink>(
         }
         if held {
             assembler.hold(line, sink)?;
-            told = end;
+            kept_to = end;
         } else if let Some(rec) = &mut unheld {
             rec.lines += 1;
             if literal.is_some_and(|at| at < end) {
                 // A literal in this record: from here on it is assembled the usual way.
                 let rec = unheld.take().expect("unheld above");
-                rec.tell(lines, &mut told, sink)?;
+                rec.keep_up_to(lines, &mut kept_to, sink)?;
                 assembler.adopt(&lines[rec.start..start], rec.lines - 1, rec.line_no);
                 assembler.hold(line, sink)?;
-                told = end;
+                kept_to = end;
                 held = true;
             } else if rec.lines > limits.max_record_lines
                 || end - rec.start > limits.max_record_bytes
@@ -141,13 +141,13 @@ fn pass<S: Sink>(
         }
         None => start,
     };
-    if told < stop {
-        sink.keep(&lines[told..stop])?;
+    if kept_to < stop {
+        sink.keep(&lines[kept_to..stop])?;
     }
     Ok(stop)
 }
 
-/// A record going by unheld in [`pass`], as offsets into its lines.
+/// A record going by unheld in [`skim`], as offsets into its lines.
 struct Unheld {
     start: usize,
     lines: usize,
@@ -159,12 +159,17 @@ struct Unheld {
 }
 
 impl Unheld {
-    /// Tells `sink` the kept bytes from `told` up to this record, then the clock its header
+    /// Tells `sink` the kept bytes from `kept_to` up to this record, then the clock its header
     /// sets.
-    fn tell<S: Sink>(&self, lines: &[u8], told: &mut usize, sink: &mut S) -> Result<(), Error> {
-        if *told < self.start {
-            sink.keep(&lines[*told..self.start])?;
-            *told = self.start;
+    fn keep_up_to<S: Sink>(
+        &self,
+        lines: &[u8],
+        kept_to: &mut usize,
+        sink: &mut S,
+    ) -> Result<(), Error> {
+        if *kept_to < self.start {
+            sink.keep(&lines[*kept_to..self.start])?;
+            *kept_to = self.start;
         }
         if let Some((seconds, len)) = self.clock {
             sink.clock(seconds, &lines[self.start..self.start + len])?;
