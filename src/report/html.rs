@@ -3,10 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::Report;
-use super::render::{
-    bucket_label, buckets, groups, kinds, located, noise, num, per, scope, size, tops, totals,
-};
+use super::model::Report;
+use super::numbers::{num, percent, size};
+use super::render::{groups, kinds, located, noise, scope, tops, totals};
+use super::timeline::{bucket_label, buckets, per};
 
 /// The colour of the timeline's bars (a test looks for it in a rendered screenshot).
 pub const BAR_COLOUR: &str = "#d9480f";
@@ -68,11 +68,11 @@ pub fn page(r: &Report, by: i64) -> String {
          <div class=\"card\"><small>genuine look-alikes kept</small><span class=\"big\">{}</span>\
          <small>outbound or no inbound client</small></div></div>",
         num(r.squashed),
-        super::percent(r.squashed, r.records),
+        percent(r.squashed, r.records),
         num(r.records),
         size(r.squashed_bytes),
         num(r.squashed_lines),
-        super::percent(r.squashed_bytes, r.bytes),
+        percent(r.squashed_bytes, r.bytes),
         num(look),
     );
     let _ = writeln!(s, "<ul>");
@@ -188,7 +188,7 @@ pub fn page(r: &Report, by: i64) -> String {
 
 /// The timeline as an SVG bar chart, one bar per bucket, with the busiest bucket labelled.
 fn chart(r: &Report, by: i64) -> String {
-    let rows = buckets(r, by);
+    let rows = buckets(&r.timeline, by);
     if rows.is_empty() {
         return "<p>No timestamped client aborts.</p>\n".into();
     }

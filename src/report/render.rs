@@ -5,7 +5,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Report, Top, percent};
+use super::model::{Cluster, Report, Top};
+use super::numbers::{count, num, percent, size};
+use super::timeline::{bucket_label, buckets, per};
 
 /// Output formats of `resetsquash report`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -20,119 +22,14 @@ pub enum Format {
 const SHOWN: usize = 10;
 /// Width of the longest bar in text and markdown.
 const BAR: u64 = 40;
-/// Timeline rows past which only non-empty buckets are listed.
-const MAX_ROWS: i64 = 400;
 
 /// Renders `r` in `format`, with a timeline in buckets of `by` seconds.
 pub fn render(r: &Report, format: Format, by: i64) -> String {
     match format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(r).expect("a report always serializes");
-            s.push('\n');
-            s
-        }
+        Format::Json => super::json::write(r),
         Format::Text => text(r, by),
         Format::Markdown => markdown(r, by),
         Format::Html => super::html::page(r, by),
-    }
-}
-
-/// The timeline in buckets of `by` seconds: every bucket from the first to the last (empty
-/// ones included, so gaps show), or only the non-empty ones where that would be too many.
-pub fn buckets(r: &Report, by: i64) -> Vec<(i64, u64)> {
-    let mut sums: std::collections::BTreeMap<i64, u64> = std::collections::BTreeMap::new();
-    for (m, n) in &r.timeline {
-        *sums.entry(m.div_euclid(by) * by).or_default() += n;
-    }
-    let (Some((&lo, _)), Some((&hi, _))) = (sums.first_key_value(), sums.last_key_value()) else {
-        return Vec::new();
-    };
-    if (hi - lo) / by >= MAX_ROWS {
-        return sums.into_iter().collect();
-    }
-    (0..=(hi - lo) / by)
-        .map(|i| {
-            let b = lo + i * by;
-            (b, sums.get(&b).copied().unwrap_or(0))
-        })
-        .collect()
-}
-
-/// A bucket's label: `2026-11-24 15:35`, `2026-11-24 15:00` or `2026-11-24`.
-pub fn bucket_label(start: i64, by: i64) -> String {
-    let (y, mo, d, h, mi) = civil(start);
-    if by >= 86_400 {
-        format!("{y:04}-{mo:02}-{d:02}")
-    } else {
-        format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}")
-    }
-}
-
-/// A minute's key in JSON: `2026-11-24T15:35`.
-pub fn minute_text(start: i64) -> String {
-    let (y, mo, d, h, mi) = civil(start);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}")
-}
-
-/// Parses [`minute_text`].
-pub fn parse_minute(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 16 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
-        return None;
-    }
-    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, mo, d, h, mi) = (n(0..4)?, n(5..7)?, n(8..10)?, n(11..13)?, n(14..16)?);
-    if h > 23 || mi > 59 {
-        return None;
-    }
-    crate::header::civil_seconds(y, mo, d, h * 3600 + mi * 60)
-}
-
-/// Seconds on the log's clock → (year, month, day, hour, minute).
-fn civil(seconds: i64) -> (i64, i64, i64, i64, i64) {
-    let (y, mo, d, h, mi, _) = crate::header::civil(seconds);
-    (y, mo, d, h, mi)
-}
-
-/// A count with thousands separators: `18,034`.
-pub fn num(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `1 record`, `2,048 records`.
-pub fn count(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", num(n), if n == 1 { one } else { many })
-}
-
-/// A size in bytes for reading: `512 B`, `3.4 KiB`, `1.4 MiB`, `2.0 GiB`.
-pub fn size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut v = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < UNITS.len() - 1 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    format!("{v:.1} {}", UNITS[unit])
-}
-
-/// The name of a timeline bucket size.
-pub fn per(by: i64) -> &'static str {
-    match by {
-        60 => "minute",
-        3600 => "hour",
-        _ => "day",
     }
 }
 
@@ -242,7 +139,7 @@ pub fn groups(r: &Report) -> Vec<(&str, &str, u64)> {
 }
 
 /// The noise clusters worth showing: repeated ones, largest first.
-pub fn noise(r: &Report) -> impl Iterator<Item = &super::Cluster> {
+pub fn noise(r: &Report) -> impl Iterator<Item = &Cluster> {
     r.noise.iter().filter(|c| c.tally.records >= 2).take(SHOWN)
 }
 
@@ -303,7 +200,7 @@ fn text(r: &Report, by: i64) -> String {
     for (rule, group, n) in shown {
         let _ = writeln!(s, "  {:>9}  {rule:<width$}  {group}", num(n));
     }
-    let rows = buckets(r, by);
+    let rows = buckets(&r.timeline, by);
     let max = rows.iter().map(|b| b.1).max().unwrap_or(0);
     let _ = writeln!(s, "\nTimeline, per {} of the log's clock", per(by));
     for (b, n) in &rows {
@@ -429,7 +326,7 @@ fn markdown(r: &Report, by: i64) -> String {
             cell(group)
         );
     }
-    let rows = buckets(r, by);
+    let rows = buckets(&r.timeline, by);
     let max = rows.iter().map(|b| b.1).max().unwrap_or(0);
     let _ = writeln!(
         s,
@@ -508,25 +405,4 @@ fn markdown(r: &Report, by: i64) -> String {
         }
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_time_round_trips() {
-        for s in [0, 1_795_000_000 / 60 * 60, -86_400 * 400, 4_102_444_800] {
-            assert_eq!(parse_minute(&minute_text(s)), Some(s), "{}", minute_text(s));
-        }
-        assert_eq!(minute_text(1_795_534_500), "2026-11-24T15:35");
-    }
-
-    #[test]
-    fn numbers_read_well() {
-        assert_eq!(num(18034), "18,034");
-        assert_eq!(num(999), "999");
-        assert_eq!(size(1536), "1.5 KiB");
-        assert_eq!(size(3 << 30), "3.0 GiB");
-    }
 }
