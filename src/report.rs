@@ -40,13 +40,16 @@ mod draft;
 mod hints;
 mod html;
 mod json;
+mod markdown;
 mod merge;
 mod model;
 mod numbers;
 mod progress;
 mod records;
 mod render;
+mod sections;
 mod tally;
+mod text;
 mod timeline;
 
 pub use build::{DRAFTS, Request, build};
