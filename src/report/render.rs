@@ -11,7 +11,9 @@ use super::sections::lay_out;
 use super::text::Text;
 
 /// Output formats of `resetsquash report`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+///
+/// The command line has its own mirror of these (the library does not depend on clap).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,
