@@ -1,22 +1,30 @@
 //! `resetsquash report`: how many clients aborted, when, where and why, from raw, squashed
 //! or gzipped logs; and what noise is left.
 //!
-//! The stages:
+//! The parts, each using only parts listed below it (and none of them this file, which only
+//! names them):
 //!
 //! ```text
-//! build    a request's inputs scanned in parallel (one thread each; merged in input order),
-//!          or JSON reports read back (json), merged (merge); then hints and drafts derived
-//! tally    the sink that counts, through the same record stage as the filter: squashed
-//!          records, our own summary lines read back, look-alikes kept, the noise left
-//!          (what a record's text says: records), syslog's "message repeated N times"
-//! hints    hints at causes, from the counts
-//! draft    a rule draft for each cluster of noise
-//! render   JSON, or the sections (one list) laid out as text (a terminal bar chart),
-//!          markdown or HTML (inline SVG); numbers and times written by numbers and timeline
+//! build      a request → a finished report: each input scanned (in parallel, one thread
+//!            each; merged in input order), or JSON reports read back; then drafts and hints
+//! progress   the progress bar of a scan on a terminal
+//! render     the format asked for: JSON, or text, markdown or HTML
+//! html       one self-contained page (inline CSS, inline SVG chart)
+//! markdown   headings and padded tables
+//! text       for a terminal, with a bar chart
+//! sections   the one order of sections the three walk, and the words they share
+//! json       the JSON report written, and read back for --merge (docs/report-json.md)
+//! tally      the sink that counts, through the same record stage as the filter: squashed
+//!            records, our own summary lines read back, look-alikes kept, the noise left,
+//!            syslog's "message repeated N times"
+//! records    what a record's own text says: a repeat, an access line, a cluster key
+//! merge      two reports added up
+//! hints      hints at causes, from the counts
+//! draft      a rule draft for each cluster of noise
+//! model      the data: [`Report`] and its parts
+//! timeline   buckets and minute keys on the log's own clock
+//! numbers    counts, sizes and shares as they read
 //! ```
-//!
-//! The data, [`Report`], is in `model`, which depends on no other stage; each stage depends
-//! on the data and on the stages below it only, never on this file.
 //!
 //! **Reading squashed logs.** A summary line counts its records, lines and bytes, at its
 //! timestamp (the last record's). Because the filter's windows are aligned to the log's clock,
@@ -31,9 +39,9 @@
 //! **Merging.** Every count in a [`Report`] is a sum, every first/last a minimum/maximum, and
 //! every top list is a capped map of counts; so reports merge associatively (and commutatively
 //! but for the order of `inputs` and which sample is kept), per host and per day, into a fleet
-//! view. The hints are
-//! derived from the counts and recomputed after a merge. Past a cap (1000 entries in a top
-//! list, 1000 clusters of noise), the smallest entries are folded into an `other` count.
+//! view. The hints are derived from the counts and recomputed after a merge. Past a cap (1000
+//! entries in a top list, 1000 clusters of noise), the smallest entries are folded into an
+//! `other` count.
 
 mod build;
 mod draft;

@@ -1,5 +1,8 @@
 //! The counting sink: the filter's record stage runs as it does when squashing, and instead
 //! of writing, this sink counts what it is told.
+//!
+//! This is the one part of the report that knows the filter's record stage (its sink, its
+//! assembler and its options): the rest depends on the filter only through this file.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicU64;
