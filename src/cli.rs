@@ -134,7 +134,7 @@ struct ReportArgs {
 
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
-    format: resetsquash::report::Format,
+    format: FormatArg,
 
     /// Timeline granularity, on the log's own clock.
     #[arg(long, value_enum, default_value = "hour")]
@@ -152,6 +152,27 @@ struct ReportArgs {
     /// is one per core.
     #[arg(long, short = 'j', value_name = "N", allow_hyphen_values = true, value_parser = parse_count)]
     threads: Option<u64>,
+}
+
+/// `--format`'s values: clap's mirror of [`resetsquash::report::Format`].
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+    Markdown,
+    Html,
+}
+
+impl From<FormatArg> for resetsquash::report::Format {
+    fn from(f: FormatArg) -> Self {
+        use resetsquash::report::Format;
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -338,7 +359,7 @@ impl Cli {
                     request: resetsquash::report::Request {
                         inputs: sources(a.files),
                         merge: a.merge,
-                        format: a.format,
+                        format: a.format.into(),
                         by: match a.by {
                             By::Minute => 60,
                             By::Hour => 3600,

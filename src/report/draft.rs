@@ -6,7 +6,7 @@
 //! the failing connection was an inbound client's). Every draft is compiled, and its example
 //! run, before it is shown; one that does not pass says so.
 
-use super::Cluster;
+use super::model::Cluster;
 use crate::rules::{RuleSet, RuleSource};
 
 /// The YAML of a rule for cluster `c`, the `rank`-th largest (1-based).

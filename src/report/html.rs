@@ -3,10 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::Report;
-use super::render::{
-    bucket_label, buckets, groups, kinds, located, noise, num, per, scope, size, tops, totals,
-};
+use super::model::Report;
+use super::numbers::num;
+use super::sections::{self, Layout, SECTIONS, Section};
+use super::timeline::{bucket_label, buckets, per};
 
 /// The colour of the timeline's bars (a test looks for it in a rendered screenshot).
 pub const BAR_COLOUR: &str = "#d9480f";
@@ -42,22 +42,118 @@ fn esc(s: &str) -> String {
     out
 }
 
-/// The whole page.
-pub fn page(r: &Report, by: i64) -> String {
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>Client aborts: {}</title><style>{STYLE}</style></head><body>\n",
-        esc(&scope(r))
-    );
-    let _ = writeln!(
-        s,
-        "<h1>Client aborts</h1><p class=\"scope\">{}</p>",
-        esc(&scope(r))
-    );
-    let look: u64 = r.lookalikes.values().map(|l| l.tally.records).sum();
+/// One self-contained page.
+pub struct Html;
+
+impl Layout for Html {
+    /// A page shows first what a reader takes in at a glance (the headline numbers, the chart
+    /// and the hints), then the tables; otherwise in [`SECTIONS`]' order.
+    fn order(&self) -> Vec<Section> {
+        let mut order = SECTIONS.to_vec();
+        order.sort_by_key(|s| {
+            !matches!(
+                s,
+                Section::Scope | Section::Totals | Section::Timeline | Section::Hints
+            )
+        });
+        order
+    }
+
+    fn open(&self, s: &mut String, r: &Report) {
+        let _ = write!(
+            s,
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+             <title>Client aborts: {}</title><style>{STYLE}</style></head><body>\n",
+            esc(&sections::scope(r))
+        );
+    }
+
+    // Each table and list is closed by the section that opened it, so a section may be
+    // moved or left out.
+    fn section(&self, s: &mut String, r: &Report, by: i64, section: Section) {
+        match section {
+            Section::Scope => {
+                let _ = writeln!(
+                    s,
+                    "<h1>Client aborts</h1><p class=\"scope\">{}</p>",
+                    esc(&sections::scope(r))
+                );
+            }
+            Section::Totals => totals(s, r),
+            Section::Rules => {
+                let _ = writeln!(
+                    s,
+                    "<h2>By rule</h2><table><tr><th>rule</th><th class=\"n\">records</th>\
+                     <th class=\"n\">lines</th><th class=\"n\">bytes</th></tr>"
+                );
+                for (rule, [records, lines, bytes]) in sections::rules(r) {
+                    let _ = writeln!(
+                        s,
+                        "<tr><td><code>{}</code></td><td class=\"n\">{records}</td>\
+                         <td class=\"n\">{lines}</td><td class=\"n\">{bytes}</td></tr>",
+                        esc(rule)
+                    );
+                }
+                s.push_str("</table>");
+            }
+            Section::Groups => {
+                let _ = writeln!(
+                    s,
+                    "<h2>By group</h2><table><tr><th class=\"n\">records</th><th>rule</th>\
+                     <th>group</th></tr>"
+                );
+                for (rule, group, n) in sections::groups(r) {
+                    let (rule, group) = (esc(rule), esc(group));
+                    let _ = writeln!(
+                        s,
+                        "<tr><td class=\"n\">{}</td><td><code>{rule}</code></td><td>{group}</td></tr>",
+                        num(n)
+                    );
+                }
+                s.push_str("</table>");
+            }
+            Section::Timeline => {
+                let _ = writeln!(s, "<h2>Timeline, per {} of the log's clock</h2>", per(by));
+                s.push_str(&chart(r, by));
+            }
+            Section::Where => {
+                let located = esc(&sections::located(r));
+                let _ = writeln!(s, "<h2>Where</h2><p>{located}.</p><div class=\"tops\">");
+                for (title, entries) in sections::where_lists(r) {
+                    let _ = writeln!(
+                        s,
+                        "<div><table><tr><th>{title}</th><th class=\"n\">records</th></tr>"
+                    );
+                    for (k, n) in entries {
+                        let (k, n) = (esc(k), num(n));
+                        let _ = writeln!(s, "<tr><td>{k}</td><td class=\"n\">{n}</td></tr>");
+                    }
+                    let _ = writeln!(s, "</table></div>");
+                }
+                s.push_str("</div>");
+            }
+            Section::Kinds => {
+                let _ = writeln!(s, "<h2>Kinds</h2><p>{}</p>", esc(&sections::kinds(r)));
+            }
+            Section::Hints => {
+                for h in &r.hints {
+                    let _ = writeln!(s, "<p class=\"hint\">{}</p>", esc(&h.text));
+                }
+            }
+            Section::LookAlikes => lookalikes(s, r),
+            Section::Noise => noise(s, r),
+        }
+    }
+
+    fn close(&self, s: &mut String) {
+        let _ = writeln!(s, "</body></html>");
+    }
+}
+
+/// The headline numbers as cards, then as the prose text and markdown show.
+fn totals(s: &mut String, r: &Report) {
+    let h = sections::headline(r);
     let _ = writeln!(
         s,
         "<div class=\"cards\">\
@@ -67,128 +163,56 @@ pub fn page(r: &Report, by: i64) -> String {
          <small>{} lines, {} of the bytes</small></div>\
          <div class=\"card\"><small>genuine look-alikes kept</small><span class=\"big\">{}</span>\
          <small>outbound or no inbound client</small></div></div>",
-        num(r.squashed),
-        super::percent(r.squashed, r.records),
-        num(r.records),
-        size(r.squashed_bytes),
-        num(r.squashed_lines),
-        super::percent(r.squashed_bytes, r.bytes),
-        num(look),
+        h.squashed,
+        h.share,
+        h.records,
+        h.size,
+        h.lines,
+        h.byte_share,
+        num(sections::lookalikes(r)),
     );
     let _ = writeln!(s, "<ul>");
-    for line in totals(r) {
+    for line in sections::totals(r) {
         let _ = writeln!(s, "<li>{}</li>", esc(&line));
     }
     let _ = writeln!(s, "</ul>");
-    let _ = writeln!(s, "<h2>Timeline, per {} of the log's clock</h2>", per(by));
-    s.push_str(&chart(r, by));
-    for h in &r.hints {
-        let _ = writeln!(s, "<p class=\"hint\">{}</p>", esc(&h.text));
-    }
-    let _ = writeln!(
-        s,
-        "<h2>By rule</h2><table><tr><th>rule</th><th class=\"n\">records</th>\
-         <th class=\"n\">lines</th><th class=\"n\">bytes</th></tr>"
-    );
-    for (rule, t) in &r.rules {
-        let _ = writeln!(
-            s,
-            "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td></tr>",
-            esc(rule),
-            num(t.records),
-            num(t.lines),
-            size(t.bytes)
-        );
-    }
-    let _ = writeln!(
-        s,
-        "</table><h2>By group</h2><table><tr><th class=\"n\">records</th><th>rule</th>\
-         <th>group</th></tr>"
-    );
-    for (rule, group, n) in groups(r).into_iter().take(20) {
-        let _ = writeln!(
-            s,
-            "<tr><td class=\"n\">{}</td><td><code>{}</code></td><td>{}</td></tr>",
-            num(n),
-            esc(rule),
-            esc(group)
-        );
-    }
-    let _ = writeln!(
-        s,
-        "</table><h2>Where</h2><p>{}.</p><div class=\"tops\">",
-        esc(&located(r))
-    );
-    for (title, top) in tops(r) {
-        if top.counts.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            s,
-            "<div><table><tr><th>{title}</th><th class=\"n\">records</th></tr>"
-        );
-        for (k, n) in top.largest(10) {
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
-                esc(k),
-                num(n)
-            );
-        }
-        let _ = writeln!(s, "</table></div>");
-    }
-    let _ = writeln!(s, "</div><h2>Kinds</h2><p>{}</p>", esc(&kinds(r)));
-    if !r.lookalikes.is_empty() {
-        let _ = writeln!(
-            s,
-            "<h2>Look-alikes kept (genuine errors)</h2><table><tr><th>rule</th>\
-             <th class=\"n\">records</th><th>first</th></tr>"
-        );
-        for (rule, l) in &r.lookalikes {
-            let _ = writeln!(
-                s,
-                "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td>{}</td></tr>",
-                esc(rule),
-                num(l.tally.records),
-                esc(&l.sample)
-            );
-        }
-        let _ = writeln!(s, "</table>");
-    }
-    let _ = writeln!(s, "<h2>Noise left</h2>");
-    let shown: Vec<_> = noise(r).collect();
+}
+
+fn lookalikes(s: &mut String, r: &Report) {
+    let rows = r.lookalikes.iter().map(|(rule, l)| {
+        let (rule, n, first) = (esc(rule), num(l.tally.records), esc(&l.sample));
+        format!("<tr><td><code>{rule}</code></td><td class=\"n\">{n}</td><td>{first}</td></tr>")
+    });
+    let head = "<h2>Look-alikes kept (genuine errors)</h2><table><tr><th>rule</th>\
+                <th class=\"n\">records</th><th>first</th></tr>";
+    sections::listed(s, head, rows, Some("</table>"));
+}
+
+fn noise(s: &mut String, r: &Report) {
+    let shown = sections::noise(r);
+    s.push_str("<h2>Noise left</h2>\n");
     if shown.is_empty() {
-        let _ = writeln!(s, "<p>No repeated records that no rule squashed.</p>");
+        let _ = writeln!(s, "<p>{}</p>", sections::NO_NOISE);
     }
-    for c in shown {
-        let at = if c.frame.is_empty() {
-            String::new()
-        } else {
-            format!(" at <code>{}</code>", esc(&c.frame))
-        };
-        let _ = writeln!(
+    for c in &shown {
+        let at = c.at(|f| format!("<code>{}</code>", esc(f)));
+        let (records, size, chain) = (&c.records, &c.size, esc(c.chain));
+        let draft = c.draft.map_or(String::new(), |d| {
+            format!(
+                "<details><summary>rule draft</summary><pre>{}</pre></details>\n",
+                esc(d)
+            )
+        });
+        let _ = write!(
             s,
-            "<p><b>{} records</b>, {}: <code>{}</code>{at}</p>",
-            num(c.tally.records),
-            size(c.tally.bytes),
-            esc(&c.chain)
+            "<p><b>{records} records</b>, {size}: <code>{chain}</code>{at}</p>\n{draft}"
         );
-        if !c.draft.is_empty() {
-            let _ = writeln!(
-                s,
-                "<details><summary>rule draft</summary><pre>{}</pre></details>",
-                esc(&c.draft)
-            );
-        }
     }
-    let _ = writeln!(s, "</body></html>");
-    s
 }
 
 /// The timeline as an SVG bar chart, one bar per bucket, with the busiest bucket labelled.
 fn chart(r: &Report, by: i64) -> String {
-    let rows = buckets(r, by);
+    let rows = buckets(&r.timeline, by);
     if rows.is_empty() {
         return "<p>No timestamped client aborts.</p>\n".into();
     }

@@ -1,14 +1,18 @@
 //! The counting sink: the filter's record stage runs as it does when squashing, and instead
 //! of writing, this sink counts what it is told.
+//!
+//! This is the one part of the report that knows the filter's record stage (its sink, its
+//! assembler and its options): the rest depends on the filter only through this file.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicU64;
 
-use std::sync::LazyLock;
-
-use memchr::memmem::Finder;
-
-use super::{BURST_MIN, Burst, CAP, Cluster, InputTotals, LookAlike, Moment, Report, Tally};
+use super::model::{
+    BURST_MIN, Burst, CAP, Cluster, InputTotals, LookAlike, Moment, Report, Tally, Top, Where,
+};
+use super::records::{
+    first_line, is_access_line, lines_of, names_error, one_line_key, repeated, sample,
+};
 use crate::error::{Damage, Error, Salvage};
 use crate::fields::{self, text};
 use crate::header;
@@ -17,24 +21,20 @@ use crate::linebuf::LineSplitter;
 use crate::record::Grammar;
 use crate::rules::RuleSet;
 use crate::sink::{Kept, Sink, Squashed};
-use crate::squash::{Assembler, Limits};
+use crate::squash::Assembler;
+// The record stage's size limits, named for the rest of the report here, beside the filter's
+// other types it uses: only this file knows where the filter keeps them.
+pub use crate::squash::Limits;
 use crate::summary::Summary;
 
 /// Bytes asked for per read: large, as a report reads whole files.
 const READ_SIZE: usize = 1 << 20;
 /// The longest line handed to the record stage whole (as the filter does).
 const MAX_LINE: usize = 1 << 20;
-/// Lines and bytes of a record kept as a cluster's sample.
-const SAMPLE_LINES: usize = 60;
-const SAMPLE_BYTES: usize = 8 * 1024;
 /// Distinct clients remembered for the current second.
 const CLIENTS_PER_SECOND: usize = 10_000;
 /// Clusters of one-line records kept, of the [`CAP`] clusters of noise.
 const ONE_LINE_CAP: usize = CAP / 2;
-/// Bytes of a one-line record's text read for its cluster key, and the length of the key in
-/// characters (a folded run counting as one).
-const KEY_READ: usize = 1000;
-const KEY_CHARS: usize = 160;
 
 /// Scans one input into a report of its own; a damaged gzip input is counted up to the
 /// damage, which comes back beside the report.
@@ -236,8 +236,7 @@ impl<'r> Tallier<'r> {
         let ts = header::detect(first).map_or(0, |h| h.timestamp_len);
         // Most records are ordinary one-liners: with no exception named, their text is their
         // headline, and reading them for a chain is wasted.
-        let plain_line =
-            one_line && EXCEPTION.find(record).is_none() && ERROR.find(record).is_none();
+        let plain_line = one_line && !names_error(record);
         let chain = if plain_line {
             one_line_key(first[ts.min(first.len())..].trim_ascii_start())
         } else {
@@ -470,7 +469,7 @@ impl Sink for Tallier<'_> {
 }
 
 /// The four "where" lists, in the order of [`fields::Fields::values`].
-fn where_lists(w: &mut super::Where) -> [&mut super::Top; 4] {
+fn where_lists(w: &mut Where) -> [&mut Top; 4] {
     [
         &mut w.endpoints,
         &mut w.clients,
@@ -490,182 +489,4 @@ fn moment(seconds: i64, text_: &[u8]) -> Option<Moment> {
 fn moment_of(t: &[u8]) -> Option<Moment> {
     let h = header::detect(t)?;
     moment(h.seconds?, &t[..h.timestamp_len])
-}
-
-/// syslog's `message repeated N times: [ … ]` (rsyslog) or `last message repeated N times`
-/// (BSD syslogd): N more copies of the record before.
-fn repeated(record: &[u8]) -> Option<u64> {
-    let first = first_line(record);
-    let at = REPEATED.find(first)?;
-    let rest = &first[at + b"message repeated ".len()..];
-    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    if !rest[digits..].starts_with(b" time") {
-        return None;
-    }
-    std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
-}
-
-/// An access-log line: a quoted request line followed by a status code
-/// (`"GET /x HTTP/1.1" 200 512`), as nginx, Apache, Tomcat and Python's `http.server` write them.
-fn is_access_line(line: &[u8]) -> bool {
-    HTTP.find_iter(line).any(|at| {
-        let rest = &line[at + b"HTTP/".len()..];
-        let version = rest
-            .iter()
-            .take_while(|b| b.is_ascii_digit() || **b == b'.')
-            .count();
-        let rest = &rest[version..];
-        version > 0
-            && rest.starts_with(b"\" ")
-            && rest.len() >= 5
-            && rest[2..5].iter().all(u8::is_ascii_digit)
-    })
-}
-
-static REPEATED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("message repeated "));
-static HTTP: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("HTTP/"));
-static EXCEPTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Exception"));
-static ERROR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Error"));
-
-/// A one-line record's cluster key: its text with every number (decimal or `0x` hex) folded to
-/// `#` and every path to `/…`, so that pids, connection numbers, addresses, ports, file names
-/// and request paths do not split the cluster.
-fn one_line_key(headline: &[u8]) -> String {
-    // Byte by byte: every byte folded is ASCII, so the text stays UTF-8 wherever it was.
-    let s = &headline[..headline.len().min(KEY_READ)];
-    let mut out = Vec::with_capacity(s.len().min(2 * KEY_CHARS));
-    let (mut i, mut steps, mut previous) = (0, 0, b' ');
-    while i < s.len() && steps < KEY_CHARS {
-        let c = s[i];
-        if c.is_ascii_digit() {
-            let hex = c == b'0' && s.get(i + 1) == Some(&b'x');
-            i += 1 + usize::from(hex);
-            while s
-                .get(i)
-                .is_some_and(|d| d.is_ascii_digit() || (hex && d.is_ascii_hexdigit()))
-            {
-                i += 1;
-            }
-            out.push(b'#');
-        } else if c == b'/' && matches!(previous, b' ' | b'"' | b'\'' | b'(' | b'[' | b'=' | b',') {
-            i += 1;
-            while s.get(i).is_some_and(|d| {
-                !d.is_ascii_whitespace() && !matches!(d, b'"' | b'\'' | b')' | b']' | b',')
-            }) {
-                i += 1;
-            }
-            out.extend_from_slice("/…".as_bytes());
-        } else if c < 0x20 || c == 0x7f {
-            // A client's garbage (a TLS hello sent to a plain port) is no text to show.
-            i += 1;
-            out.extend_from_slice("\u{fffd}".as_bytes());
-        } else if c < 0x80 {
-            i += 1;
-            out.push(c);
-        } else {
-            // One character, whole, so that the cut below never splits one.
-            let len = match c {
-                0xc0..=0xdf => 2,
-                0xe0..=0xef => 3,
-                0xf0..=0xf7 => 4,
-                _ => 1,
-            };
-            let end = (i + len).min(s.len());
-            out.extend_from_slice(&s[i..end]);
-            i = end;
-        }
-        previous = c;
-        steps += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn first_line(record: &[u8]) -> &[u8] {
-    let end = memchr::memchr(b'\n', record).unwrap_or(record.len());
-    let line = &record[..end];
-    line.strip_suffix(b"\r").unwrap_or(line)
-}
-
-fn lines_of(record: &[u8]) -> u64 {
-    let n = memchr::memchr_iter(b'\n', record).count() as u64;
-    n + u64::from(!record.ends_with(b"\n") && !record.is_empty())
-}
-
-/// The start of a record, as a cluster's sample.
-fn sample(record: &[u8]) -> String {
-    let mut end = memchr::memchr_iter(b'\n', record)
-        .nth(SAMPLE_LINES - 1)
-        .map_or(record.len(), |p| p + 1);
-    if end > SAMPLE_BYTES {
-        end = memchr::memrchr(b'\n', &record[..SAMPLE_BYTES]).map_or(SAMPLE_BYTES, |p| p + 1);
-    }
-    text(&record[..end]).replace('\r', "")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn syslog_repeats_are_read() {
-        assert_eq!(
-            repeated(b"Nov 24 15:35:04 web1 app[42]: message repeated 5 times: [ Broken pipe]\n"),
-            Some(5)
-        );
-        assert_eq!(
-            repeated(b"Nov 24 15:35:04 web1 syslogd: last message repeated 12 times\n"),
-            Some(12)
-        );
-        assert_eq!(repeated(b"the message repeated 5 bytes\n"), None);
-    }
-
-    #[test]
-    fn one_line_keys_fold_numbers() {
-        assert_eq!(
-            one_line_key(b"[info] 20760#20760: *2 recv() failed (104: Connection reset by peer)"),
-            "[info] ###: *# recv() failed (#: Connection reset by peer)"
-        );
-    }
-
-    #[test]
-    fn one_line_keys_fold_paths_hex_and_garbage() {
-        assert_eq!(
-            one_line_key(
-                b"[error] 20761#20761: *7 open() \"/var/lib/nginx/www/missing-115373.html\" failed \
-                  (2: No such file or directory), request: \"GET /missing-115373.html HTTP/1.1\""
-            ),
-            "[error] ###: *# open() \"/…\" failed (#: No such file or directory), request: \
-             \"GET /… HTTP/#.#\""
-        );
-        assert_eq!(
-            one_line_key(b"lock 0x7f3a9c held at a/b/c, \x16\x03 x"),
-            "lock # held at a/b/c, \u{fffd}\u{fffd} x"
-        );
-    }
-
-    #[test]
-    fn access_log_lines_are_told_by_request_line_and_status() {
-        for line in [
-            &b"127.0.0.1 - - [24/Nov/2026:15:48:48 +0000] \"GET /static/big.bin HTTP/1.1\" 200 1048576 \"-\" \"curl/7.88.1\""[..],
-            b"127.0.0.1 - - [24/Nov/2026 15:52:10] \"GET /big.bin HTTP/1.1\" 200 -",
-        ] {
-            assert!(is_access_line(line), "{}", String::from_utf8_lossy(line));
-        }
-        for line in [
-            &b"2026/11/24 15:48:51 [error] 20761#20761: *50 upstream timed out (110: Connection timed out), request: \"GET /slow/api/quote HTTP/1.1\", upstream: \"http://127.0.0.1:18095/api/quote\""[..],
-            b"127.0.0.1 - - [24/Nov/2026 15:52:10] code 404, message File not found",
-        ] {
-            assert!(!is_access_line(line), "{}", String::from_utf8_lossy(line));
-        }
-    }
-
-    #[test]
-    fn samples_are_cut_at_a_line() {
-        let record: Vec<u8> = (0..100)
-            .flat_map(|i| format!("line {i}\n").into_bytes())
-            .collect();
-        let s = sample(&record);
-        assert_eq!(s.lines().count(), SAMPLE_LINES);
-        assert!(s.ends_with("line 59\n"));
-    }
 }
