@@ -41,7 +41,7 @@ const MAX_DEPTH: usize = 64;
 
 struct Ctx<'a> {
     file: &'a str,
-    end: End,
+    end: FileEnd,
     errors: &'a mut Vec<RuleError>,
 }
 
@@ -75,7 +75,7 @@ pub(super) fn parse_file(source: &RuleSource, errors: &mut Vec<RuleError>) -> Pa
         errors.push(too_big(&source.name, source.text.len() as u64));
         return out;
     }
-    let end = End::of(&source.text);
+    let end = FileEnd::of(&source.text);
     if let Some(m) = too_deep(&source.text) {
         errors.push(RuleError {
             file: source.name.clone(),
@@ -523,17 +523,17 @@ fn patterns(
 /// at the end of a file without a final line break on the line after the last, which no editor
 /// can go to.
 #[derive(Clone, Copy)]
-struct End {
+struct FileEnd {
     /// Lines, counted as YAML breaks them (`\n`, `\r\n`, a lone `\r`).
     lines: usize,
     /// Characters on the last line.
     last_line_chars: usize,
 }
 
-impl End {
-    fn of(text: &str) -> End {
+impl FileEnd {
+    fn of(text: &str) -> FileEnd {
         let text = text.replace("\r\n", "\n");
-        End {
+        FileEnd {
             lines: 1 + text.matches(['\n', '\r']).count(),
             last_line_chars: text
                 .rsplit(['\n', '\r'])
