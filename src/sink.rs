@@ -120,15 +120,10 @@ impl Stats {
         self.records += part.records;
         self.summaries += part.summaries;
         self.unsquashable += part.unsquashable;
-        if self.squashed.len() < part.squashed.len() {
-            let have = self.squashed.len();
-            self.squashed.extend_from_slice(&part.squashed[have..]);
-            for (t, (_, n)) in self.squashed.iter_mut().zip(&part.squashed[..have]) {
-                t.1 += n;
-            }
-        } else {
-            for (t, (_, n)) in self.squashed.iter_mut().zip(&part.squashed) {
-                t.1 += n;
+        for (i, (id, n)) in part.squashed.iter().enumerate() {
+            match self.squashed.get_mut(i) {
+                Some(total) => total.1 += n,
+                None => self.squashed.push((id.clone(), *n)),
             }
         }
         self.signal = self.signal.or(part.signal);
