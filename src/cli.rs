@@ -5,10 +5,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+mod values;
+
 use clap::{Args, Parser, Subcommand};
 use resetsquash::input::Source;
 use resetsquash::rules::RuleSource;
 use resetsquash::{Config, Error};
+use values::{parse_count, parse_duration, record_start, threads};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -211,6 +214,23 @@ struct FilterArgs {
     /// At the end, print counts per rule to standard error.
     #[arg(long)]
     stats: bool,
+
+    /// Add the run's counts to FILE as Prometheus counters, for node_exporter's textfile
+    /// collector (a `.prom` file in its folder): at the end, and from a pipe every
+    /// --metrics-every too. Each run adds to what the file holds; a file that is not
+    /// resetsquash's is left alone (exit 2).
+    #[arg(long, value_name = "FILE", conflicts_with = "explain")]
+    metrics: Option<PathBuf>,
+
+    /// The `log` label of the counts (letters, digits, `_`, `-`, `.`). By default the output's
+    /// file name up to its first dot (`-o /var/log/app.log`: `app`), else the input's
+    /// (with --in-place, each file's own: `app.log.1` is `app`), else `stdin`.
+    #[arg(long, value_name = "NAME", requires = "metrics")]
+    metrics_log: Option<String>,
+
+    /// From a pipe, how often the metrics file is written (`15s`, `1m`; `0`: only at the end).
+    #[arg(long, value_name = "DURATION", default_value = "15s", allow_hyphen_values = true, value_parser = parse_duration)]
+    metrics_every: u64,
 
     /// Append to FILE instead of writing to standard output, as rotatelogs does (for Tomcat's
     /// CATALINA_OUT_CMD and httpd's ErrorLog "|…", which give no log file on stdout). SIGHUP
@@ -424,6 +444,21 @@ impl Cli {
                     break_hard_links: f.break_hard_links,
                     ..Config::default()
                 };
+                config.metrics = match f.metrics {
+                    Some(path) => Some(metrics_target(
+                        path,
+                        f.metrics_log,
+                        f.metrics_every,
+                        if f.in_place {
+                            None
+                        } else {
+                            f.output.as_deref()
+                        },
+                        &config.inputs,
+                        f.in_place,
+                    )?),
+                    None => None,
+                };
                 config.windows.window = (f.window > 0).then_some(f.window as i64);
                 config.windows.keep_first = f.keep_first;
                 config.explain = f.explain;
@@ -438,6 +473,40 @@ impl Cli {
             }
         }
     }
+}
+
+/// `--metrics`: the `log` label given, checked, or the output's or first input's name (each
+/// file's own with `--in-place`, named later).
+fn metrics_target(
+    path: PathBuf,
+    log: Option<String>,
+    every: u64,
+    output: Option<&std::path::Path>,
+    inputs: &[Source],
+    in_place: bool,
+) -> Result<resetsquash::metrics::Target, Error> {
+    use resetsquash::metrics::log_name;
+    if let Some(name) = &log
+        && (name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+    {
+        return Err(Error::Usage(format!(
+            "--metrics-log `{name}`: a log's name is letters, digits, `_`, `-` and `.` (as \
+             `app` or `shop-web`), never a path or address"
+        )));
+    }
+    let input = match inputs.first() {
+        Some(Source::Path(p)) => Some(p.as_path()),
+        _ => None,
+    };
+    let log = log.or_else(|| (!in_place).then(|| log_name(output.or(input))));
+    Ok(resetsquash::metrics::Target {
+        path,
+        log,
+        every: Duration::from_secs(every),
+    })
 }
 
 /// Files as inputs; none, or `-`, is standard input.
@@ -457,40 +526,6 @@ fn sources(files: Vec<PathBuf>) -> Vec<Source> {
         .collect()
 }
 
-/// Threads per core that `-j` may ask for. More only costs: each thread holds chunks in
-/// memory, and the work is bound by the cores (a thousand threads took 3 s for a 200 KiB log).
-const THREADS_PER_CORE: usize = 4;
-
-/// `-j N`: 0, or none given, is one thread per core; more than [`THREADS_PER_CORE`] per core
-/// is refused rather than started.
-fn threads(n: Option<u64>) -> Result<usize, Error> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let most = cores * THREADS_PER_CORE;
-    match n {
-        None | Some(0) => Ok(cores),
-        Some(n) if n <= most as u64 => Ok(n as usize),
-        Some(n) => Err(Error::Usage(format!(
-            "-j {n}: at most {most} threads on this machine ({THREADS_PER_CORE} per core, {}): \
-             give -j {most} or fewer, or leave -j out for one thread per core",
-            resetsquash::words::counted(cores as u64, "core", "cores")
-        ))),
-    }
-}
-
-/// `--record-start REGEX`, compiled.
-fn record_start(pattern: Option<&str>) -> Result<Option<regex::bytes::Regex>, Error> {
-    pattern
-        .map(|p| {
-            regex::bytes::Regex::new(p).map_err(|e| {
-                Error::Usage(format!(
-                    "--record-start: not a valid regex (the regex crate's syntax, as in \
-                     --record-start '^\\d{{4}}-'): {e}"
-                ))
-            })
-        })
-        .transpose()
-}
-
 /// Built-ins (unless dropped), then the `--rules` files, then `extra` files.
 fn rule_sources(args: &RuleArgs, extra: &[PathBuf]) -> Result<Vec<RuleSource>, Error> {
     let mut sources = if args.no_default_rules {
@@ -502,66 +537,6 @@ fn rule_sources(args: &RuleArgs, extra: &[PathBuf]) -> Result<Vec<RuleSource>, E
         sources.push(RuleSource::read(path)?);
     }
     Ok(sources)
-}
-
-/// A whole number of things, 0 or more (`--keep-first`, `-j`).
-fn parse_count(s: &str) -> Result<u64, String> {
-    s.parse().map_err(|_| {
-        if s.starts_with('-') {
-            format!("`{s}` is negative: give a whole number, 0 or more")
-        } else {
-            format!("`{s}` is not a whole number: give one such as 0, 1 or 5")
-        }
-    })
-}
-
-/// `90`, `90s`, `5m`, `1h`, `1d` → seconds.
-fn parse_duration(s: &str) -> Result<u64, String> {
-    if s.starts_with('-') {
-        return Err(format!(
-            "`{s}` is negative: give a duration such as 90s, 5m or 1h"
-        ));
-    }
-    let (number, unit) = s.split_at(
-        s.find(|c: char| !c.is_ascii_digit() && c != '.')
-            .unwrap_or(s.len()),
-    );
-    let scale = match unit {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ if number.is_empty() => {
-            return Err(format!(
-                "`{s}` is not a duration: give one such as 90s, 5m or 1h"
-            ));
-        }
-        _ => {
-            return Err(format!(
-                "`{s}` has the unknown unit `{unit}`: use s, m, h or d, as in 90s, 5m or 1h"
-            ));
-        }
-    };
-    if number.contains('.') {
-        let whole = number
-            .parse::<f64>()
-            .ok()
-            .map(|n| n * scale as f64)
-            .filter(|secs| secs.fract() == 0.0 && *secs >= 1.0);
-        return Err(match whole {
-            Some(secs) => {
-                format!("`{s}` has a fraction: durations are whole numbers, so write {secs}s")
-            }
-            None => format!(
-                "`{s}` has a fraction: durations are whole numbers of seconds, minutes, hours or days"
-            ),
-        });
-    }
-    let n: u64 = number
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration: give one such as 90s, 5m or 1h"))?;
-    n.checked_mul(scale)
-        .ok_or_else(|| format!("`{s}` is too long: give at most {}d", u64::MAX / 86_400))
 }
 
 /// Writes the man pages or completions, generated from this very definition.

@@ -53,6 +53,8 @@ pub struct Config {
     pub keep_going: bool,
     /// `--in-place` replaces a file that has other hard links (they keep the original).
     pub break_hard_links: bool,
+    /// `--metrics`: where the run's counts are added, as Prometheus counters.
+    pub metrics: Option<crate::metrics::Target>,
 }
 
 impl Default for Config {
@@ -73,6 +75,7 @@ impl Default for Config {
             handle_signals: false,
             keep_going: false,
             break_hard_links: false,
+            metrics: None,
         }
     }
 }

@@ -6,8 +6,9 @@
 use std::io::Write;
 
 use crate::config::Config;
-use crate::error::{self, Error};
-use crate::input;
+use crate::error::{self, Damage, Error};
+use crate::input::{self, Source};
+use crate::metrics;
 use crate::output::{Destination, Output};
 use crate::parallel;
 use crate::pipe;
@@ -29,10 +30,59 @@ pub fn run<W: Write + Destination>(
     out: W,
     out_name: &str,
 ) -> Result<(Stats, W), Error> {
-    if config.threads > 1 && !config.explain && !config.inputs.iter().any(input::is_live) {
-        return parallel::run(config, rules, out, out_name);
-    }
     let live = config.inputs.iter().any(input::is_live);
+    let mut metrics = open_metrics(config, rules, live)?;
+    let (stats, out, damaged) = if config.threads > 1 && !config.explain && !live {
+        parallel::run(config, rules, out, out_name)?
+    } else {
+        sequentially(config, rules, out, out_name, live, metrics.as_mut())?
+    };
+    if let Some(m) = &mut metrics {
+        // Written before a damage error ends the run: what was read was counted.
+        match m.write(&stats) {
+            Err(e) if live => eprintln!("resetsquash: {e}"),
+            result => result?,
+        }
+    }
+    error::end_of_run(stats, out, out_name, damaged)
+}
+
+/// The run's `--metrics` writer, if it asks for one. In front of a server (a live input), a
+/// file that cannot be added to is told of and the run goes on without it: the server's log
+/// matters more than its counts.
+fn open_metrics(
+    config: &Config,
+    rules: &RuleSet,
+    live: bool,
+) -> Result<Option<metrics::Writer>, Error> {
+    let Some(target) = &config.metrics else {
+        return Ok(None);
+    };
+    let log = target.log.clone().unwrap_or_else(|| {
+        metrics::log_name(config.inputs.first().and_then(|s| match s {
+            Source::Path(p) => Some(p.as_path()),
+            Source::Stdin => None,
+        }))
+    });
+    match metrics::Writer::open(&target.path, log, rules.rules().len()) {
+        Ok(w) => Ok(Some(w)),
+        Err(e) if live => {
+            eprintln!("resetsquash: {e}; squashing goes on without writing metrics");
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// One sequential stage over every input; a live one is read by [`pipe::read_live`].
+fn sequentially<W: Write + Destination>(
+    config: &Config,
+    rules: &RuleSet,
+    out: W,
+    out_name: &str,
+    live: bool,
+    mut metrics: Option<&mut metrics::Writer>,
+) -> Result<(Stats, W, Vec<Damage>), Error> {
     let out = Output::new(out, out_name).keep_going(live && config.keep_going);
     let mut stage = Sequential::new(config, rules, out);
     // Caught before the first input is opened: opening reads its first bytes, and a SIGHUP
@@ -52,13 +102,14 @@ pub fn run<W: Write + Destination>(
         }
         if opened.live {
             let signals = signals.as_ref();
+            let metrics = metrics.as_deref_mut();
             if let pipe::Ended::Signal(sig) =
-                pipe::read_live(opened, config, rules, &mut stage, signals)?
+                pipe::read_live(opened, config, rules, &mut stage, signals, metrics)?
             {
                 let (mut stats, out) = stage.finish()?;
                 stats.signal = Some(sig);
                 damaged.extend(damage.get().cloned());
-                return error::end_of_run(stats, out, out_name, damaged);
+                return Ok((stats, out, damaged));
             }
         } else {
             let mut buf = vec![0; config.read_size.max(1)];
@@ -74,7 +125,7 @@ pub fn run<W: Write + Destination>(
         damaged.extend(damage.get().cloned());
     }
     let (stats, out) = stage.finish()?;
-    error::end_of_run(stats, out, out_name, damaged)
+    Ok((stats, out, damaged))
 }
 
 /// [`run`], with the output gzip-compressed into `out`: the stream is finished (its trailer

@@ -55,6 +55,12 @@ pub enum Error {
     /// The command line asks for something impossible.
     #[error("{0}")]
     Usage(String),
+    /// The `--metrics` file holds what resetsquash cannot add to: it is left as it is.
+    #[error(
+        "{}: cannot add to it as the --metrics file: {problem}; it is left as it is (give          resetsquash a file of its own, or remove this one if it is an old one of ours)",
+        path.display()
+    )]
+    Metrics { path: PathBuf, problem: String },
     /// The system refused what a run needs before it reads anything (threads, signal
     /// handlers): nothing the command line or the rules could have done otherwise.
     #[error("{0}")]

@@ -8,7 +8,8 @@ pub const SUCCESS: u8 = 0;
 /// still written), or the output could not be written (a full disk; from a pipe, output that
 /// could not be written for a time and was dropped, as the log then says).
 pub const IO_ERROR: u8 = 1;
-/// Bad usage, or a rules file that is invalid or whose examples fail.
+/// Bad usage, a rules file that is invalid or whose examples fail, or a `--metrics` file that
+/// is not one of ours.
 pub const USAGE_OR_RULES: u8 = 2;
 /// The system refused what the run needs to start (threads, signal handlers): not the
 /// caller's doing, so not 2, and worth retrying once the machine has room again.
@@ -22,7 +23,9 @@ pub fn for_error(e: &crate::Error) -> u8 {
         Error::Input { .. } | Error::Damaged(_) | Error::Output { .. } | Error::Lost { .. } => {
             IO_ERROR
         }
-        Error::RulesFile { .. } | Error::Rules(_) | Error::Usage(_) => USAGE_OR_RULES,
+        Error::RulesFile { .. } | Error::Rules(_) | Error::Usage(_) | Error::Metrics { .. } => {
+            USAGE_OR_RULES
+        }
         Error::Setup(_) => SETUP,
     }
 }

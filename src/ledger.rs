@@ -19,7 +19,7 @@ use crate::explain::{self, Places};
 use crate::fields::Kinds;
 use crate::output::Output;
 use crate::rules::RuleSet;
-use crate::sink::{Sink, Squashed, Stats};
+use crate::sink::{RuleCount, Sink, Squashed, Stats};
 use crate::summary::{List, Summary};
 
 /// The timestamp of the latest header line.
@@ -143,8 +143,12 @@ pub struct Ledger<'r, W: Write> {
     groups: Vec<Group>,
     /// Per rule: group key → index in `groups`.
     group_index: Vec<HashMap<Vec<u8>, usize>>,
-    squashed: Vec<u64>,
+    /// Per rule: records squashed, and their kinds.
+    squashed: Vec<(u64, Kinds)>,
     summaries: u64,
+    squashed_bytes: u64,
+    summary_bytes: u64,
+    first_kept: u64,
     scratch: Vec<u8>,
     /// The output so far ends with a line terminator (or is empty).
     ends_line: bool,
@@ -167,8 +171,11 @@ impl<'r, W: Write> Ledger<'r, W> {
             clock: Clock::default(),
             groups: Vec::new(),
             group_index: vec![HashMap::new(); rules.rules().len()],
-            squashed: vec![0; rules.rules().len()],
+            squashed: vec![(0, Kinds::default()); rules.rules().len()],
             summaries: 0,
+            squashed_bytes: 0,
+            summary_bytes: 0,
+            first_kept: 0,
             scratch: Vec::new(),
             ends_line: true,
             places: Places::default(),
@@ -206,21 +213,14 @@ impl<'r, W: Write> Ledger<'r, W> {
     }
 
     /// End of input: every pending count; adds the ledger's counts to `stats`.
-    pub fn finish(mut self, mut stats: Stats) -> Result<(Stats, W), Error> {
+    pub fn finish(mut self, stats: Stats) -> Result<(Stats, W), Error> {
         if !self.ends_line && self.groups.iter().any(|g| g.count > 0) {
             // The input ended inside a line (a pipe that went quiet mid-record, then closed):
             // end it, rather than glue a summary onto it.
             self.out.write(b"\n")?;
         }
         self.flush_groups()?;
-        stats.summaries = self.summaries;
-        stats.squashed = self
-            .rules
-            .rules()
-            .iter()
-            .zip(&self.squashed)
-            .map(|(r, &n)| (r.id.clone(), n))
-            .collect();
+        let stats = self.counted(stats);
         if self.explain {
             let line = format!(
                 "{}, {} squashed into {}\n",
@@ -232,6 +232,28 @@ impl<'r, W: Write> Ledger<'r, W> {
         }
         self.out.finish()?;
         Ok((stats, self.out.into_inner()))
+    }
+
+    /// `stats` (the record stage's counts) with the ledger's added: what was squashed, and the
+    /// summary lines written so far. Records squashed since the last summary line are counted
+    /// already (they are out of the log), their summary line not yet.
+    pub fn counted(&self, mut stats: Stats) -> Stats {
+        stats.summaries = self.summaries;
+        stats.squashed_bytes = self.squashed_bytes;
+        stats.summary_bytes = self.summary_bytes;
+        stats.first_kept = self.first_kept;
+        stats.squashed = self
+            .rules
+            .rules()
+            .iter()
+            .zip(&self.squashed)
+            .map(|(r, (n, kinds))| RuleCount {
+                id: r.id.clone(),
+                records: *n,
+                kinds: kinds.clone(),
+            })
+            .collect();
+        stats
     }
 
     /// Writes a summary line for every group with a count, then forgets them all.
@@ -270,6 +292,7 @@ impl<'r, W: Write> Ledger<'r, W> {
             };
             self.scratch.clear();
             summary.write(g.eol, &mut self.scratch);
+            self.summary_bytes += self.scratch.len() as u64;
             self.out.write_summary(&self.scratch, summary.count)?;
         }
         Ok(())
@@ -325,6 +348,7 @@ impl<W: Write> Sink for Ledger<'_, W> {
         let g = &mut self.groups[idx];
         g.seen += 1;
         if g.seen <= keep_first {
+            self.first_kept += 1;
             if self.explain {
                 let why =
                     format!("keep: first {keep_first} of its group in this window (--keep-first)");
@@ -353,7 +377,10 @@ impl<W: Write> Sink for Ledger<'_, W> {
                 counts.count(v);
             }
         }
-        self.squashed[s.rule] += 1;
+        let (n, kinds) = &mut self.squashed[s.rule];
+        *n += 1;
+        kinds.count(s.abort.kind, s.abort.download);
+        self.squashed_bytes += s.bytes;
         if self.explain {
             let why = format!("squash: rule `{}`", self.rules.rules()[s.rule].id);
             return self.explain_line(s.line_no, &why, s.first_line);

@@ -16,6 +16,7 @@
 //! ledger      the sink that writes: kept bytes through, squashed records counted per window
 //! summary     the summary line: written when a window closes, parsed back by readers
 //! output      buffered writer; from a live input, holds and counts what a failing disk refuses
+//! metrics     the run's counts as Prometheus counters, added to a `--metrics` file
 //! ```
 //!
 //! And what drives it, with the rest of the crate:
@@ -54,6 +55,7 @@ pub mod header;
 pub mod input;
 pub mod ledger;
 pub mod linebuf;
+pub mod metrics;
 pub mod output;
 pub mod parallel;
 pub mod pipe;

@@ -11,6 +11,9 @@
 //! - with several threads, a backlog (everything the reader has queued, as when a log is
 //!   replayed through a pipe or the server writes faster than one thread decides) has its
 //!   complete records decided on all threads, as a file's chunks are; the bytes are the same;
+//! - with `--metrics`, the counts so far are added to the metrics file every
+//!   [`crate::metrics::Target::every`] of wall-clock time (a failure is told once, and the run
+//!   goes on);
 //! - SIGTERM and SIGINT end the run like end of input (last record decided, every count
 //!   written), after which the binary re-raises the signal. A server being stopped is sent the
 //!   same signal at the same time (systemd signals every process of a unit) and writes its last
@@ -29,6 +32,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::error::Error;
 use crate::input;
+use crate::metrics;
 use crate::output::Destination;
 use crate::parallel;
 use crate::rules::RuleSet;
@@ -107,6 +111,7 @@ pub(crate) fn read_live<W: Write + Destination>(
     rules: &RuleSet,
     stage: &mut Sequential<'_, W>,
     signals: Option<&Signals>,
+    mut metrics: Option<&mut metrics::Writer>,
 ) -> Result<Ended, Error> {
     // `--explain` numbers lines, which only one assembler over the whole input can do.
     let threaded = config.threads > 1 && !config.explain;
@@ -123,6 +128,16 @@ pub(crate) fn read_live<W: Write + Destination>(
     // A message taken from the queue while gathering a backlog, to act on next.
     let mut deferred: Option<Msg> = None;
     let mut next_flush = config.flush_every.map(|d| Instant::now() + d);
+    let metrics_every = config
+        .metrics
+        .as_ref()
+        .map(|t| t.every)
+        .filter(|d| !d.is_zero());
+    let mut next_metrics = metrics
+        .as_ref()
+        .and(metrics_every)
+        .map(|d| Instant::now() + d);
+    let mut metrics_failing = false;
     loop {
         // Signals first: they are few, and one may end the wait below.
         while let Some(sig) = signals.and_then(|s| s.heard.try_recv().ok()) {
@@ -154,6 +169,19 @@ pub(crate) fn read_live<W: Write + Destination>(
             }
             next_flush = Some(now + every);
         }
+        if let (Some(due), Some(every), Some(m)) = (next_metrics, metrics_every, &mut metrics)
+            && now >= due
+        {
+            match m.write(&stage.counts_now()) {
+                Ok(()) => metrics_failing = false,
+                Err(e) if !metrics_failing => {
+                    eprintln!("resetsquash: {e}; trying again every {}s", every.as_secs());
+                    metrics_failing = true;
+                }
+                Err(_) => {}
+            }
+            next_metrics = Some(now + every);
+        }
         // When the record held is decided without its end: the input has been quiet so long.
         let idle_at = held.then(|| {
             last_data
@@ -164,7 +192,11 @@ pub(crate) fn read_live<W: Write + Destination>(
                 }
         });
         let idle_due = idle_at.map(|at| at.saturating_duration_since(now));
-        let flush_due = next_flush.map(|d| d.saturating_duration_since(now));
+        let flush_due = [next_flush, next_metrics]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(|d| d.saturating_duration_since(now));
         // Other things to wake for: a retry of failing writes, the end of a SIGTERM's wait,
         // and a look at the signals now and then.
         let other_due = [

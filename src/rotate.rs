@@ -31,6 +31,7 @@ use crate::config::Config;
 use crate::driver::run;
 use crate::error::{Error, Salvage};
 use crate::input::Source;
+use crate::metrics;
 use crate::rules::RuleSet;
 use crate::sink::Stats;
 
@@ -46,6 +47,10 @@ pub fn squash_all_in_place(
     paths: &[PathBuf],
     mut also_failed: impl FnMut(Error),
 ) -> Result<Stats, Error> {
+    if let Some(t) = &config.metrics {
+        // Before any file is touched: a metrics file we may not add to stops the run here.
+        metrics::Writer::open(&t.path, String::new(), 0)?;
+    }
     let mut total = Stats::default();
     let mut first_error = None;
     for path in paths {
@@ -62,7 +67,17 @@ pub fn squash_all_in_place(
 }
 
 /// Squashes `path` in place with `config` (whose inputs are ignored).
+///
+/// With `--metrics`, its counts are added to the metrics file once it is in place, under the
+/// `log` label given or its own name (`app.log.1` is `app`, as `app.log` is).
 pub fn squash_in_place(config: &Config, rules: &RuleSet, path: &Path) -> Result<Stats, Error> {
+    let metrics_to = config.metrics.as_ref().map(|t| {
+        let log = t.log.clone();
+        (
+            t.path.clone(),
+            log.unwrap_or_else(|| metrics::log_name(Some(path))),
+        )
+    });
     let input_err = |source: std::io::Error| Error::Input {
         path: path.to_path_buf(),
         source,
@@ -109,6 +124,7 @@ pub fn squash_in_place(config: &Config, rules: &RuleSet, path: &Path) -> Result<
     let file = temp.as_file().try_clone().map_err(out_err)?;
     let config = Config {
         inputs: vec![Source::Path(path.to_path_buf())],
+        metrics: None,
         ..config.clone()
     };
     let shown = temp_path.display().to_string();
@@ -163,6 +179,9 @@ pub fn squash_in_place(config: &Config, rules: &RuleSet, path: &Path) -> Result<
     }
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
+    }
+    if let Some((file, log)) = metrics_to {
+        metrics::Writer::open(&file, log, rules.rules().len())?.write(&stats)?;
     }
     Ok(stats)
 }

@@ -49,6 +49,13 @@ impl<'r, W: Write> Sequential<'r, W> {
         prefilter::feed(&mut self.assembler, &mut self.lines, data, &mut self.ledger)
     }
 
+    /// The counts so far, of the records decided (for `--metrics` while a pipe is read).
+    pub fn counts_now(&self) -> Stats {
+        let mut stats = self.assembler.stats();
+        stats.add(&self.decided_elsewhere);
+        self.ledger.counted(stats)
+    }
+
     /// The input has ended: decides the last record, writes every pending summary, and hands
     /// back the counts and the output.
     pub fn finish(mut self) -> Result<(Stats, W), Error> {

@@ -7,7 +7,7 @@
 //! hearing sides both depend on it, and never on each other.
 
 use crate::error::Error;
-use crate::fields::Abort;
+use crate::fields::{Abort, Kinds};
 use crate::words::counted;
 
 /// Where the record stage sends its decisions, in input order.
@@ -77,19 +77,38 @@ pub struct Squashed<'a> {
     pub abort: &'a Abort,
 }
 
-/// Counts for one run, for `--stats` and tests.
+/// Counts for one run, for `--stats`, `--metrics` and tests.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     /// Records seen, squashed or not.
     pub records: u64,
-    /// Records squashed, per rule id, in rule order.
-    pub squashed: Vec<(String, u64)>,
+    /// Records squashed, per rule, in rule order.
+    pub squashed: Vec<RuleCount>,
     /// Summary lines written.
     pub summaries: u64,
+    /// Bytes of the records squashed, and of the summary lines written in their place: what the
+    /// log was spared is the difference (which, unlike either, can shrink while a run goes on,
+    /// so it is never itself a counter).
+    pub squashed_bytes: u64,
+    pub summary_bytes: u64,
+    /// Records a rule took that `--keep-first` let through whole, as examples.
+    pub first_kept: u64,
+    /// Records kept as genuine errors that look like aborts: a rule's wording matched and its
+    /// anchors said the connection was not an inbound client's (an outbound call's reset).
+    pub lookalikes: u64,
     /// Records kept only because they broke a size limit or did not hold together.
     pub unsquashable: u64,
     /// The run ended early on this signal (SIGTERM, SIGINT), after writing everything.
     pub signal: Option<i32>,
+}
+
+/// One rule's squashed records.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleCount {
+    pub id: String,
+    pub records: u64,
+    /// What the peers did, in those records.
+    pub kinds: Kinds,
 }
 
 impl Stats {
@@ -102,14 +121,14 @@ impl Stats {
             counted(self.summaries, "summary line", "summary lines"),
             self.unsquashable
         );
-        for (id, n) in self.squashed.iter().filter(|(_, n)| *n > 0) {
-            out.push_str(&format!("{n:>10}  {id}\n"));
+        for r in self.squashed.iter().filter(|r| r.records > 0) {
+            out.push_str(&format!("{:>10}  {}\n", r.records, r.id));
         }
         out
     }
 
     pub fn squashed_total(&self) -> u64 {
-        self.squashed.iter().map(|(_, n)| n).sum()
+        self.squashed.iter().map(|r| r.records).sum()
     }
 
     /// Adds the counts of another part of the same run (a chunk decided on another thread, a
@@ -119,11 +138,18 @@ impl Stats {
     pub fn add(&mut self, part: &Stats) {
         self.records += part.records;
         self.summaries += part.summaries;
+        self.squashed_bytes += part.squashed_bytes;
+        self.summary_bytes += part.summary_bytes;
+        self.first_kept += part.first_kept;
+        self.lookalikes += part.lookalikes;
         self.unsquashable += part.unsquashable;
-        for (i, (id, n)) in part.squashed.iter().enumerate() {
+        for (i, r) in part.squashed.iter().enumerate() {
             match self.squashed.get_mut(i) {
-                Some(total) => total.1 += n,
-                None => self.squashed.push((id.clone(), *n)),
+                Some(total) => {
+                    total.records += r.records;
+                    total.kinds.add(&r.kinds);
+                }
+                None => self.squashed.push(r.clone()),
             }
         }
         self.signal = self.signal.or(part.signal);

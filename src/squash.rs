@@ -61,6 +61,8 @@ pub struct Assembler<'r> {
     at_end: bool,
     records: u64,
     unsquashable: u64,
+    /// Records kept as look-alikes ([`Kept::LookAlike`]) that held together.
+    lookalikes: u64,
     /// Finds [`MARKER`]; built once, as it is asked about every record.
     marker: memchr::memmem::Finder<'static>,
     /// What the rules found in the lines of recent records, after their first (see [`BodyCache`]).
@@ -84,6 +86,7 @@ impl<'r> Assembler<'r> {
             at_end: false,
             records: 0,
             unsquashable: 0,
+            lookalikes: 0,
             marker: memchr::memmem::Finder::new(MARKER),
             cache: BodyCache::default(),
         }
@@ -129,6 +132,7 @@ impl<'r> Assembler<'r> {
         Stats {
             records: self.records,
             unsquashable: self.unsquashable,
+            lookalikes: self.lookalikes,
             ..Stats::default()
         }
     }
@@ -359,7 +363,9 @@ impl<'r> Assembler<'r> {
                     );
                     self.note(&why, first_line, sink)?;
                 }
-                return self.keep(record, kept_because(near.as_ref()), sink);
+                let why = kept_because(near.as_ref());
+                self.lookalikes += u64::from(matches!(why, Kept::LookAlike { .. }));
+                return self.keep(record, why, sink);
             }
         };
         let timestamp_len =

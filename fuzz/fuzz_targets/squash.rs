@@ -11,13 +11,14 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use resetsquash::ledger::Ledger;
-use resetsquash::linebuf::{LineSplitter, Piece};
+use resetsquash::ledger::{Ledger, TimeWindows};
+use resetsquash::linebuf::LineSplitter;
 use resetsquash::output::Output;
+use resetsquash::prefilter;
 use resetsquash::record::Grammar;
 use resetsquash::rules::{RuleSet, RuleSource};
-use resetsquash::scan;
-use resetsquash::squash::{Assembler, Options, Stats};
+use resetsquash::sink::Stats;
+use resetsquash::squash::{Assembler, Limits};
 
 #[path = "../../tests/util/check.rs"]
 #[allow(dead_code)]
@@ -35,29 +36,21 @@ fn rules() -> &'static RuleSet {
 /// time, literal first or line by line; the output and the counts.
 fn squash(data: &[u8], read_size: usize, literal_first: bool) -> (Vec<u8>, Stats) {
     let rules = rules();
-    let opts = Options::default();
-    let mut assembler = Assembler::new(rules, opts.clone(), Grammar::new(None));
-    let mut ledger = Ledger::new(rules, &opts, Output::new(Vec::new(), "fuzz"));
+    let mut assembler = Assembler::new(rules, Limits::default(), Grammar::new(None));
+    let windows = TimeWindows::default();
+    let mut ledger = Ledger::new(rules, &windows, false, Output::new(Vec::new(), "fuzz"));
     let mut lines = LineSplitter::new(MAX_LINE);
     for chunk in data.chunks(read_size) {
         if literal_first {
-            scan::feed(&mut assembler, &mut lines, chunk, &mut ledger)
+            prefilter::feed(&mut assembler, &mut lines, chunk, &mut ledger)
         } else {
-            lines.feed(chunk, &mut |p| match p {
-                Piece::Line(l) => assembler.line(l, &mut ledger),
-                Piece::LongStart(h) => assembler.long_line_start(h, &mut ledger),
-                Piece::LongMore(m) => assembler.long_line_more(m, &mut ledger),
-            })
+            lines.feed(chunk, &mut |p| assembler.piece(p, &mut ledger))
         }
         .expect("writing to memory cannot fail");
         ledger.flush().expect("writing to memory cannot fail");
     }
     lines
-        .finish(&mut |p| match p {
-            Piece::Line(l) => assembler.line(l, &mut ledger),
-            Piece::LongStart(h) => assembler.long_line_start(h, &mut ledger),
-            Piece::LongMore(m) => assembler.long_line_more(m, &mut ledger),
-        })
+        .finish(&mut |p| assembler.piece(p, &mut ledger))
         .expect("writing to memory cannot fail");
     assembler.finish(&mut ledger).unwrap();
     let (stats, out) = ledger.finish(assembler.stats()).unwrap();

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use crate::config::Config;
-use crate::error::{self, Error};
+use crate::error::{Damage, Error};
 use crate::ledger::Ledger;
 use crate::linebuf::{self, LineSplitter};
 use crate::output::Output;
@@ -15,13 +15,14 @@ use crate::sink::Stats;
 use super::cut::{self, Chunk, Chunker};
 use super::replay::{Recording, decide_chunk};
 
-/// Filters `config`'s inputs (none of them live) on `config.threads` threads into `out`.
+/// Filters `config`'s inputs (none of them live) on `config.threads` threads into `out`; the
+/// counts, the output, and the damage found in gzip inputs (the run went on past it).
 pub fn run<W: Write>(
     config: &Config,
     rules: &RuleSet,
     out: W,
     out_name: &str,
-) -> Result<(Stats, W), Error> {
+) -> Result<(Stats, W, Vec<Damage>), Error> {
     let threads = config.threads.max(1);
     let workers = Workers::new(threads)?;
     let (pool, caches) = (&workers.pool, &workers.caches);
@@ -98,7 +99,7 @@ pub fn run<W: Write>(
         stats.add(&rest);
     }
     let (stats, out) = ledger.finish(stats)?;
-    error::end_of_run(stats, out, out_name, chunker.damaged)
+    Ok((stats, out, chunker.damaged))
 }
 
 /// A decided chunk: its index in the input, its bytes, and its decisions (or the first error,

@@ -55,6 +55,9 @@ impl Report {
         w.frames.merge(&o.where_.frames);
         w.threads.merge(&o.where_.threads);
         self.kinds.add(&o.kinds);
+        for (rule, k) in &o.rule_kinds {
+            self.rule_kinds.entry(rule.clone()).or_default().add(k);
+        }
         for b in &o.bursts {
             self.add_burst(b.clone());
         }

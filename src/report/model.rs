@@ -192,6 +192,9 @@ pub struct Report {
     #[serde(rename = "where")]
     pub where_: Where,
     pub kinds: Kinds,
+    /// Per rule id: what the peers did, as `kinds` counts it.
+    #[serde(default)]
+    pub rule_kinds: BTreeMap<String, Kinds>,
     /// The busiest seconds with at least 10 aborts, busiest first.
     pub bursts: Vec<Burst>,
     /// Largest first (by bytes).
@@ -227,6 +230,7 @@ impl Default for Report {
             last: None,
             where_: Where::default(),
             kinds: Kinds::default(),
+            rule_kinds: BTreeMap::new(),
             bursts: Vec::new(),
             noise: Vec::new(),
             noise_other: Tally::default(),

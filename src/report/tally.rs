@@ -14,7 +14,7 @@ use super::records::{
     first_line, is_access_line, lines_of, names_error, one_line_key, repeated, sample,
 };
 use crate::error::{Damage, Error, Salvage};
-use crate::fields::{self, text};
+use crate::fields::{self, Kinds, text};
 use crate::header;
 use crate::input::{self, Source};
 use crate::linebuf::LineSplitter;
@@ -192,6 +192,7 @@ impl<'r> Tallier<'r> {
         // What the records said, where the line says it (lines of an older resetsquash do not).
         if let Some(k) = &s.kinds {
             self.report.kinds.add(k);
+            kinds_of(&mut self.report, &s.rule).add(k);
             let w = &mut self.report.where_;
             w.located += s.count;
             w.from_summaries += s.count;
@@ -418,6 +419,7 @@ impl Sink for Tallier<'_> {
             }
         }
         self.report.kinds.count(sq.abort.kind, sq.abort.download);
+        kinds_of(&mut self.report, rule).count(sq.abort.kind, sq.abort.download);
         if let Some(at) = &at {
             if self
                 .second
@@ -489,4 +491,12 @@ fn moment(seconds: i64, text_: &[u8]) -> Option<Moment> {
 fn moment_of(t: &[u8]) -> Option<Moment> {
     let h = header::detect(t)?;
     moment(h.seconds?, &t[..h.timestamp_len])
+}
+
+/// The kinds counted for `rule`, looked up before inserting (a flood adds to one entry).
+fn kinds_of<'a>(r: &'a mut Report, rule: &str) -> &'a mut Kinds {
+    if !r.rule_kinds.contains_key(rule) {
+        r.rule_kinds.insert(rule.to_string(), Kinds::default());
+    }
+    r.rule_kinds.get_mut(rule).expect("just inserted")
 }
