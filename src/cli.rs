@@ -130,7 +130,7 @@ struct RuleArgs {
 
 #[derive(Args, Debug)]
 struct ReportArgs {
-    /// Logs to read (gzip is recognised by content), or with --merge, JSON reports. None, or
+    /// Logs to read (gzip is recognised by content), or with --merge, reports. None, or
     /// `-`: standard input.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -143,7 +143,8 @@ struct ReportArgs {
     #[arg(long, value_enum, default_value = "hour")]
     by: By,
 
-    /// The FILEs are JSON reports (from --format json): merge them into one.
+    /// The FILEs are reports (from --format json, or --format prometheus with --format
+    /// prometheus): merge them into one.
     #[arg(long)]
     merge: bool,
 
@@ -164,6 +165,8 @@ enum FormatArg {
     Json,
     Markdown,
     Html,
+    /// Prometheus gauges, for node_exporter's textfile collector.
+    Prometheus,
 }
 
 impl From<FormatArg> for resetsquash::report::Format {
@@ -174,6 +177,7 @@ impl From<FormatArg> for resetsquash::report::Format {
             FormatArg::Json => Format::Json,
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Html => Format::Html,
+            FormatArg::Prometheus => Format::Prometheus,
         }
     }
 }

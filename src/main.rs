@@ -98,9 +98,12 @@ fn run(invocation: cli::Invocation) -> Result<(), Error> {
             if !request.merge {
                 hint_if_reading_a_terminal(&request.inputs);
             }
-            let (report, damaged) =
-                resetsquash::report::build(&request, &rules, &Default::default())?;
-            let text = resetsquash::report::render(&report, request.format, request.by);
+            use resetsquash::report::{self, Format};
+            if request.merge && request.format == Format::Prometheus {
+                return write_stdout(report::merge_prometheus(&request.inputs)?.as_bytes());
+            }
+            let (report, damaged) = report::build(&request, &rules, &Default::default())?;
+            let text = report::render(&report, request.format, request.by);
             write_stdout(text.as_bytes())?;
             if damaged.is_empty() {
                 Ok(())

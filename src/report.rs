@@ -8,7 +8,8 @@
 //! build      a request → a finished report: each input scanned (in parallel, one thread
 //!            each; merged in input order), or JSON reports read back; then drafts and hints
 //! progress   the progress bar of a scan on a terminal
-//! render     the format asked for: JSON, or text, markdown or HTML
+//! render     the format asked for: JSON, prometheus, or text, markdown or HTML
+//! prometheus the counts as Prometheus gauges; --merge over such files
 //! html       one self-contained page (inline CSS, inline SVG chart)
 //! markdown   headings and padded tables
 //! text       for a terminal, with a bar chart
@@ -53,6 +54,7 @@ mod merge;
 mod model;
 mod numbers;
 mod progress;
+mod prometheus;
 mod records;
 mod render;
 mod sections;
@@ -66,5 +68,6 @@ pub use model::{
     Tally, Top, VERSION, Where,
 };
 pub use numbers::percent;
+pub use prometheus::merge as merge_prometheus;
 pub use render::{Format, render};
 pub use timeline::parse_minute;

@@ -16,6 +16,7 @@ mod corpus; // needs: nothing beyond Rust
 mod faults; // needs: root (tmpfs mounts, chattr), gzip, kill
 mod hostile; // needs: nothing beyond Rust
 mod invariants; // needs: nothing beyond Rust
+mod metrics; // needs: gzip
 mod passthrough; // needs: nothing beyond Rust
 mod pipe; // needs: kill, sh
 mod report; // needs: chromium, script (a terminal), gzip

@@ -22,11 +22,12 @@ pub fn write(r: &Report) -> String {
 
 /// Reads a JSON report for `--merge`, as the newest version.
 pub fn read(source: &Source) -> Result<Report, Error> {
+    parse(source, &read_text(source)?)
+}
+
+/// The whole of `source`, as a file to merge (gzip undone).
+pub fn read_text(source: &Source) -> Result<Vec<u8>, Error> {
     let name = source.name();
-    let bad = |msg: String| Error::Input {
-        path: name.clone(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, msg),
-    };
     let mut opened = input::open(source, 1 << 16)?;
     let mut text = Vec::new();
     opened
@@ -42,8 +43,23 @@ pub fn read(source: &Source) -> Result<Report, Error> {
             ..d.clone()
         }]));
     }
+    Ok(text)
+}
+
+/// `text`, read from `source`, as a JSON report.
+pub fn parse(source: &Source, text: &[u8]) -> Result<Report, Error> {
+    let name = source.name();
+    let bad = |msg: String| Error::Input {
+        path: name.clone(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, msg),
+    };
+    if text.starts_with(crate::metrics::REPORT_HEADER.as_bytes()) {
+        return Err(bad(
+            "a report in the prometheus format: merge such files with --format prometheus".into(),
+        ));
+    }
     let head: serde_json::Value =
-        serde_json::from_slice(&text).map_err(|e| bad(format!("not a JSON report: {e}")))?;
+        serde_json::from_slice(text).map_err(|e| bad(format!("not a JSON report: {e}")))?;
     if head.get("schema").and_then(|s| s.as_str()) != Some(SCHEMA) {
         return Err(bad(format!(
             "not a resetsquash report (no \"schema\": \"{SCHEMA}\"); make one with \

@@ -1,12 +1,14 @@
 //! A [`Report`] in the format asked for.
 //!
 //! Text, markdown and HTML lay out the same sections ([`super::sections`]), each its own way;
-//! JSON is the report itself ([`super::json`]).
+//! JSON is the report itself ([`super::json`]); the prometheus format its counts as gauges
+//! ([`super::prometheus`]).
 
 use super::html::Html;
 use super::json;
 use super::markdown::Markdown;
 use super::model::Report;
+use super::prometheus;
 use super::sections::lay_out;
 use super::text::Text;
 
@@ -19,6 +21,7 @@ pub enum Format {
     Json,
     Markdown,
     Html,
+    Prometheus,
 }
 
 /// Renders `r` in `format`, with a timeline in buckets of `by` seconds.
@@ -28,5 +31,6 @@ pub fn render(r: &Report, format: Format, by: i64) -> String {
         Format::Text => lay_out(&Text, r, by),
         Format::Markdown => lay_out(&Markdown, r, by),
         Format::Html => lay_out(&Html, r, by),
+        Format::Prometheus => prometheus::write(r),
     }
 }
