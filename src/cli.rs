@@ -28,7 +28,8 @@ Exit status:
   0  success (also when our output is closed early, as by `| head`)
   1  an input could not be read, or the output could not be written; also a
      damaged gzip input (what came before the damage is written first)
-  2  bad usage, or a rules file that is invalid or whose examples fail
+  2  bad usage, a rules file that is invalid or whose examples fail, or a
+     --metrics file that resetsquash did not write (it is left as it is)
   3  the system refused threads or signal handlers the run needs to start
 
 Writing rules: see rules/README.md in the source, or `resetsquash rules list`.
