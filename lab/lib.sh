@@ -36,32 +36,45 @@ stop_pid() {
 
 # npm_ci DIR: installs the family's locked packages (package-lock.json) into DIR/node_modules.
 npm_ci() {
+  command -v npm >/dev/null || die "npm is not installed (apt-get install nodejs npm)"
   (cd "$1" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $1"
 }
 
 # The phase list every Node family runs (lab/client.py PHASES).
 NODE_PHASES=ok,abort-fin,abort-rst,abort-early,abort-maxtime,upload-fin,upload-rst,abort-sse,ok,genuine-outbound-reset,genuine-outbound-hangup,genuine-outbound-partial,genuine-outbound-fetch-reset,genuine-outbound-epipe,genuine-refused,genuine-timeout,genuine-exception,genuine-bad-request,genuine-port-in-use,ok
 
-# node_capture WORK LOG [APP_ARGS...]: runs WORK/app/app.js (node) on a free port with stdout
-# and stderr appended to WORK/out/LOG (as `node app.js >>app.log 2>&1`, or a service manager
-# that merges them), drives it with lab/client.py, stops it by PID. Writes WORK/out/truth.json.
-node_capture() {
-  local work=$1 log=$2 port pid status=0
-  shift 2
+# serve_capture WORK LOG PHASES CMD...: runs CMD in WORK/app on a free port (PORT, BIG_FILE
+# and UPLOAD_DIR in its environment) with stdout and stderr appended to WORK/out/LOG (as a
+# service manager that merges them does), drives it with lab/client.py through PHASES (a comma
+# list of lab/client.py phases), stops it by PID. Writes WORK/out/truth.json. The families of
+# any language start their server with it; CLIENT_ARGS holds the family's notes and allowances.
+serve_capture() {
+  local work=$1 log=$2 phases=$3 port pid status=0 cmd
+  shift 3
   port=$(free_port)
   head -c $((32 * 1024 * 1024)) /dev/zero | tr '\0' 'b' >"$work/big.bin"
   mkdir -p "$work/uploads" "$work/out"
   : >"$work/out/$log"
   (cd "$work/app" && PORT=$port BIG_FILE=$work/big.bin UPLOAD_DIR=$work/uploads \
-    exec node app.js "$@" >>"$work/out/$log" 2>&1) &
+    exec "$@" >>"$work/out/$log" 2>&1) &
   pid=$!
   wait_port "$port" "$pid" || { cat "$work/out/$log" >&2; die "the app did not start"; }
+  printf -v cmd '%q ' "$@"
   python3 "$LAB/client.py" --base "http://127.0.0.1:$port" --log "$work/out/$log" \
-    --truth "$work/out/truth.json" --family "$FAMILY" --phases "$NODE_PHASES" \
-    --port-in-use-cmd "cd '$work/app' && PORT=$port BIG_FILE=$work/big.bin exec node app.js >>'$work/out/$log' 2>&1" \
-    "${CLIENT_ARGS[@]}" || status=$?
+    --truth "$work/out/truth.json" --family "$FAMILY" --phases "$phases" \
+    --port-in-use-cmd "cd '$work/app' && PORT=$port BIG_FILE=$work/big.bin UPLOAD_DIR=$work/uploads exec $cmd >>'$work/out/$log' 2>&1" \
+    ${CLIENT_ARGS[@]+"${CLIENT_ARGS[@]}"} || status=$?
   stop_pid "$pid"
   python3 "$LAB/client.py" settle "$work/out/$log" || true
   [ "$status" -eq 0 ] || die "the client failed (exit $status)"
+}
+
+# node_capture WORK LOG [APP_ARGS...]: serve_capture of WORK/app/app.js under node through
+# every Node phase (as `node app.js >>app.log 2>&1`).
+node_capture() {
+  local work=$1 log=$2
+  shift 2
+  command -v node >/dev/null || die "node is not installed (apt-get install nodejs npm)"
+  serve_capture "$work" "$log" "$NODE_PHASES" node app.js "$@"
   say "node $(node --version)" >"$work/out/versions.txt"
 }
