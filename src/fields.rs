@@ -531,8 +531,10 @@ pub fn kind(texts: &[&[u8]]) -> Kind {
             continue;
         }
         let mut windows = false;
-        KINDS.each(t, |pattern, _| {
+        KINDS.each(t, |pattern, end| {
             let k = match pattern {
+                // A bare number: Windows' code only where it is written as a code.
+                0 if !is_windows_code(t, end) => return true,
                 0..=3 => {
                     windows = true;
                     return false;
@@ -550,6 +552,17 @@ pub fn kind(texts: &[&[u8]]) -> Kind {
         }
     }
     best
+}
+
+/// Whether the `10053` ending at `end` is Windows' error code: `SocketException (10053)`,
+/// `[WinError 10053]`, `failed (10053: …)`, `error 10053`, not a connection number (`*10053`),
+/// a path (`/item/10053`), a port or part of a longer number.
+fn is_windows_code(t: &[u8], end: usize) -> bool {
+    const BEFORE: [&[u8]; 7] = [
+        b"(", b"rror ", b"rror=", b"rrno ", b"rrno=", b"code ", b"code=",
+    ];
+    let before = &t[..end - 5];
+    !t.get(end).is_some_and(u8::is_ascii_digit) && BEFORE.iter().any(|b| before.ends_with(b))
 }
 
 /// Whether the record shows a file or large download being sent: file-serving frames
@@ -626,6 +639,26 @@ mod tests {
     fn windows_wording_is_its_own_kind() {
         let r = b"System.IO.IOException: Unable to write data to the transport connection: An established connection was aborted by the software in your host machine.\n ---> System.Net.Sockets.SocketException (10053): An established connection was aborted\n";
         assert_eq!(kind(&[r]), Kind::WindowsAbort);
+        for code in [
+            &b"ConnectionAbortedError: [WinError 10053] An established connection was aborted"[..],
+            b"WSASend() failed (10053: An established connection was aborted by the software)",
+            b"write failed with error 10053",
+        ] {
+            assert_eq!(
+                kind(&[code]),
+                Kind::WindowsAbort,
+                "{}",
+                String::from_utf8_lossy(code)
+            );
+        }
+    }
+
+    #[test]
+    fn a_number_10053_elsewhere_in_a_record_is_not_windows() {
+        let r = b"2026/11/24 15:48:49 [info] 1#1: *10053 client prematurely closed connection while sending response to client, client: 10.0.39.69, request: \"GET /item/10053 HTTP/1.1\", port 100531";
+        assert_eq!(kind(&[r]), Kind::Other);
+        let r = b"java.io.IOException: Broken pipe (sent 10053 bytes)";
+        assert_eq!(kind(&[r]), Kind::BrokenPipe);
     }
 
     #[test]

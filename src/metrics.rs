@@ -70,7 +70,7 @@ const fn family(
 const ABORTS: usize = 0;
 const RECORDS: usize = 1;
 const SQUASHED_BYTES: usize = 2;
-const SUMMARY_BYTES: usize = 3;
+const INSERTED_BYTES: usize = 3;
 const SUMMARIES: usize = 4;
 const LAST_WRITE: usize = 5;
 const RULES_LOADED: usize = 6;
@@ -98,10 +98,10 @@ const FAMILIES: [Family; 10] = [
         "Bytes of the records squashed.",
     ),
     family(
-        "resetsquash_summary_bytes_total",
+        "resetsquash_inserted_bytes_total",
         true,
         &["log"],
-        "Bytes of the summary lines written in their place.",
+        "Bytes of the summary lines written in place of the squashed records.",
     ),
     family(
         "resetsquash_summaries_written_total",
@@ -206,7 +206,7 @@ impl Samples {
             s.set(RECORDS, &[log, outcome], n);
         }
         s.set(SQUASHED_BYTES, &[log], stats.squashed_bytes);
-        s.set(SUMMARY_BYTES, &[log], stats.summary_bytes);
+        s.set(INSERTED_BYTES, &[log], stats.summary_bytes);
         s.set(SUMMARIES, &[log], stats.summaries);
         s
     }
@@ -266,8 +266,10 @@ impl Samples {
     }
 
     /// The text format, families in a fixed order, series sorted: the same counts always give
-    /// the same bytes.
-    pub fn render(&self, header: &str) -> String {
+    /// the same bytes. `textfile` (the file's name) becomes a first label on every series: the
+    /// collector refuses a series that two of its files both hold, and a pipe's file and a
+    /// logrotate hook's may well count a log of the same name.
+    pub fn render(&self, header: &str, textfile: Option<&str>) -> String {
         let mut out = format!("{header}\n");
         for (i, f) in FAMILIES.iter().enumerate() {
             let mut series = self.0.range(
@@ -288,14 +290,18 @@ impl Samples {
             );
             for (s, v) in std::iter::once(first).chain(series) {
                 out.push_str(f.name);
-                if !s.labels.is_empty() {
-                    out.push('{');
-                    for (j, (name, value)) in f.labels.iter().zip(&s.labels).enumerate() {
-                        if j > 0 {
-                            out.push(',');
-                        }
-                        let _ = write!(out, "{name}=\"{}\"", escape(value));
-                    }
+                let file = textfile.map(|t| ("textfile", t));
+                let labels = file.into_iter().chain(
+                    f.labels
+                        .iter()
+                        .copied()
+                        .zip(s.labels.iter().map(String::as_str)),
+                );
+                for (j, (name, value)) in labels.enumerate() {
+                    out.push(if j == 0 { '{' } else { ',' });
+                    let _ = write!(out, "{name}=\"{}\"", escape(value));
+                }
+                if file.is_some() || !s.labels.is_empty() {
                     out.push('}');
                 }
                 let _ = writeln!(out, " {v}");
@@ -371,6 +377,8 @@ fn parse_sample(line: &str) -> Result<(Series, u64), String> {
         .strip_prefix(' ')
         .and_then(|v| v.parse::<u64>().ok())
         .ok_or("a value that is not a whole number (or a timestamp after it)")?;
+    // The file's own name, which the next write puts back (the file may have been renamed).
+    found.retain(|(n, _)| n != "textfile");
     let want = FAMILIES[family].labels;
     let mut labels = Vec::with_capacity(want.len());
     for w in want {
@@ -487,7 +495,8 @@ impl Writer {
             .map_or(0, |d| d.as_secs());
         total.set(LAST_WRITE, &[&self.log], seconds);
         total.set(RULES_LOADED, &[], self.rules_loaded);
-        let text = total.render(COUNTERS_HEADER);
+        let name = self.path.file_name().map(|n| n.to_string_lossy());
+        let text = total.render(COUNTERS_HEADER, name.as_deref());
         replace(&self.path, dir, text.as_bytes(), mode).map_err(output)?;
         self.written = now;
         Ok(())
@@ -576,12 +585,27 @@ mod tests {
     fn what_is_written_reads_back_the_same() {
         let mut s = Samples::of_run("catalina", &stats());
         s.set(ABORTS, &["we\"ird\\", "r\nx", "EPIPE"], 1);
-        let text = s.render(COUNTERS_HEADER);
+        let text = s.render(COUNTERS_HEADER, None);
         assert_eq!(Samples::parse(&text, COUNTERS_HEADER), Ok(s));
         assert!(text.contains(
             "resetsquash_client_aborts_total{log=\"catalina\",rule=\"tomcat-client-abort\",kind=\"ECONNRESET\"} 20\n"
         ));
         assert!(text.contains("resetsquash_records_total{log=\"catalina\",outcome=\"kept\"} 64\n"));
+    }
+
+    #[test]
+    fn every_series_names_the_file_so_that_two_files_never_hold_the_same_series() {
+        let s = Samples::of_run("app", &stats());
+        let text = s.render(COUNTERS_HEADER, Some("resetsquash-live-app.prom"));
+        assert!(text.contains(
+            "resetsquash_records_total{textfile=\"resetsquash-live-app.prom\",log=\"app\",outcome=\"kept\"} 64\n"
+        ));
+        let mut gauge = Samples::default();
+        gauge.set(RULES_LOADED, &[], 26);
+        let text = gauge.render(COUNTERS_HEADER, Some("r.prom"));
+        assert!(text.ends_with("\nresetsquash_rules_loaded{textfile=\"r.prom\"} 26\n"));
+        // Read back under any name: the next write names the file as it is called then.
+        assert_eq!(Samples::parse(&text, COUNTERS_HEADER), Ok(gauge));
     }
 
     #[test]
@@ -607,7 +631,7 @@ mod tests {
 
     #[test]
     fn files_that_are_not_ours_or_damaged_are_refused() {
-        let ok = Samples::of_run("x", &stats()).render(COUNTERS_HEADER);
+        let ok = Samples::of_run("x", &stats()).render(COUNTERS_HEADER, Some("x.prom"));
         assert!(Samples::parse("", COUNTERS_HEADER).is_ok());
         for (text, why) in [
             ("node_load1 0.5\n".to_string(), "not written by resetsquash"),

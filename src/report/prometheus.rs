@@ -15,7 +15,7 @@ use crate::metrics::{REPORT_HEADER, ReportCounts, Samples, log_name};
 
 /// `r` in the text format.
 pub fn write(r: &Report) -> String {
-    samples(r).render(REPORT_HEADER)
+    samples(r).render(REPORT_HEADER, None)
 }
 
 fn samples(r: &Report) -> Samples {
@@ -64,5 +64,5 @@ pub fn merge(sources: &[Source]) -> Result<String, Error> {
         };
         total.add(&samples);
     }
-    Ok(total.render(REPORT_HEADER))
+    Ok(total.render(REPORT_HEADER, None))
 }
