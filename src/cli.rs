@@ -10,8 +10,9 @@ mod values;
 use clap::{Args, Parser, Subcommand};
 use resetsquash::input::Source;
 use resetsquash::rules::RuleSource;
+use resetsquash::shipped::Choice;
 use resetsquash::{Config, Error};
-use values::{parse_count, parse_duration, record_start, threads};
+use values::{parse_count, parse_duration, prefix_choice, record_start, threads};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -209,6 +210,12 @@ struct FilterArgs {
     /// formats and stack-trace grammar).
     #[arg(long, value_name = "REGEX")]
     record_start: Option<String>,
+
+    /// What a shipper put before each line: `auto` (told from the first 16 lines), `none`, or
+    /// compose, timestamp (kubectl --timestamps), syslog (journald, rsyslog), rfc5424, heroku,
+    /// cri, colour (only colour escapes).
+    #[arg(long, value_name = "KIND", default_value = "auto", value_parser = prefix_choice)]
+    prefix: Choice,
 
     /// Instead of the log, print one line per record that a rule looked at: squashed by which
     /// rule, or kept and why; each begins `line N:`, or over several files `FILE:N:` (the line
@@ -436,6 +443,7 @@ impl Cli {
                 let inputs = sources(f.files);
                 let mut config = Config {
                     inputs,
+                    prefix: f.prefix,
                     record_start,
                     read_size: f.buffer_size.max(1),
                     max_line: f.max_line.max(64),

@@ -55,12 +55,16 @@ pub struct Config {
     pub break_hard_links: bool,
     /// `--metrics`: where the run's counts are added, as Prometheus counters.
     pub metrics: Option<crate::metrics::Target>,
+    /// `--prefix`: whether lines carry a shipper's prefix (compose, kubectl, journald, CRI…),
+    /// told from the input's first lines unless said.
+    pub prefix: crate::shipped::Choice,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             inputs: vec![Source::Stdin],
+            prefix: crate::shipped::Choice::Auto,
             limits: Limits::default(),
             windows: TimeWindows::default(),
             explain: false,

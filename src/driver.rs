@@ -32,7 +32,8 @@ pub fn run<W: Write + Destination>(
 ) -> Result<(Stats, W), Error> {
     let live = config.inputs.iter().any(input::is_live);
     let mut metrics = open_metrics(config, rules, live)?;
-    let (stats, out, damaged) = if config.threads > 1 && !config.explain && !live {
+    let parallel = config.threads > 1 && !config.explain && !live && !prefixed(config)?;
+    let (stats, out, damaged) = if parallel {
         parallel::run(config, rules, out, out_name)?
     } else {
         sequentially(config, rules, out, out_name, live, metrics.as_mut())?
@@ -45,6 +46,56 @@ pub fn run<W: Write + Destination>(
         }
     }
     error::end_of_run(stats, out, out_name, damaged)
+}
+
+/// Whether the run's lines carry a shipper's prefix (see [`crate::shipped`]), as its first
+/// input's first lines say: such a log's streams are decided in one queue, on one thread.
+fn prefixed(config: &Config) -> Result<bool, Error> {
+    let Some(first) = config.inputs.first() else {
+        return Ok(false);
+    };
+    if config.prefix == crate::shipped::Choice::None {
+        return Ok(false);
+    }
+    let mut head = vec![0; crate::shipped::SNIFF_BYTES];
+    let mut len = 0;
+    let mut at_end = false;
+    match first {
+        Source::Path(_) => {
+            let mut opened = input::open(first, crate::shipped::SNIFF_BYTES)?;
+            while len < head.len() {
+                let n = opened.read_some(&mut head[len..])?;
+                if n == 0 {
+                    at_end = true;
+                    break;
+                }
+                len += n;
+            }
+        }
+        // A file on standard input (`< app.log`), read where it stands without moving it: what
+        // is read here must still be there for the run.
+        Source::Stdin => {
+            let stdin = std::io::stdin();
+            let at = rustix::fs::seek(&stdin, rustix::fs::SeekFrom::Current(0));
+            let Ok(at) = at else { return Ok(true) };
+            while len < head.len() {
+                match rustix::io::pread(&stdin, &mut head[len..], at + len as u64) {
+                    Ok(0) => {
+                        at_end = true;
+                        break;
+                    }
+                    Ok(n) => len += n,
+                    Err(rustix::io::Errno::INTR) => {}
+                    Err(_) => return Ok(true),
+                }
+            }
+            // Compressed: what its lines are is only known once it is read.
+            if head[..len].starts_with(&[0x1f, 0x8b]) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(!config.prefix.decide(&head[..len], at_end).is_plain())
 }
 
 /// The run's `--metrics` writer, if it asks for one. In front of a server (a live input), a

@@ -34,6 +34,9 @@ struct Clock {
 struct Group {
     rule: usize,
     key: Vec<u8>,
+    /// Written before its summary line: the prefix of its first record's first line, in a
+    /// prefixed log (see [`crate::shipped`]); empty otherwise.
+    prefix: Vec<u8>,
     /// Records of this group in this window, kept examples included.
     seen: u64,
     count: u64,
@@ -291,6 +294,7 @@ impl<'r, W: Write> Ledger<'r, W> {
                 lists: g.lists.map(Counts::into_list),
             };
             self.scratch.clear();
+            self.scratch.extend_from_slice(&g.prefix);
             summary.write(g.eol, &mut self.scratch);
             self.summary_bytes += self.scratch.len() as u64;
             self.out.write_summary(&self.scratch, summary.count)?;
@@ -298,36 +302,43 @@ impl<'r, W: Write> Ledger<'r, W> {
         Ok(())
     }
 
-    fn explain_line(&mut self, line_no: u64, why: &str, first_line: &[u8]) -> Result<(), Error> {
-        self.note(line_no, &explain::note(why, first_line))
-    }
-}
-
-impl<W: Write> Sink for Ledger<'_, W> {
-    fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        if self.explain || bytes.is_empty() {
-            return Ok(());
-        }
-        self.ends_line = bytes.ends_with(b"\n");
-        self.out.write(bytes)
-    }
-
-    fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.flush_groups()?;
-        self.keep(bytes)
+    /// A record squashed in one stream of a prefixed log: counted in groups of that stream
+    /// only, whose summary line gets `prefix` (see [`crate::shipped::demux`]). Returns whether
+    /// `--keep-first` keeps it instead, for the caller to write its lines.
+    pub fn squash_in_stream(
+        &mut self,
+        s: &Squashed<'_>,
+        stream: &[u8],
+        prefix: &[u8],
+    ) -> Result<bool, Error> {
+        let mut key = Vec::with_capacity(stream.len() + 1 + s.key.len());
+        key.extend_from_slice(stream);
+        key.push(0);
+        key.extend_from_slice(s.key);
+        self.count(s, &key, prefix, false)
     }
 
-    fn squash(&mut self, s: &Squashed<'_>) -> Result<(), Error> {
-        if self.groups.len() >= self.max_groups && !self.group_index[s.rule].contains_key(s.key) {
+    /// Counts `s` in its group (`index_key`: the group's key in the index) and window; with
+    /// `--keep-first`, writes it whole instead (if `write_first`), and says so.
+    fn count(
+        &mut self,
+        s: &Squashed<'_>,
+        index_key: &[u8],
+        prefix: &[u8],
+        write_first: bool,
+    ) -> Result<bool, Error> {
+        if self.groups.len() >= self.max_groups && !self.group_index[s.rule].contains_key(index_key)
+        {
             self.flush_groups()?;
         }
         let eol: &'static [u8] = if s.crlf { b"\r\n" } else { b"\n" };
-        let idx = match self.group_index[s.rule].get(s.key) {
+        let idx = match self.group_index[s.rule].get(index_key) {
             Some(&i) => i,
             None => {
                 self.groups.push(Group {
                     rule: s.rule,
                     key: s.key.to_vec(),
+                    prefix: prefix.to_vec(),
                     seen: 0,
                     count: 0,
                     lines: 0,
@@ -340,7 +351,7 @@ impl<W: Write> Sink for Ledger<'_, W> {
                     kinds: Kinds::default(),
                     lists: Default::default(),
                 });
-                self.group_index[s.rule].insert(s.key.to_vec(), self.groups.len() - 1);
+                self.group_index[s.rule].insert(index_key.to_vec(), self.groups.len() - 1);
                 self.groups.len() - 1
             }
         };
@@ -352,10 +363,12 @@ impl<W: Write> Sink for Ledger<'_, W> {
             if self.explain {
                 let why =
                     format!("keep: first {keep_first} of its group in this window (--keep-first)");
-                return self.explain_line(s.line_no, &why, s.first_line);
+                self.explain_line(s.line_no, &why, s.first_line)?;
+            } else if write_first {
+                self.ends_line = s.record.ends_with(b"\n");
+                self.out.write(s.record)?;
             }
-            self.ends_line = s.record.ends_with(b"\n");
-            return self.out.write(s.record);
+            return Ok(true);
         }
         g.count += 1;
         g.lines += s.lines;
@@ -383,9 +396,32 @@ impl<W: Write> Sink for Ledger<'_, W> {
         self.squashed_bytes += s.bytes;
         if self.explain {
             let why = format!("squash: rule `{}`", self.rules.rules()[s.rule].id);
-            return self.explain_line(s.line_no, &why, s.first_line);
+            self.explain_line(s.line_no, &why, s.first_line)?;
         }
-        Ok(())
+        Ok(false)
+    }
+
+    fn explain_line(&mut self, line_no: u64, why: &str, first_line: &[u8]) -> Result<(), Error> {
+        self.note(line_no, &explain::note(why, first_line))
+    }
+}
+
+impl<W: Write> Sink for Ledger<'_, W> {
+    fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if self.explain || bytes.is_empty() {
+            return Ok(());
+        }
+        self.ends_line = bytes.ends_with(b"\n");
+        self.out.write(bytes)
+    }
+
+    fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.flush_groups()?;
+        self.keep(bytes)
+    }
+
+    fn squash(&mut self, s: &Squashed<'_>) -> Result<(), Error> {
+        self.count(s, s.key, &[], true).map(|_| ())
     }
 
     fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {

@@ -163,7 +163,7 @@ pub(crate) fn read_live<W: Write + Destination>(
             && now >= due
         {
             // Only between records: a summary must never land inside one.
-            if stage.assembler.between_records() {
+            if stage.between_records() {
                 stage.ledger.summaries_now()?;
                 stage.ledger.flush()?;
             }
@@ -185,7 +185,7 @@ pub(crate) fn read_live<W: Write + Destination>(
         // When the record held is decided without its end: the input has been quiet so long.
         let idle_at = held.then(|| {
             last_data
-                + if stage.assembler.holds_trace() {
+                + if stage.holds_trace() {
                     config.idle_in_trace
                 } else {
                     config.idle
@@ -217,9 +217,8 @@ pub(crate) fn read_live<W: Write + Destination>(
                 Ok(m) => m,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     if idle_at.is_some_and(|at| Instant::now() >= at) {
-                        stage.assembler.idle(&mut stage.ledger)?;
+                        held = !stage.idle()?;
                         stage.ledger.flush()?;
-                        held = false;
                     }
                     continue;
                 }
@@ -316,7 +315,12 @@ fn feed_backlog<W: Write>(
     rules: &RuleSet,
     workers: &parallel::Workers,
 ) -> Result<(), Error> {
-    let Some((start, end)) = parallel::backlog_span(config, data) else {
+    // A prefixed log's streams are decided on this thread, in one queue.
+    let span = stage
+        .is_plain()
+        .then(|| parallel::backlog_span(config, data))
+        .flatten();
+    let Some((start, end)) = span else {
         return stage.feed(data);
     };
     stage.feed(&data[..start])?;

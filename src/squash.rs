@@ -142,6 +142,12 @@ impl<'r> Assembler<'r> {
         self.line_no
     }
 
+    /// Numbers the next line `line_no` (counted across the input), for `--explain`: a stream
+    /// of a prefixed log has only some of the input's lines (see [`crate::shipped::demux`]).
+    pub(crate) fn number_next_line(&mut self, line_no: u64) {
+        self.line_no = line_no.saturating_sub(1);
+    }
+
     /// One piece of input from the line splitter.
     pub fn piece<S: Sink>(&mut self, piece: Piece<'_>, sink: &mut S) -> Result<(), Error> {
         match piece {

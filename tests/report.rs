@@ -499,30 +499,17 @@ fn one_line_clusters_never_crowd_out_the_exceptions_after_them() {
 #[test]
 fn syslog_message_repeated_counts_as_more_of_the_record_before() {
     let dir = tempfile::tempdir().unwrap();
-    // nginx logging through syslog (error_log syslog:server=…), as rsyslog writes it; the
-    // rule is the user's own, anchored on nginx's [info] level after the syslog prefix.
-    std::fs::write(
-        dir.path().join("syslog-nginx.yaml"),
-        "rules:\n  - id: syslog-nginx-abort\n    description: nginx client aborts via syslog\n    \
-         what: ['client prematurely closed connection']\n    where: ['nginx: \\S+ \\S+ \\[info\\] ']\n",
-    )
-    .unwrap();
+    // nginx logging through syslog (error_log syslog:server=…), as rsyslog writes it: the
+    // built-in rule reads nginx's own text after the syslog prefix.
     let log = "Nov 24 15:48:48 web1 nginx: 2026/11/24 15:48:48 [info] 20761#20761: *15 client prematurely closed connection, client: 10.0.0.7, server: localhost, request: \"GET /video.mp4 HTTP/1.1\", host: \"localhost\"\n\
                Nov 24 15:48:49 web1 nginx: message repeated 4 times: [ 2026/11/24 15:48:48 [info] 20761#20761: *15 client prematurely closed connection, client: 10.0.0.7, server: localhost, request: \"GET /video.mp4 HTTP/1.1\", host: \"localhost\"]\n\
                Nov 24 15:48:50 web1 sshd[99]: Accepted publickey for deploy\n";
     std::fs::write(dir.path().join("syslog"), log).unwrap();
-    let out = stdout_of(cmd(dir.path()).args([
-        "report",
-        "--format",
-        "json",
-        "--rules",
-        "syslog-nginx.yaml",
-        "syslog",
-    ]));
+    let out = stdout_of(cmd(dir.path()).args(["report", "--format", "json", "syslog"]));
     let r: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(r["squashed"], 5);
     assert_eq!(r["repeated"], 4);
-    assert_eq!(r["rules"]["syslog-nginx-abort"]["records"], 5);
+    assert_eq!(r["rules"]["nginx-client-abort"]["records"], 5);
 }
 
 #[test]

@@ -23,5 +23,6 @@ mod report; // needs: chromium, script (a terminal), gzip
 mod rotate; // needs: root (tmpfs mounts), logrotate, gzip, kill, tomcat10 (its tomcat user)
 mod rules_check; // needs: nothing beyond Rust
 mod scan; // needs: nothing beyond Rust
+mod shipped; // needs: nothing beyond Rust
 mod survive; // needs: root (tmpfs mounts, chattr), kill, sh, logrotate, setfattr/getfattr (attr), setfacl/getfacl (acl)
 mod usage; // needs: root and setpriv, prlimit (util-linux) to run as nobody under a process limit; script (a terminal); cargo with every locked crate in its cache (`cargo fetch`)

@@ -96,3 +96,17 @@ pub fn parse_duration(s: &str) -> Result<u64, String> {
     n.checked_mul(scale)
         .ok_or_else(|| format!("`{s}` is too long: give at most {}d", u64::MAX / 86_400))
 }
+
+/// `--prefix KIND`.
+pub fn prefix_choice(s: &str) -> Result<resetsquash::shipped::Choice, String> {
+    resetsquash::shipped::Choice::parse(s).ok_or_else(|| {
+        let kinds: Vec<&str> = resetsquash::shipped::Kind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect();
+        format!(
+            "`{s}` is not a prefix: auto, none, or one of {}",
+            kinds.join(", ")
+        )
+    })
+}

@@ -20,6 +20,8 @@ use crate::input::{self, Source};
 use crate::linebuf::LineSplitter;
 use crate::record::Grammar;
 use crate::rules::RuleSet;
+use crate::shipped::fanout::Fanout;
+use crate::shipped::{self, Choice};
 use crate::sink::{Kept, Sink, Squashed};
 use crate::squash::Assembler;
 // The record stage's size limits, named for the rest of the report here, beside the filter's
@@ -46,24 +48,57 @@ pub(super) fn scan_one(
     done: &AtomicU64,
 ) -> Result<(Report, Option<Damage>), Error> {
     let mut opened = input::open_counting(source, READ_SIZE, done)?;
-    let mut assembler = Assembler::new(rules, *limits, Grammar::new(record_start.cloned()));
+    let make = || Assembler::new(rules, *limits, Grammar::new(record_start.cloned()));
     let mut sink = Tallier::new(rules);
     let mut lines = LineSplitter::new(MAX_LINE);
     let mut buf = vec![0; READ_SIZE];
-    loop {
+    // The first lines say whether the log is prefixed (as the filter tells it: see
+    // `crate::shipped`); a prefixed log's streams are read each on its own.
+    let mut head = Vec::new();
+    let mut at_end = false;
+    while !shipped::enough(&head) {
         let n = opened.read_some(&mut buf)?;
         if n == 0 {
+            at_end = true;
             break;
         }
-        lines.feed(&buf[..n], &mut |p| assembler.piece(p, &mut sink))?;
+        head.extend_from_slice(&buf[..n]);
     }
-    lines.finish(&mut |p| assembler.piece(p, &mut sink))?;
-    assembler.finish(&mut sink)?;
+    let shape = Choice::Auto.decide(&head, at_end);
+    let records = if shape.is_plain() {
+        let mut assembler = make();
+        let mut feed = |data: &[u8]| lines.feed(data, &mut |p| assembler.piece(p, &mut sink));
+        feed(&head)?;
+        loop {
+            let n = opened.read_some(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            feed(&buf[..n])?;
+        }
+        lines.finish(&mut |p| assembler.piece(p, &mut sink))?;
+        assembler.finish(&mut sink)?;
+        assembler.stats().records
+    } else {
+        let mut streams = Fanout::new(shape, Box::new(make));
+        let mut feed = |data: &[u8]| lines.feed(data, &mut |p| streams.piece(p, &mut sink));
+        feed(&head)?;
+        loop {
+            let n = opened.read_some(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            feed(&buf[..n])?;
+        }
+        lines.finish(&mut |p| streams.piece(p, &mut sink))?;
+        streams.finish(&mut sink)?;
+        streams.stats().records
+    };
     let damage = opened.damage.get().map(|d| Damage {
         salvage: Salvage::Reported,
         ..d.clone()
     });
-    let report = sink.into_report(opened.name.display().to_string(), assembler.stats().records);
+    let report = sink.into_report(opened.name.display().to_string(), records);
     Ok((report, damage))
 }
 

@@ -1,0 +1,479 @@
+//! The record stage over a prefixed log: one assembler per stream, every line written where it
+//! came, as it came.
+//!
+//! In `docker compose logs` a trace of `web` has lines of `db` between its own; in a CRI file
+//! stdout and stderr take turns, and the runtime cuts long lines in parts (`P`). Records are
+//! cut and decided per stream, on the server's own text ([`super::Shape::clean`]), so that
+//! neither glues onto the other; the decisions come back per stream, out of the input's order.
+//! So every line waits in a queue, in input order, until its stream has decided it, and the
+//! ledger is told in input order: kept lines as they came, a squashed record at its first
+//! line, with its stream and its first line's prefix for the summary line. The queue holds no
+//! more than the records being assembled (each bounded by the size limits) and the lines
+//! between; a line over the line limit first has every stream decide what it holds, then goes
+//! straight through.
+
+use std::collections::VecDeque;
+use std::io::Write;
+
+use super::kinds::summary_prefix;
+use super::shape::{Clean, Shape};
+use crate::error::Error;
+use crate::fields::Abort;
+use crate::ledger::Ledger;
+use crate::linebuf::Piece;
+use crate::sink::{Sink, Squashed, Stats};
+use crate::squash::Assembler;
+
+/// Streams followed at once. A log with more (a journal of many short-lived processes) has
+/// the one least recently seen decide what it holds and make room.
+pub(crate) const MAX_STREAMS: usize = 64;
+
+/// One stream: its name, its assembler, and its lines not yet decided.
+struct Stream<'r> {
+    /// Whether its lines have the log's prefix, then the stream's name.
+    key: Vec<u8>,
+    assembler: Assembler<'r>,
+    /// Its lines handed to the assembler and not yet decided, by their place in the queue.
+    fed: VecDeque<Fed>,
+    /// Bytes of the first of `fed` already decided.
+    covered: usize,
+    /// The text of CRI `P` lines whose `F` has not come yet.
+    partial: Vec<u8>,
+    /// When it was last given a line, to choose which to retire.
+    used: u64,
+}
+
+/// A line handed to a stream's assembler: its place in the queue, and the bytes of it the
+/// assembler was given (the server's text, or a part of it).
+struct Fed {
+    seq: u64,
+    len: usize,
+}
+
+/// A line waiting to be written.
+struct Entry {
+    raw: Vec<u8>,
+    prefix_len: usize,
+    stream: usize,
+    fate: Fate,
+    /// What the ledger is to hear before this line's bytes.
+    events: Vec<Event>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fate {
+    Pending,
+    Keep,
+    Drop,
+}
+
+enum Event {
+    Clock(i64, Vec<u8>),
+    Note(u64, String),
+    SummariesNow,
+    Squash(Box<Owned>),
+}
+
+/// A squashed record, until its first line's turn.
+struct Owned {
+    rule: usize,
+    key: Vec<u8>,
+    headline: Vec<u8>,
+    lines: u64,
+    bytes: u64,
+    crlf: bool,
+    line_no: u64,
+    first_line: Vec<u8>,
+    abort: Abort,
+    /// Its lines in the queue: written after all if the ledger keeps it (`--keep-first`).
+    seqs: Vec<u64>,
+}
+
+/// The record stage of a prefixed log.
+pub struct Demux<'r> {
+    shape: Shape,
+    /// A fresh assembler, for each new stream.
+    make: Box<dyn Fn() -> Assembler<'r> + 'r>,
+    streams: Vec<Stream<'r>>,
+    queue: VecDeque<Entry>,
+    /// The place of `queue[0]` in the input, counted in lines from 0.
+    front: u64,
+    /// Lines seen, and [`Stream::used`]'s clock.
+    seen: u64,
+    /// A line over the line limit is going through.
+    long: bool,
+    /// Records counted here, not by an assembler: lines over the line limit.
+    long_lines: u64,
+    clean: Vec<u8>,
+    scratch: Vec<u8>,
+}
+
+impl<'r> Demux<'r> {
+    /// A stage for lines of `shape`, each stream's records assembled by one of `make`'s.
+    pub fn new(shape: Shape, make: Box<dyn Fn() -> Assembler<'r> + 'r>) -> Self {
+        Demux {
+            shape,
+            make,
+            streams: Vec::new(),
+            queue: VecDeque::new(),
+            front: 0,
+            seen: 0,
+            long: false,
+            long_lines: 0,
+            clean: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The counts of every stream's assembler.
+    pub fn stats(&self) -> Stats {
+        let mut total = Stats {
+            records: self.long_lines,
+            ..Stats::default()
+        };
+        for s in &self.streams {
+            total.add(&s.assembler.stats());
+        }
+        total
+    }
+
+    /// Every stream is between records (a summary written now lands between lines).
+    pub fn between_records(&self) -> bool {
+        !self.long && self.streams.iter().all(|s| s.assembler.between_records())
+    }
+
+    /// Some stream holds a stack trace that may still grow.
+    pub fn holds_trace(&self) -> bool {
+        self.streams.iter().any(|s| s.assembler.holds_trace())
+    }
+
+    /// One piece of input from the line splitter.
+    pub fn piece<W: Write>(
+        &mut self,
+        piece: Piece<'_>,
+        ledger: &mut Ledger<'_, W>,
+    ) -> Result<(), Error> {
+        match piece {
+            Piece::Line(line) => {
+                self.line(line)?;
+                self.release(ledger)
+            }
+            Piece::LongStart(head) => {
+                self.settle(ledger)?;
+                self.long = true;
+                self.long_lines += 1;
+                ledger.keep(head)
+            }
+            Piece::LongMore(more) => {
+                if more.ends_with(b"\n") {
+                    self.long = false;
+                }
+                ledger.keep(more)
+            }
+        }
+    }
+
+    /// A whole line: into the queue, and its text to its stream's assembler.
+    fn line(&mut self, raw: &[u8]) -> Result<(), Error> {
+        let seq = self.front + self.queue.len() as u64;
+        self.seen += 1;
+        let mut clean = std::mem::take(&mut self.clean);
+        let c = self.shape.clean(raw, &mut clean);
+        let stream = self.stream_for(raw, &c)?;
+        self.queue.push_back(Entry {
+            raw: raw.to_vec(),
+            prefix_len: c.prefix_len,
+            stream,
+            fate: Fate::Pending,
+            events: Vec::new(),
+        });
+        let s = &mut self.streams[stream];
+        s.used = self.seen;
+        s.fed.push_back(Fed {
+            seq,
+            len: clean.len(),
+        });
+        let result = if c.partial {
+            s.partial.extend_from_slice(&clean);
+            Ok(())
+        } else if s.partial.is_empty() {
+            feed(s, &mut self.queue, self.front, seq, self.seen, &clean)
+        } else {
+            let mut whole = std::mem::take(&mut s.partial);
+            whole.extend_from_slice(&clean);
+            let r = feed(s, &mut self.queue, self.front, seq, self.seen, &whole);
+            whole.clear();
+            s.partial = whole;
+            r
+        };
+        self.clean = clean;
+        result
+    }
+
+    /// The stream a line belongs to: found, made, or made in the place of the one least
+    /// recently seen.
+    fn stream_for(&mut self, raw: &[u8], c: &Clean) -> Result<usize, Error> {
+        let name = &raw[c.stream.clone()];
+        let key_matches = |k: &[u8]| k.first() == Some(&u8::from(c.prefixed)) && &k[1..] == name;
+        if let Some(i) = self.streams.iter().position(|s| key_matches(&s.key)) {
+            return Ok(i);
+        }
+        let mut key = vec![u8::from(c.prefixed)];
+        key.extend_from_slice(name);
+        if self.streams.len() < MAX_STREAMS {
+            self.streams.push(Stream {
+                key,
+                assembler: (self.make)(),
+                fed: VecDeque::new(),
+                covered: 0,
+                partial: Vec::new(),
+                used: 0,
+            });
+            return Ok(self.streams.len() - 1);
+        }
+        let (i, _) = self
+            .streams
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, s)| (!s.partial.is_empty(), s.used))
+            .expect("MAX_STREAMS streams");
+        self.end_stream(i)?;
+        self.streams[i].key = key;
+        Ok(i)
+    }
+
+    /// Has stream `i` decide everything it holds (its text cut by the runtime included).
+    fn end_stream(&mut self, i: usize) -> Result<(), Error> {
+        let s = &mut self.streams[i];
+        let seq = self.front + self.queue.len().saturating_sub(1) as u64;
+        if !s.partial.is_empty() {
+            let part = std::mem::take(&mut s.partial);
+            feed(s, &mut self.queue, self.front, seq, self.seen, &part)?;
+        }
+        let mut rec = Recorder::new(&mut s.fed, &mut s.covered, &mut self.queue, self.front, seq);
+        s.assembler.end_record(&mut rec)
+    }
+
+    /// Every stream decides what it holds, and every line decided goes out (before a line that
+    /// streams through, and at the end).
+    fn settle<W: Write>(&mut self, ledger: &mut Ledger<'_, W>) -> Result<(), Error> {
+        for i in 0..self.streams.len() {
+            self.end_stream(i)?;
+        }
+        self.release(ledger)
+    }
+
+    /// The input went quiet: each stream decides the record it holds (see
+    /// [`Assembler::idle`]).
+    pub fn idle<W: Write>(&mut self, ledger: &mut Ledger<'_, W>) -> Result<(), Error> {
+        let seq = self.front + self.queue.len().saturating_sub(1) as u64;
+        for s in &mut self.streams {
+            let mut rec =
+                Recorder::new(&mut s.fed, &mut s.covered, &mut self.queue, self.front, seq);
+            s.assembler.idle(&mut rec)?;
+        }
+        self.release(ledger)
+    }
+
+    /// End of input: every stream's last record decided, every line written.
+    pub fn finish<W: Write>(&mut self, ledger: &mut Ledger<'_, W>) -> Result<(), Error> {
+        let seq = self.front + self.queue.len().saturating_sub(1) as u64;
+        for s in &mut self.streams {
+            if !s.partial.is_empty() {
+                let part = std::mem::take(&mut s.partial);
+                feed(s, &mut self.queue, self.front, seq, self.seen, &part)?;
+            }
+            let mut rec =
+                Recorder::new(&mut s.fed, &mut s.covered, &mut self.queue, self.front, seq);
+            s.assembler.finish(&mut rec)?;
+        }
+        self.release(ledger)?;
+        debug_assert!(self.queue.is_empty(), "every line decided at the end");
+        Ok(())
+    }
+
+    /// Tells `ledger` about the lines at the front of the queue that are decided, in order.
+    fn release<W: Write>(&mut self, ledger: &mut Ledger<'_, W>) -> Result<(), Error> {
+        while self.queue.front().is_some_and(|e| e.fate != Fate::Pending) {
+            let mut e = self.queue.pop_front().expect("looked at above");
+            self.front += 1;
+            for ev in e.events.drain(..) {
+                match ev {
+                    Event::Clock(seconds, text) => ledger.clock(seconds, &text)?,
+                    Event::Note(line_no, text) => ledger.note(line_no, &text)?,
+                    Event::SummariesNow => ledger.summaries_now()?,
+                    Event::Squash(o) => {
+                        summary_prefix(
+                            self.shape.prefix,
+                            &e.raw[..e.prefix_len],
+                            &mut self.scratch,
+                        );
+                        let s = Squashed {
+                            rule: o.rule,
+                            key: &o.key,
+                            headline: &o.headline,
+                            record: &[],
+                            lines: o.lines,
+                            bytes: o.bytes,
+                            crlf: o.crlf,
+                            line_no: o.line_no,
+                            first_line: &o.first_line,
+                            abort: &o.abort,
+                        };
+                        let stream = &self.streams[e.stream].key;
+                        if ledger.squash_in_stream(&s, stream, &self.scratch)? {
+                            // Kept whole after all (`--keep-first`): its lines are written.
+                            e.fate = Fate::Keep;
+                            for &seq in &o.seqs[1..] {
+                                if let Some(later) = self.queue.get_mut((seq - self.front) as usize)
+                                {
+                                    later.fate = Fate::Keep;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if e.fate == Fate::Keep {
+                if e.raw.ends_with(b"\n") {
+                    ledger.keep(&e.raw)?;
+                } else {
+                    ledger.keep_last(&e.raw)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Hands `text` (the server's text of the line at `seq`, or of several a runtime cut) to the
+/// stream's assembler, numbered `line_no` for `--explain`.
+fn feed(
+    s: &mut Stream<'_>,
+    queue: &mut VecDeque<Entry>,
+    front: u64,
+    seq: u64,
+    line_no: u64,
+    text: &[u8],
+) -> Result<(), Error> {
+    s.assembler.number_next_line(line_no);
+    let mut rec = Recorder::new(&mut s.fed, &mut s.covered, queue, front, seq);
+    s.assembler.line(text, &mut rec)
+}
+
+/// The sink a stream's assembler tells: it marks the lines its decisions cover, and holds
+/// what the ledger is to hear until their turn.
+struct Recorder<'a> {
+    fed: &'a mut VecDeque<Fed>,
+    covered: &'a mut usize,
+    queue: &'a mut VecDeque<Entry>,
+    front: u64,
+    /// The line being handed over: clocks and notes go with it.
+    current: u64,
+}
+
+impl<'a> Recorder<'a> {
+    fn new(
+        fed: &'a mut VecDeque<Fed>,
+        covered: &'a mut usize,
+        queue: &'a mut VecDeque<Entry>,
+        front: u64,
+        current: u64,
+    ) -> Self {
+        Recorder {
+            fed,
+            covered,
+            queue,
+            front,
+            current,
+        }
+    }
+
+    fn entry(&mut self, seq: u64) -> &mut Entry {
+        &mut self.queue[(seq - self.front) as usize]
+    }
+
+    /// The next `n` bytes the assembler was given are decided: `fate` for every line they
+    /// finish (with a line's text that was empty, before them), whose places go to `seqs`.
+    fn cover(&mut self, mut n: usize, fate: Fate, mut seqs: Option<&mut Vec<u64>>) {
+        while n > 0 {
+            let Some(f) = self.fed.front() else {
+                debug_assert!(false, "decided more bytes than were given");
+                return;
+            };
+            let (seq, left) = (f.seq, f.len - *self.covered);
+            let take = left.min(n);
+            n -= take;
+            *self.covered += take;
+            if take == left {
+                self.fed.pop_front();
+                *self.covered = 0;
+                let e = self.entry(seq);
+                // A line partly kept is kept.
+                if e.fate != Fate::Keep {
+                    e.fate = fate;
+                }
+                if let Some(seqs) = seqs.as_deref_mut() {
+                    seqs.push(seq);
+                }
+            }
+        }
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.cover(bytes.len(), Fate::Keep, None);
+        Ok(())
+    }
+
+    fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.keep(bytes)
+    }
+
+    fn squash(&mut self, s: &Squashed<'_>) -> Result<(), Error> {
+        let mut seqs = Vec::new();
+        self.cover(s.bytes as usize, Fate::Drop, Some(&mut seqs));
+        let Some(&first) = seqs.first() else {
+            return Ok(());
+        };
+        let owned = Owned {
+            rule: s.rule,
+            key: s.key.to_vec(),
+            headline: s.headline.to_vec(),
+            lines: s.lines,
+            bytes: s.bytes,
+            crlf: s.crlf,
+            line_no: s.line_no,
+            first_line: s.first_line.to_vec(),
+            abort: s.abort.clone(),
+            seqs,
+        };
+        self.entry(first)
+            .events
+            .push(Event::Squash(Box::new(owned)));
+        Ok(())
+    }
+
+    fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {
+        let current = self.current;
+        self.entry(current)
+            .events
+            .push(Event::Clock(seconds, text.to_vec()));
+        Ok(())
+    }
+
+    fn note(&mut self, line_no: u64, text: &str) -> Result<(), Error> {
+        let current = self.current;
+        self.entry(current)
+            .events
+            .push(Event::Note(line_no, text.to_string()));
+        Ok(())
+    }
+
+    fn summaries_now(&mut self) -> Result<(), Error> {
+        let current = self.current;
+        self.entry(current).events.push(Event::SummariesNow);
+        Ok(())
+    }
+}

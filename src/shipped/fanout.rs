@@ -1,0 +1,179 @@
+//! The record stage of a prefixed log for `report`: each stream's records to its own
+//! assembler, all telling one sink. A report counts and writes no lines, so it needs no queue
+//! (see [`super::demux`] for the filter's).
+
+use super::demux::MAX_STREAMS;
+use super::shape::Shape;
+use crate::error::Error;
+use crate::linebuf::Piece;
+use crate::sink::{Kept, Sink, Squashed, Stats};
+use crate::squash::Assembler;
+
+/// The report's side: each stream's records to its own assembler, all telling one sink (a
+/// report counts; it writes no lines, so their order across streams does not matter). Each
+/// decision is told at its own stream's clock, as the filter's summary lines have it.
+pub struct Fanout<'r> {
+    shape: Shape,
+    make: Box<dyn Fn() -> Assembler<'r> + 'r>,
+    streams: Vec<FanStream<'r>>,
+    clean: Vec<u8>,
+    long: Option<usize>,
+}
+
+/// One stream of a [`Fanout`].
+struct FanStream<'r> {
+    key: Vec<u8>,
+    assembler: Assembler<'r>,
+    /// The text of CRI `P` lines whose `F` has not come yet.
+    partial: Vec<u8>,
+    /// The stream's latest header time.
+    clock: Option<(i64, Vec<u8>)>,
+}
+
+/// The sink as one stream of a [`Fanout`] tells it: at that stream's clock.
+struct AtClock<'a, S> {
+    sink: &'a mut S,
+    clock: &'a mut Option<(i64, Vec<u8>)>,
+}
+
+impl<S: Sink> AtClock<'_, S> {
+    fn set(&mut self) -> Result<(), Error> {
+        match self.clock {
+            Some((seconds, text)) => self.sink.clock(*seconds, text),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<S: Sink> Sink for AtClock<'_, S> {
+    fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.sink.keep(bytes)
+    }
+    fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.sink.keep_last(bytes)
+    }
+    fn squash(&mut self, s: &Squashed<'_>) -> Result<(), Error> {
+        self.set()?;
+        self.sink.squash(s)
+    }
+    fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {
+        *self.clock = Some((seconds, text.to_vec()));
+        self.sink.clock(seconds, text)
+    }
+    fn note(&mut self, line_no: u64, text: &str) -> Result<(), Error> {
+        self.sink.note(line_no, text)
+    }
+    fn summaries_now(&mut self) -> Result<(), Error> {
+        self.sink.summaries_now()
+    }
+    fn kept(&mut self, record: &[u8], why: Kept, last: bool) -> Result<(), Error> {
+        self.set()?;
+        self.sink.kept(record, why, last)
+    }
+}
+
+impl<'r> Fanout<'r> {
+    pub fn new(shape: Shape, make: Box<dyn Fn() -> Assembler<'r> + 'r>) -> Self {
+        Fanout {
+            shape,
+            make,
+            streams: Vec::new(),
+            clean: Vec::new(),
+            long: None,
+        }
+    }
+
+    /// One piece of input from the line splitter.
+    pub fn piece<S: Sink>(&mut self, piece: Piece<'_>, sink: &mut S) -> Result<(), Error> {
+        let (raw, long) = match piece {
+            Piece::Line(l) => (l, false),
+            Piece::LongStart(h) => (h, true),
+            Piece::LongMore(m) => {
+                let i = self.long.expect("a long line's start came first");
+                if m.ends_with(b"\n") {
+                    self.long = None;
+                }
+                let s = &mut self.streams[i];
+                let mut sink = AtClock {
+                    sink,
+                    clock: &mut s.clock,
+                };
+                return s.assembler.long_line_more(m, &mut sink);
+            }
+        };
+        let mut clean = std::mem::take(&mut self.clean);
+        let c = self.shape.clean(raw, &mut clean);
+        let mut key = vec![u8::from(c.prefixed)];
+        key.extend_from_slice(&raw[c.stream.clone()]);
+        let i = match self.streams.iter().position(|s| s.key == key) {
+            Some(i) => i,
+            None => {
+                if self.streams.len() == MAX_STREAMS {
+                    // The stream least recently made room: what it holds is decided.
+                    let mut s = self.streams.remove(0);
+                    let mut sink = AtClock {
+                        sink: &mut *sink,
+                        clock: &mut s.clock,
+                    };
+                    if !s.partial.is_empty() {
+                        s.assembler.line(&s.partial, &mut sink)?;
+                    }
+                    s.assembler.end_record(&mut sink)?;
+                }
+                self.streams.push(FanStream {
+                    key,
+                    assembler: (self.make)(),
+                    partial: Vec::new(),
+                    clock: None,
+                });
+                self.streams.len() - 1
+            }
+        };
+        let s = &mut self.streams[i];
+        let mut sink = AtClock {
+            sink,
+            clock: &mut s.clock,
+        };
+        let result = if long {
+            self.long = Some(i);
+            s.assembler.long_line_start(&clean, &mut sink)
+        } else if c.partial {
+            s.partial.extend_from_slice(&clean);
+            Ok(())
+        } else if s.partial.is_empty() {
+            s.assembler.line(&clean, &mut sink)
+        } else {
+            s.partial.extend_from_slice(&clean);
+            let r = s.assembler.line(&s.partial, &mut sink);
+            s.partial.clear();
+            r
+        };
+        self.clean = clean;
+        result
+    }
+
+    /// End of input: every stream's last record.
+    pub fn finish<S: Sink>(&mut self, sink: &mut S) -> Result<(), Error> {
+        for s in &mut self.streams {
+            let mut sink = AtClock {
+                sink: &mut *sink,
+                clock: &mut s.clock,
+            };
+            if !s.partial.is_empty() {
+                s.assembler.line(&s.partial, &mut sink)?;
+                s.partial.clear();
+            }
+            s.assembler.finish(&mut sink)?;
+        }
+        Ok(())
+    }
+
+    /// Records seen in every stream.
+    pub fn stats(&self) -> Stats {
+        let mut total = Stats::default();
+        for s in &self.streams {
+            total.add(&s.assembler.stats());
+        }
+        total
+    }
+}

@@ -1,0 +1,419 @@
+//! A log's shape (its prefix kind and colour escapes), told from its first lines, and each
+//! line's parts: prefix, stream, and the server's own text.
+
+use super::kinds::{Kind, Split};
+
+/// How one log's lines are read: a prefix kind, colour escapes, or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// `None`: no prefix (only colours, if `colour` says so).
+    pub prefix: Option<Kind>,
+    pub colour: Colour,
+}
+
+/// Colour escapes to take out of the server's text before the record grammar reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Colour {
+    None,
+    /// `ESC [ … m` (and the other CSI sequences a console writes).
+    Escapes,
+    /// The same with the ESC byte lost, as in a log pasted through a web form: `[33m`.
+    Bare,
+}
+
+impl Shape {
+    /// Lines as they are: nothing to take off.
+    pub const PLAIN: Shape = Shape {
+        prefix: None,
+        colour: Colour::None,
+    };
+
+    /// Whether there is anything to take off a line.
+    pub fn is_plain(&self) -> bool {
+        *self == Shape::PLAIN
+    }
+
+    /// The line's parts: `line` with its terminator, `out` the server's text (reused).
+    pub fn clean(&self, line: &[u8], out: &mut Vec<u8>) -> Clean {
+        out.clear();
+        let body_len = line.strip_suffix(b"\n").map_or(line.len(), <[u8]>::len);
+        let body = &line[..body_len];
+        let split = self
+            .prefix
+            .and_then(|k| k.split(body))
+            .unwrap_or(Split::plain(0, 0..0));
+        // rsyslog's `message repeated N times: [ … ]` stands for earlier messages, and is a
+        // record of its own (`report` counts the repeats): read whole, apart from the stream.
+        let split = if matches!(self.prefix, Some(Kind::Syslog | Kind::Syslog5424))
+            && body[split.end..].starts_with(b"message repeated ")
+        {
+            Split::plain(0, 0..0)
+        } else {
+            split
+        };
+        let text = &body[split.end..];
+        match self.colour {
+            Colour::None => out.extend_from_slice(text),
+            Colour::Escapes => strip_escapes(text, out),
+            Colour::Bare => strip_bare(text, out),
+        }
+        // The line's own terminator, except where the runtime cut the line (CRI `P`): the text
+        // goes on in the stream's next line.
+        if !split.partial {
+            out.extend_from_slice(&line[body_len..]);
+        }
+        Clean {
+            prefix_len: split.end,
+            stream: split.stream,
+            partial: split.partial,
+            prefixed: self.prefix.is_none() || split.end > 0,
+        }
+    }
+}
+
+/// What [`Shape::clean`] found on a line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clean {
+    /// Bytes of prefix.
+    pub prefix_len: usize,
+    /// Where the stream's name lies in the line (empty: the log's only stream).
+    pub stream: std::ops::Range<usize>,
+    /// A CRI `P` line: the runtime cut it, and the stream's next line continues it.
+    pub partial: bool,
+    /// The line has the log's prefix (a line without it is a stream of its own).
+    pub prefixed: bool,
+}
+
+/// What `--prefix` says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Choice {
+    /// Told from the first lines ([`detect`]).
+    #[default]
+    Auto,
+    /// Lines as they are: no prefix, no colours taken out.
+    None,
+    /// This prefix (colours still told from the first lines).
+    Kind(Kind),
+}
+
+impl Choice {
+    /// The `--prefix` value `name`: `auto`, `none` or a [`Kind::name`].
+    pub fn parse(name: &str) -> Option<Choice> {
+        match name {
+            "auto" => Some(Choice::Auto),
+            "none" => Some(Choice::None),
+            _ => Kind::ALL
+                .into_iter()
+                .find(|k| k.name() == name)
+                .map(Choice::Kind),
+        }
+    }
+
+    /// The shape of a log whose first bytes are `head` (the whole input if `at_end`): read
+    /// from at most [`SNIFF_BYTES`] of them, so that any way of reading the input decides
+    /// alike.
+    pub fn decide(self, head: &[u8], at_end: bool) -> Shape {
+        let head = &head[..head.len().min(SNIFF_BYTES)];
+        let whole = if at_end && head.len() < SNIFF_BYTES {
+            head
+        } else {
+            &head[..memchr::memrchr(b'\n', head).map_or(0, |i| i + 1)]
+        };
+        let lines = whole.split_inclusive(|&b| b == b'\n');
+        match self {
+            Choice::None => Shape::PLAIN,
+            Choice::Auto => detect(lines),
+            Choice::Kind(Kind::Colour) => Shape {
+                prefix: None,
+                colour: match detect(lines).colour {
+                    Colour::None => Colour::Escapes,
+                    c => c,
+                },
+            },
+            Choice::Kind(k) => Shape {
+                prefix: Some(k),
+                colour: detect(lines).colour,
+            },
+        }
+    }
+}
+
+/// Bytes of a log's head that [`Choice::decide`] reads at most.
+pub const SNIFF_BYTES: usize = 64 << 10;
+
+/// Whether `head` holds enough to decide on: [`DETECT_LINES`] lines or [`SNIFF_BYTES`].
+pub fn enough(head: &[u8]) -> bool {
+    head.len() >= SNIFF_BYTES
+        || memchr::memchr_iter(b'\n', head)
+            .nth(DETECT_LINES - 1)
+            .is_some()
+}
+
+/// Lines [`detect`] reads: enough to see a prefix through a few odd lines, few enough that a
+/// pipe's first lines are not held long.
+pub const DETECT_LINES: usize = 16;
+
+/// The shape of a log, from its first lines (complete lines, terminators included; the first
+/// [`DETECT_LINES`] are read). A prefix kind is taken when three in four of the non-empty
+/// lines have it (the most specific kind first); colours when two lines have escapes.
+pub fn detect<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Shape {
+    // The first lines, empty ones too (then left out): which lines are read must not depend on
+    // how many more the caller had at hand.
+    let lines: Vec<&[u8]> = lines
+        .into_iter()
+        .take(DETECT_LINES)
+        .map(|l| l.strip_suffix(b"\n").unwrap_or(l))
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.is_empty() {
+        return Shape::PLAIN;
+    }
+    let escapes = lines.iter().filter(|l| has_escape(l)).count();
+    let bare = lines.iter().filter(|l| has_bare(l)).count();
+    let colour = if escapes >= 2.min(lines.len()) {
+        Colour::Escapes
+    } else if bare >= 2.min(lines.len()) {
+        Colour::Bare
+    } else {
+        Colour::None
+    };
+    let mut scratch = Vec::new();
+    let prefix = Kind::ALL.into_iter().find(|&k| {
+        let shape = Shape {
+            prefix: Some(k),
+            colour,
+        };
+        let has = lines
+            .iter()
+            .filter(|l| {
+                // Colours may wrap the prefix too (compose colours the service's name).
+                let l: &[u8] = if colour == Colour::None {
+                    l
+                } else {
+                    strip(colour, l, &mut scratch);
+                    &scratch
+                };
+                shape.prefix.and_then(|k| k.split(l)).is_some()
+            })
+            .count();
+        has * 4 >= lines.len() * 3
+    });
+    Shape { prefix, colour }
+}
+
+/// A line with its colour escapes taken out, as [`detect`] reads it.
+fn strip(colour: Colour, line: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    match colour {
+        Colour::None => out.extend_from_slice(line),
+        Colour::Escapes => strip_escapes(line, out),
+        Colour::Bare => strip_bare(line, out),
+    }
+}
+
+fn has_escape(line: &[u8]) -> bool {
+    memchr::memmem::find(line, b"\x1b[").is_some()
+}
+
+/// `[` digits and `;` then `m`, at least one digit: `[33m`, `[0;39m`, `[1;31m`.
+fn bare_at(line: &[u8], at: usize) -> Option<usize> {
+    if line.get(at) != Some(&b'[') {
+        return None;
+    }
+    let mut i = at + 1;
+    let mut digits = 0;
+    while let Some(&b) = line.get(i) {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b';' => {}
+            b'm' if digits > 0 && i - at <= 12 => return Some(i + 1),
+            _ => return None,
+        }
+        i += 1;
+    }
+    None
+}
+
+fn has_bare(line: &[u8]) -> bool {
+    memchr::memchr_iter(b'[', line).any(|i| bare_at(line, i).is_some())
+}
+
+/// `ESC [ params final`: a CSI sequence (colours end in `m`; `K` erases, which some consoles
+/// write too). A lone ESC stays.
+fn strip_escapes(text: &[u8], out: &mut Vec<u8>) {
+    let mut at = 0;
+    while let Some(i) = memchr::memmem::find(&text[at..], b"\x1b[").map(|i| at + i) {
+        out.extend_from_slice(&text[at..i]);
+        let mut j = i + 2;
+        while text.get(j).is_some_and(|b| (0x30..=0x3f).contains(b)) {
+            j += 1;
+        }
+        match text.get(j) {
+            Some(b) if (0x40..=0x7e).contains(b) => at = j + 1,
+            _ => {
+                out.extend_from_slice(&text[i..j]);
+                at = j;
+            }
+        }
+    }
+    out.extend_from_slice(&text[at..]);
+}
+
+/// [`strip_escapes`] for colours that lost their ESC byte: only the `[…m` colour form.
+fn strip_bare(text: &[u8], out: &mut Vec<u8>) {
+    let mut at = 0;
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'[', &text[from..]).map(|i| from + i) {
+        match bare_at(text, i) {
+            Some(end) => {
+                out.extend_from_slice(&text[at..i]);
+                at = end;
+                from = end;
+            }
+            None => from = i + 1,
+        }
+    }
+    out.extend_from_slice(&text[at..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape_of(text: &str) -> Shape {
+        detect(text.split_inclusive('\n').map(str::as_bytes))
+    }
+
+    fn clean(shape: Shape, line: &str) -> (String, Clean) {
+        let mut out = Vec::new();
+        let c = shape.clean(line.as_bytes(), &mut out);
+        (String::from_utf8(out).unwrap(), c)
+    }
+
+    #[test]
+    fn each_prefix_is_told_from_the_first_lines() {
+        let cases = [
+            (
+                "web_1  | 2026-11-24 15:35:04.123 ERROR 1 --- [nio-8080-exec-1] o.a.c.c.C.[.[.[/]\nweb_1  | \tat x.y(Z.java:1)\ndb_1   | LOG:  checkpoint\n",
+                Some(Kind::Compose),
+            ),
+            (
+                "shop-web-1  | java.io.IOException: Broken pipe\nshop-db-1   | ready\n",
+                Some(Kind::Compose),
+            ),
+            (
+                "2026-11-24T15:35:04.123456789Z 2026-11-24 15:35:04.123 ERROR x\n2026-11-24T15:35:04.223456789Z \tat y\n",
+                Some(Kind::Timestamp),
+            ),
+            (
+                "Nov 24 15:35:04 web1 java[1234]: java.io.IOException: Broken pipe\nNov 24 15:35:04 web1 java[1234]: \tat y\n",
+                Some(Kind::Syslog),
+            ),
+            (
+                "2026-11-24T15:35:04+0000 web1 tomcat10[812]: SEVERE x\n2026-11-24T15:35:04+0000 web1 tomcat10[812]: \tat y\n",
+                Some(Kind::Syslog),
+            ),
+            (
+                "<134>1 2026-11-24T15:35:04.123Z web1 app 1234 - - java.io.IOException\n<134>1 2026-11-24T15:35:04.123Z web1 app 1234 - [x@1 a=\"b\"] \tat y\n",
+                Some(Kind::Syslog5424),
+            ),
+            (
+                "2026-11-24T15:35:04.123456+00:00 app[web.1]: java.io.IOException\n2026-11-24T15:35:04.123456+00:00 heroku[router]: at=info\n",
+                Some(Kind::Heroku),
+            ),
+            (
+                "2026-11-24T15:35:04.123456789Z stdout F 2026-11-24 ERROR x\n2026-11-24T15:35:04.123456789Z stderr P part\n",
+                Some(Kind::Cri),
+            ),
+            (
+                "2026-11-24 15:35:04.123 ERROR 1 --- [exec-1] x\n\tat y\n",
+                None,
+            ),
+            // Spring Boot 3's own ISO header time, on every line of a quiet start: no prefix.
+            (
+                "2026-11-24T15:35:04.101Z  INFO 1 --- [main] a : started\n2026-11-24T15:35:04.201Z  INFO 1 --- [main] b : ready\n",
+                None,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(shape_of(text).prefix, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn colours_are_taken_out_with_or_without_their_escape_byte() {
+        let s = shape_of(
+            "\x1b[2m2026-11-24 15:35:04.123\x1b[0;39m \x1b[31mERROR\x1b[0;39m x\n\x1b[2m2026-11-24\x1b[0;39m y\n",
+        );
+        assert_eq!(
+            s,
+            Shape {
+                prefix: None,
+                colour: Colour::Escapes
+            }
+        );
+        let (text, _) = clean(
+            s,
+            "\x1b[2m2026-11-24 15:35:04.123\x1b[0;39m \x1b[31mERROR\x1b[0;39m x\n",
+        );
+        assert_eq!(text, "2026-11-24 15:35:04.123 ERROR x\n");
+        let s = shape_of("[2m2026-11-24 15:35:04.123[0;39m [31mERROR[0;39m x\n[2m2026[0;39m y\n");
+        assert_eq!(s.colour, Colour::Bare);
+        let (text, _) = clean(
+            s,
+            "[2m2026-11-24 15:35:04.123[0;39m [31mERROR[0;39m [main] x[0]\n",
+        );
+        assert_eq!(text, "2026-11-24 15:35:04.123 ERROR [main] x[0]\n");
+    }
+
+    #[test]
+    fn a_line_splits_into_prefix_stream_and_the_servers_text() {
+        let compose = Shape {
+            prefix: Some(Kind::Compose),
+            colour: Colour::None,
+        };
+        let line =
+            "shop-web-1  | 2026-11-24T15:35:04.123456789Z java.io.IOException: Broken pipe\r\n";
+        let (text, c) = clean(compose, line);
+        assert_eq!(text, "java.io.IOException: Broken pipe\r\n");
+        assert_eq!(&line[c.stream.clone()], "shop-web-1");
+        assert_eq!(
+            &line[..c.prefix_len],
+            "shop-web-1  | 2026-11-24T15:35:04.123456789Z "
+        );
+        // The application's own header time is its header's.
+        let line = "shop-web-1  | 2026-11-24T15:35:04.123Z ERROR 1 --- [exec-1] x\n";
+        assert_eq!(
+            clean(compose, line).0,
+            "2026-11-24T15:35:04.123Z ERROR 1 --- [exec-1] x\n"
+        );
+
+        let cri = Shape {
+            prefix: Some(Kind::Cri),
+            colour: Colour::None,
+        };
+        let line = "2026-11-24T15:35:04.1Z stderr P \tat org.apache.catalina.connector.OutputBuffer.realWriteBytes(Out\n";
+        let (text, c) = clean(cri, line);
+        assert_eq!(
+            text,
+            "\tat org.apache.catalina.connector.OutputBuffer.realWriteBytes(Out"
+        );
+        assert!(c.partial);
+        assert_eq!(&line[c.stream.clone()], "stderr");
+
+        let syslog = Shape {
+            prefix: Some(Kind::Syslog),
+            colour: Colour::None,
+        };
+        let line = "Nov  4 05:35:04 web-1.example tomcat10[812]: \tat x\n";
+        let (text, c) = clean(syslog, line);
+        assert_eq!(text, "\tat x\n");
+        assert_eq!(&line[c.stream.clone()], "web-1.example tomcat10[812]");
+
+        // A line without the prefix is read whole, and said to be without it.
+        let (text, c) = clean(syslog, "-- Boot 1234 --\n");
+        assert_eq!(text, "-- Boot 1234 --\n");
+        assert!(!c.prefixed);
+    }
+}

@@ -1,0 +1,500 @@
+//! Logs as they are shipped (`src/shipped`): real logs of the corpus re-shipped the ways
+//! operators meet them — `docker compose` (v1, and v2 with `--timestamps`), `kubectl logs
+//! --timestamps`, journald's short and short-iso formats, rsyslog's RFC 5424 files, Heroku's
+//! drain, Kubernetes CRI files with the runtime's cut lines, and a console pattern's colour
+//! escapes (with and without their ESC byte) — squash as the plain logs do, stream by stream.
+//!
+//! Two real logs take turns line by line (Tomcat's catalina.out as one service, nginx's
+//! error.log as another), as a compose project or a journal interleaves them. For every form:
+//! - the lines written are the input's lines, byte for byte and in order, but for squashed
+//!   records and summary lines;
+//! - each stream, its prefix taken off, reads exactly as resetsquash writes that stream's plain
+//!   log alone: the same records squashed, the same lines kept, the same counts (interleaving
+//!   never glues one service's lines into the other's record);
+//! - each summary line carries its stream's prefix (a CRI summary is a whole `F` line);
+//! - `report` counts the same over the shipped log, the squashed one and the plain ones;
+//! - one thread or two, any buffer size, a file or a pipe: the same bytes.
+
+use crate::util::{assert_bytes_eq, cmd, run_with_stdin, stdout_of, summary_count, testdata};
+
+/// The first `n` lines of a corpus log.
+fn corpus_lines(rel: &str, n: usize) -> Vec<Vec<u8>> {
+    let text = std::fs::read(testdata(rel)).unwrap();
+    text.split_inclusive(|&b| b == b'\n')
+        .take(n)
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+/// The two services: Tomcat's log (client aborts, their look-alikes, genuine errors) and
+/// nginx's (one-line aborts and genuine upstream errors).
+fn services() -> [Vec<Vec<u8>>; 2] {
+    [
+        corpus_lines("corpus/tomcat10/catalina.out", 700),
+        corpus_lines("corpus/nginx/error.log", 240),
+    ]
+}
+
+/// How a form writes one line of stream `s` (`i`: the line's place in the whole input).
+type Prefix = fn(s: usize, i: usize) -> String;
+
+/// A form of shipping: its name, how many services it carries, how it prefixes a line, how a
+/// test reads a line back (stream, text), and whether it cuts long lines (CRI).
+struct Form {
+    name: &'static str,
+    streams: usize,
+    prefix: Prefix,
+    /// What tells the streams apart in a prefix (the prefixes are of one length per stream).
+    tokens: [&'static str; 2],
+    colour: Option<&'static str>,
+    cri: bool,
+}
+
+/// A time in nanoseconds, a thousandth of a second per line (as a runtime stamps them).
+fn nanos(i: usize) -> String {
+    format!(
+        "2026-11-24T15:{:02}:{:02}.{:09}Z",
+        (i / 60_000) % 60,
+        (i / 1000) % 60,
+        (i % 1000) * 1_000_000 + 123_457
+    )
+}
+
+fn forms() -> Vec<Form> {
+    vec![
+        Form {
+            name: "compose v1",
+            tokens: ["web_1", "nginx_1"],
+            streams: 2,
+            prefix: |s, _| ["web_1    | ", "nginx_1  | "][s].into(),
+            colour: None,
+            cri: false,
+        },
+        Form {
+            name: "compose v2 --timestamps",
+            tokens: ["shop-web-1", "shop-nginx-1"],
+            streams: 2,
+            prefix: |s, i| {
+                format!(
+                    "{} {} ",
+                    ["shop-web-1    |", "shop-nginx-1  |"][s],
+                    nanos(i)
+                )
+            },
+            colour: None,
+            cri: false,
+        },
+        Form {
+            name: "kubectl --timestamps",
+            tokens: ["", ""],
+            streams: 1,
+            prefix: |_, i| format!("{} ", nanos(i)),
+            colour: None,
+            cri: false,
+        },
+        Form {
+            name: "journald short",
+            tokens: ["java[812]", "nginx[77]"],
+            streams: 2,
+            prefix: |s, i| {
+                format!(
+                    "Nov 24 15:{:02}:{:02} web1 {}: ",
+                    (i / 60) % 60,
+                    i % 60,
+                    ["java[812]", "nginx[77]"][s]
+                )
+            },
+            colour: None,
+            cri: false,
+        },
+        Form {
+            name: "journald short-iso",
+            tokens: ["tomcat10[812]", "nginx[77]"],
+            streams: 2,
+            prefix: |s, i| {
+                format!(
+                    "2026-11-24T15:{:02}:{:02}+0000 web1.example.com {}: ",
+                    (i / 60) % 60,
+                    i % 60,
+                    ["tomcat10[812]", "nginx[77]"][s]
+                )
+            },
+            colour: None,
+            cri: false,
+        },
+        Form {
+            name: "rsyslog RFC 5424",
+            tokens: ["java 812", "nginx 77"],
+            streams: 2,
+            prefix: |s, i| {
+                format!(
+                    "<134>1 2026-11-24T15:{:02}:{:02}.{:06}Z web1 {} - - ",
+                    (i / 60) % 60,
+                    i % 60,
+                    i,
+                    ["java 812", "nginx 77"][s]
+                )
+            },
+            colour: None,
+            cri: false,
+        },
+        Form {
+            name: "heroku",
+            tokens: ["app[web.1]", "app[worker.1]"],
+            streams: 2,
+            prefix: |s, i| {
+                format!(
+                    "2026-11-24T15:{:02}:{:02}.{:06}+00:00 app[{}]: ",
+                    (i / 60) % 60,
+                    i % 60,
+                    i,
+                    ["web.1", "worker.1"][s]
+                )
+            },
+            colour: None,
+            cri: false,
+        },
+        Form {
+            name: "CRI",
+            tokens: [" stdout ", " stderr "],
+            streams: 2,
+            prefix: |s, i| format!("{} {} F ", nanos(i), ["stdout", "stderr"][s]),
+            colour: None,
+            cri: true,
+        },
+        Form {
+            name: "colour",
+            tokens: ["", ""],
+            streams: 1,
+            prefix: |_, _| String::new(),
+            colour: Some("\x1b"),
+            cri: false,
+        },
+        Form {
+            name: "colour without ESC",
+            tokens: ["", ""],
+            streams: 1,
+            prefix: |_, _| String::new(),
+            colour: Some(""),
+            cri: false,
+        },
+    ]
+}
+
+/// Colours a header line as Spring Boot's and logback's console patterns do (`%clr`: the
+/// time faint, the level green or red); other lines as they are.
+fn coloured(line: &[u8], esc: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(line);
+    let mut words = text.splitn(4, ' ');
+    let (Some(date), Some(time), Some(level), Some(rest)) =
+        (words.next(), words.next(), words.next(), words.next())
+    else {
+        return line.to_vec();
+    };
+    if !date.starts_with(|c: char| c.is_ascii_digit()) || !line.is_ascii() {
+        return line.to_vec();
+    }
+    let colour = if level == "SEVERE" || level == "WARNING" {
+        31
+    } else {
+        32
+    };
+    format!("{esc}[2m{date} {time}{esc}[0;39m {esc}[{colour}m{level}{esc}[0;39m {rest}")
+        .into_bytes()
+}
+
+/// One input line as the test made it.
+struct Made {
+    raw: Vec<u8>,
+}
+
+/// The services interleaved (three lines of the first, then one of the second) in `form`.
+fn ship(form: &Form, services: &[Vec<Vec<u8>>; 2]) -> Vec<Made> {
+    let mut made = Vec::new();
+    let mut next = [0, 0];
+    let mut i = 0;
+    while (0..form.streams).any(|s| next[s] < services[s].len()) {
+        for (s, take) in [(0, 3), (1, 1)].into_iter().take(form.streams) {
+            for _ in 0..take {
+                let Some(line) = services[s].get(next[s]) else {
+                    break;
+                };
+                next[s] += 1;
+                let text = match form.colour {
+                    Some(esc) => coloured(line, esc),
+                    None => line.clone(),
+                };
+                if form.cri && text.len() > 120 {
+                    // The runtime cuts a long line in parts: all `P` but the last.
+                    let body = text.strip_suffix(b"\n").unwrap_or(&text);
+                    let parts: Vec<&[u8]> = body.chunks(80).collect();
+                    for (k, part) in parts.iter().enumerate() {
+                        let last = k + 1 == parts.len();
+                        let mut raw = (form.prefix)(s, i).into_bytes();
+                        if !last {
+                            let n = raw.len();
+                            raw[n - 2] = b'P';
+                        }
+                        raw.extend_from_slice(part);
+                        raw.push(b'\n');
+                        made.push(Made { raw });
+                        i += 1;
+                    }
+                } else {
+                    let mut raw = (form.prefix)(s, i).into_bytes();
+                    raw.extend_from_slice(&text);
+                    made.push(Made { raw });
+                    i += 1;
+                }
+            }
+        }
+    }
+    made
+}
+
+/// An output line read back as the test made it: which stream, and its text without prefix
+/// (a CRI `P` part marked, for the caller to join to what follows).
+fn read_back(form: &Form, line: &[u8]) -> (usize, Vec<u8>, bool) {
+    let s = (0..form.streams)
+        .find(|&s| {
+            let len = (form.prefix)(s, 0).len();
+            line.get(..len)
+                .is_some_and(|p| String::from_utf8_lossy(p).contains(form.tokens[s]))
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "{}: a line of no stream: {:?}",
+                form.name,
+                String::from_utf8_lossy(line)
+            )
+        });
+    let len = (form.prefix)(s, 0).len();
+    let partial = form.cri && line[..len].ends_with(b" P ");
+    let mut text = line[len..].to_vec();
+    if partial {
+        text.pop();
+    }
+    if let Some(esc) = form.colour {
+        text = uncoloured(&text, esc);
+    }
+    (s, text, partial)
+}
+
+/// [`coloured`] undone.
+fn uncoloured(text: &[u8], esc: &str) -> Vec<u8> {
+    let mut t = String::from_utf8_lossy(text).into_owned();
+    for code in ["[2m", "[0;39m", "[31m", "[32m"] {
+        t = t.replace(&format!("{esc}{code}"), "");
+    }
+    t.into_bytes()
+}
+
+/// The summary lines apart from the rest.
+fn is_summary(text: &[u8]) -> bool {
+    resetsquash::summary::Summary::parse(text).is_some()
+}
+
+/// What resetsquash writes for `input` given as a file, with `args`.
+fn squash_file(dir: &std::path::Path, name: &str, input: &[u8], args: &[&str]) -> Vec<u8> {
+    std::fs::write(dir.join(name), input).unwrap();
+    stdout_of(cmd(dir).args(args).arg(name))
+}
+
+/// `report --format prometheus` counts, without the log label (the files have other names).
+fn report_counts(dir: &std::path::Path, files: &[&str]) -> Vec<String> {
+    let out = stdout_of(
+        cmd(dir)
+            .args(["report", "--format", "prometheus"])
+            .args(files),
+    );
+    let mut lines: Vec<String> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let (series, value) = l.rsplit_once(' ').unwrap();
+            let series = series
+                .split(['{', '}', ','])
+                .filter(|p| !p.starts_with("log=") && !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(",");
+            (series, value.parse::<u64>().unwrap())
+        })
+        .fold(
+            std::collections::BTreeMap::<String, u64>::new(),
+            |mut m, (k, v)| {
+                *m.entry(k).or_default() += v;
+                m
+            },
+        )
+        .into_iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn every_shipped_form_squashes_each_stream_as_its_plain_log_and_writes_every_other_line_as_it_came()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let services = services();
+    // Each service's plain log, squashed alone: the reference.
+    let plain: Vec<Vec<u8>> = services
+        .iter()
+        .enumerate()
+        .map(|(s, lines)| {
+            squash_file(
+                dir.path(),
+                &format!("plain{s}.log"),
+                &lines.concat(),
+                &["-j1"],
+            )
+        })
+        .collect();
+    let mut checked = 0;
+    for form in forms() {
+        let made = ship(&form, &services);
+        let input: Vec<u8> = made.iter().flat_map(|m| m.raw.clone()).collect();
+        let out = squash_file(dir.path(), "shipped.log", &input, &["-j1"]);
+
+        // One thread or two, tiny reads, a pipe: the same bytes.
+        for args in [
+            &["-j2"][..],
+            &["-j1", "--buffer-size", "7"],
+            &["-j2", "--buffer-size", "300"],
+        ] {
+            let again = squash_file(dir.path(), "shipped.log", &input, args);
+            assert_bytes_eq(&again, &out, &format!("{}: {args:?}", form.name));
+        }
+        let mut piped = cmd(dir.path());
+        piped.args(["-j2", "--idle-ms", "60000", "--idle-in-trace-ms", "60000"]);
+        let piped = run_with_stdin(piped, &input);
+        assert!(piped.status.success());
+        assert_bytes_eq(
+            &piped.stdout,
+            &out,
+            &format!("{}: through a pipe", form.name),
+        );
+
+        // The lines written, summaries aside, are input lines in order.
+        let mut rest = made.iter();
+        let mut squashed_away = 0;
+        let mut per_stream: Vec<Vec<u8>> = vec![Vec::new(); form.streams];
+        let mut joined: Vec<Vec<u8>> = vec![Vec::new(); form.streams];
+        for line in out.split_inclusive(|&b| b == b'\n') {
+            let (s, text, partial) = read_back(&form, line);
+            if is_summary(&text) {
+                assert!(
+                    !form.cri || line[..(form.prefix)(s, 0).len()].ends_with(b" F "),
+                    "{}: a summary is a whole CRI line: {}",
+                    form.name,
+                    String::from_utf8_lossy(line)
+                );
+                per_stream[s].extend_from_slice(&text);
+                continue;
+            }
+            loop {
+                let m = rest.next().unwrap_or_else(|| {
+                    panic!(
+                        "{}: written but not in the input, or out of order: {}",
+                        form.name,
+                        String::from_utf8_lossy(line)
+                    )
+                });
+                if m.raw == line {
+                    break;
+                }
+                squashed_away += 1;
+            }
+            joined[s].extend_from_slice(&text);
+            if !partial {
+                per_stream[s].append(&mut joined[s]);
+            }
+        }
+        squashed_away += rest.count();
+        assert!(squashed_away > 0, "{}: nothing squashed", form.name);
+
+        // Each stream reads as its plain log squashed alone (summary lines aside, whose
+        // timestamps are the shipped log's clock), and counts the same.
+        for s in 0..form.streams {
+            let without = |t: &[u8]| -> Vec<u8> {
+                t.split_inclusive(|&b| b == b'\n')
+                    .filter(|l| !is_summary(l))
+                    .flatten()
+                    .copied()
+                    .collect()
+            };
+            assert_bytes_eq(
+                &without(&per_stream[s]),
+                &without(&plain[s]),
+                &format!("{}: stream {s}", form.name),
+            );
+            assert_eq!(
+                summary_count(&per_stream[s]),
+                summary_count(&plain[s]),
+                "{}: stream {s}'s client aborts",
+                form.name
+            );
+        }
+
+        // report: the same counts over the shipped log, the squashed one and the plain ones.
+        std::fs::write(dir.path().join("squashed.log"), &out).unwrap();
+        let plain_files: Vec<String> = (0..form.streams).map(|s| format!("plain{s}.log")).collect();
+        let plain_files: Vec<&str> = plain_files.iter().map(String::as_str).collect();
+        let want = report_counts(dir.path(), &plain_files);
+        assert_eq!(
+            report_counts(dir.path(), &["shipped.log"]),
+            want,
+            "{}: report of the shipped log",
+            form.name
+        );
+        assert_eq!(
+            report_counts(dir.path(), &["squashed.log"]),
+            want,
+            "{}: report of the squashed log",
+            form.name
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 10);
+}
+
+#[test]
+fn a_plain_log_is_read_as_it_always_was_and_prefix_none_reads_a_shipped_one_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = std::fs::read(testdata("corpus/tomcat10/catalina.out")).unwrap();
+    let auto = squash_file(dir.path(), "catalina.out", &log, &[]);
+    let none = squash_file(dir.path(), "catalina.out", &log, &["--prefix", "none"]);
+    assert_bytes_eq(&auto, &none, "a plain log");
+
+    let shipped: Vec<u8> = ship(&forms()[0], &services())
+        .iter()
+        .flat_map(|m| m.raw.clone())
+        .collect();
+    let none = squash_file(dir.path(), "compose.log", &shipped, &["--prefix", "none"]);
+    assert_bytes_eq(
+        &none,
+        &shipped,
+        "--prefix none: the prefix hides every header, nothing is squashed",
+    );
+    let forced = squash_file(
+        dir.path(),
+        "compose.log",
+        &shipped,
+        &["--prefix", "compose"],
+    );
+    let auto = squash_file(dir.path(), "compose.log", &shipped, &[]);
+    assert_bytes_eq(&forced, &auto, "--prefix compose is what auto finds");
+
+    let out = cmd(dir.path())
+        .args(["--prefix", "docker", "compose.log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`docker` is not a prefix") && err.contains("compose, "),
+        "{err}"
+    );
+}
