@@ -211,9 +211,9 @@ struct FilterArgs {
     #[arg(long, value_name = "REGEX")]
     record_start: Option<String>,
 
-    /// What a shipper put before each line: `auto` (told from the first 16 lines), `none`, or
+    /// What a shipper put around each line: `auto` (told from the first 16 lines), `none`, or
     /// compose, timestamp (kubectl --timestamps), syslog (journald, rsyslog), rfc5424, heroku,
-    /// cri, colour (only colour escapes).
+    /// cri, docker-json (json-file lines), colour (only colour escapes).
     #[arg(long, value_name = "KIND", default_value = "auto", value_parser = prefix_choice)]
     prefix: Choice,
 

@@ -19,6 +19,7 @@ use crate::explain::{self, Places};
 use crate::fields::Kinds;
 use crate::output::Output;
 use crate::rules::RuleSet;
+use crate::shipped::kinds::Wrap;
 use crate::sink::{RuleCount, Sink, Squashed, Stats};
 use crate::summary::{List, Summary};
 
@@ -34,9 +35,9 @@ struct Clock {
 struct Group {
     rule: usize,
     key: Vec<u8>,
-    /// Written before its summary line: the prefix of its first record's first line, in a
-    /// prefixed log (see [`crate::shipped`]); empty otherwise.
-    prefix: Vec<u8>,
+    /// How its summary line is written: after the prefix of its first record's first line, in
+    /// a shipped log (see [`crate::shipped`]).
+    wrap: Wrap,
     /// Records of this group in this window, kept examples included.
     seen: u64,
     count: u64,
@@ -294,28 +295,33 @@ impl<'r, W: Write> Ledger<'r, W> {
                 lists: g.lists.map(Counts::into_list),
             };
             self.scratch.clear();
-            self.scratch.extend_from_slice(&g.prefix);
-            summary.write(g.eol, &mut self.scratch);
+            if g.wrap == Wrap::Plain {
+                summary.write(g.eol, &mut self.scratch);
+            } else {
+                let mut line = Vec::new();
+                summary.write(g.eol, &mut line);
+                g.wrap.write(&line, &mut self.scratch);
+            }
             self.summary_bytes += self.scratch.len() as u64;
             self.out.write_summary(&self.scratch, summary.count)?;
         }
         Ok(())
     }
 
-    /// A record squashed in one stream of a prefixed log: counted in groups of that stream
-    /// only, whose summary line gets `prefix` (see [`crate::shipped::demux`]). Returns whether
-    /// `--keep-first` keeps it instead, for the caller to write its lines.
+    /// A record squashed in one stream of a shipped log: counted in groups of that stream
+    /// only, whose summary line is wrapped as `wrap` says (see [`crate::shipped::demux`]).
+    /// Returns whether `--keep-first` keeps it instead, for the caller to write its lines.
     pub fn squash_in_stream(
         &mut self,
         s: &Squashed<'_>,
         stream: &[u8],
-        prefix: &[u8],
+        wrap: &Wrap,
     ) -> Result<bool, Error> {
         let mut key = Vec::with_capacity(stream.len() + 1 + s.key.len());
         key.extend_from_slice(stream);
         key.push(0);
         key.extend_from_slice(s.key);
-        self.count(s, &key, prefix, false)
+        self.count(s, &key, wrap, false)
     }
 
     /// Counts `s` in its group (`index_key`: the group's key in the index) and window; with
@@ -324,7 +330,7 @@ impl<'r, W: Write> Ledger<'r, W> {
         &mut self,
         s: &Squashed<'_>,
         index_key: &[u8],
-        prefix: &[u8],
+        wrap: &Wrap,
         write_first: bool,
     ) -> Result<bool, Error> {
         if self.groups.len() >= self.max_groups && !self.group_index[s.rule].contains_key(index_key)
@@ -338,7 +344,7 @@ impl<'r, W: Write> Ledger<'r, W> {
                 self.groups.push(Group {
                     rule: s.rule,
                     key: s.key.to_vec(),
-                    prefix: prefix.to_vec(),
+                    wrap: wrap.clone(),
                     seen: 0,
                     count: 0,
                     lines: 0,
@@ -421,7 +427,7 @@ impl<W: Write> Sink for Ledger<'_, W> {
     }
 
     fn squash(&mut self, s: &Squashed<'_>) -> Result<(), Error> {
-        self.count(s, s.key, &[], true).map(|_| ())
+        self.count(s, s.key, &Wrap::Plain, true).map(|_| ())
     }
 
     fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {

@@ -12,8 +12,9 @@
 
 pub mod demux;
 pub mod fanout;
+pub mod json;
 pub mod kinds;
 pub mod shape;
 
-pub use kinds::{Kind, summary_prefix};
+pub use kinds::{Kind, Wrap};
 pub use shape::{Choice, Clean, Colour, DETECT_LINES, SNIFF_BYTES, Shape, detect, enough};

@@ -2,7 +2,8 @@
 //! operators meet them — `docker compose` (v1, and v2 with `--timestamps`), `kubectl logs
 //! --timestamps`, journald's short and short-iso formats, rsyslog's RFC 5424 files, Heroku's
 //! drain, Kubernetes CRI files with the runtime's cut lines, and a console pattern's colour
-//! escapes (with and without their ESC byte) — squash as the plain logs do, stream by stream.
+//! escapes (with and without their ESC byte), Docker's json-file lines — squash as the plain
+//! logs do, stream by stream.
 //!
 //! Two real logs take turns line by line (Tomcat's catalina.out as one service, nginx's
 //! error.log as another), as a compose project or a journal interleaves them. For every form:
@@ -11,7 +12,8 @@
 //! - each stream, its prefix taken off, reads exactly as resetsquash writes that stream's plain
 //!   log alone: the same records squashed, the same lines kept, the same counts (interleaving
 //!   never glues one service's lines into the other's record);
-//! - each summary line carries its stream's prefix (a CRI summary is a whole `F` line);
+//! - each summary line carries its stream's prefix (a CRI summary is a whole `F` line, a
+//!   json-file one a JSON object of its stream);
 //! - `report` counts the same over the shipped log, the squashed one and the plain ones;
 //! - one thread or two, any buffer size, a file or a pipe: the same bytes.
 
@@ -48,6 +50,8 @@ struct Form {
     tokens: [&'static str; 2],
     colour: Option<&'static str>,
     cri: bool,
+    /// Docker's json-file: each line a JSON object (its text decoded, not prefixed).
+    json: bool,
 }
 
 /// A time in nanoseconds, a thousandth of a second per line (as a runtime stamps them).
@@ -69,6 +73,7 @@ fn forms() -> Vec<Form> {
             prefix: |s, _| ["web_1    | ", "nginx_1  | "][s].into(),
             colour: None,
             cri: false,
+            json: false,
         },
         Form {
             name: "compose v2 --timestamps",
@@ -83,6 +88,7 @@ fn forms() -> Vec<Form> {
             },
             colour: None,
             cri: false,
+            json: false,
         },
         Form {
             name: "kubectl --timestamps",
@@ -91,6 +97,7 @@ fn forms() -> Vec<Form> {
             prefix: |_, i| format!("{} ", nanos(i)),
             colour: None,
             cri: false,
+            json: false,
         },
         Form {
             name: "journald short",
@@ -106,6 +113,7 @@ fn forms() -> Vec<Form> {
             },
             colour: None,
             cri: false,
+            json: false,
         },
         Form {
             name: "journald short-iso",
@@ -121,6 +129,7 @@ fn forms() -> Vec<Form> {
             },
             colour: None,
             cri: false,
+            json: false,
         },
         Form {
             name: "rsyslog RFC 5424",
@@ -137,6 +146,7 @@ fn forms() -> Vec<Form> {
             },
             colour: None,
             cri: false,
+            json: false,
         },
         Form {
             name: "heroku",
@@ -153,6 +163,7 @@ fn forms() -> Vec<Form> {
             },
             colour: None,
             cri: false,
+            json: false,
         },
         Form {
             name: "CRI",
@@ -161,6 +172,16 @@ fn forms() -> Vec<Form> {
             prefix: |s, i| format!("{} {} F ", nanos(i), ["stdout", "stderr"][s]),
             colour: None,
             cri: true,
+            json: false,
+        },
+        Form {
+            name: "docker json-file",
+            streams: 2,
+            prefix: |_, _| String::new(),
+            tokens: ["", ""],
+            colour: None,
+            cri: false,
+            json: true,
         },
         Form {
             name: "colour",
@@ -169,6 +190,7 @@ fn forms() -> Vec<Form> {
             prefix: |_, _| String::new(),
             colour: Some("\x1b"),
             cri: false,
+            json: false,
         },
         Form {
             name: "colour without ESC",
@@ -177,6 +199,7 @@ fn forms() -> Vec<Form> {
             prefix: |_, _| String::new(),
             colour: Some(""),
             cri: false,
+            json: false,
         },
     ]
 }
@@ -224,7 +247,31 @@ fn ship(form: &Form, services: &[Vec<Vec<u8>>; 2]) -> Vec<Made> {
                     Some(esc) => coloured(line, esc),
                     None => line.clone(),
                 };
-                if form.cri && text.len() > 120 {
+                if form.json {
+                    // As the json-file driver writes: invalid UTF-8 replaced, a line over the
+                    // driver's buffer (80 bytes here) in several objects, the last with `\n`.
+                    let text = String::from_utf8_lossy(&text).into_owned();
+                    let mut parts = Vec::new();
+                    let mut start = 0;
+                    for (at, _) in text.char_indices() {
+                        if at - start >= 80 {
+                            parts.push(&text[start..at]);
+                            start = at;
+                        }
+                    }
+                    parts.push(&text[start..]);
+                    for part in parts {
+                        let object = serde_json::json!({
+                            "log": part,
+                            "stream": (["stdout", "stderr"][s]),
+                            "time": nanos(i),
+                        });
+                        let mut raw = serde_json::to_vec(&object).unwrap();
+                        raw.push(b'\n');
+                        made.push(Made { raw });
+                        i += 1;
+                    }
+                } else if form.cri && text.len() > 120 {
                     // The runtime cuts a long line in parts: all `P` but the last.
                     let body = text.strip_suffix(b"\n").unwrap_or(&text);
                     let parts: Vec<&[u8]> = body.chunks(80).collect();
@@ -255,6 +302,22 @@ fn ship(form: &Form, services: &[Vec<Vec<u8>>; 2]) -> Vec<Made> {
 /// An output line read back as the test made it: which stream, and its text without prefix
 /// (a CRI `P` part marked, for the caller to join to what follows).
 fn read_back(form: &Form, line: &[u8]) -> (usize, Vec<u8>, bool) {
+    if form.json {
+        let v: serde_json::Value = serde_json::from_slice(line).unwrap_or_else(|e| {
+            panic!(
+                "{}: not a JSON object ({e}): {}",
+                form.name,
+                String::from_utf8_lossy(line)
+            )
+        });
+        let log = v["log"].as_str().expect("a log field");
+        let s = ["stdout", "stderr"]
+            .iter()
+            .position(|&w| v["stream"] == w)
+            .expect("a stream");
+        assert!(v["time"].is_string(), "{}: a time field", form.name);
+        return (s, log.as_bytes().to_vec(), !log.ends_with('\n'));
+    }
     let s = (0..form.streams)
         .find(|&s| {
             let len = (form.prefix)(s, 0).len();
@@ -339,21 +402,26 @@ fn every_shipped_form_squashes_each_stream_as_its_plain_log_and_writes_every_oth
 {
     let dir = tempfile::tempdir().unwrap();
     let services = services();
-    // Each service's plain log, squashed alone: the reference.
-    let plain: Vec<Vec<u8>> = services
-        .iter()
-        .enumerate()
-        .map(|(s, lines)| {
-            squash_file(
-                dir.path(),
-                &format!("plain{s}.log"),
-                &lines.concat(),
-                &["-j1"],
-            )
-        })
-        .collect();
+    // Each service's plain log, squashed alone: the reference (with invalid UTF-8 replaced,
+    // for the json-file form, as the driver replaces it).
+    let reference = |lossy: bool| -> Vec<Vec<u8>> {
+        services
+            .iter()
+            .enumerate()
+            .map(|(s, lines)| {
+                let mut text = lines.concat();
+                if lossy {
+                    text = String::from_utf8_lossy(&text).into_owned().into_bytes();
+                }
+                let name = format!("plain{s}{}.log", if lossy { "-lossy" } else { "" });
+                squash_file(dir.path(), &name, &text, &["-j1"])
+            })
+            .collect()
+    };
+    let (exact, lossy) = (reference(false), reference(true));
     let mut checked = 0;
     for form in forms() {
+        let plain = if form.json { &lossy } else { &exact };
         let made = ship(&form, &services);
         let input: Vec<u8> = made.iter().flat_map(|m| m.raw.clone()).collect();
         let out = squash_file(dir.path(), "shipped.log", &input, &["-j1"]);
@@ -440,7 +508,9 @@ fn every_shipped_form_squashes_each_stream_as_its_plain_log_and_writes_every_oth
 
         // report: the same counts over the shipped log, the squashed one and the plain ones.
         std::fs::write(dir.path().join("squashed.log"), &out).unwrap();
-        let plain_files: Vec<String> = (0..form.streams).map(|s| format!("plain{s}.log")).collect();
+        let plain_files: Vec<String> = (0..form.streams)
+            .map(|s| format!("plain{s}{}.log", if form.json { "-lossy" } else { "" }))
+            .collect();
         let plain_files: Vec<&str> = plain_files.iter().map(String::as_str).collect();
         let want = report_counts(dir.path(), &plain_files);
         assert_eq!(
@@ -457,7 +527,7 @@ fn every_shipped_form_squashes_each_stream_as_its_plain_log_and_writes_every_oth
         );
         checked += 1;
     }
-    assert_eq!(checked, 10);
+    assert_eq!(checked, 11);
 }
 
 #[test]

@@ -15,7 +15,7 @@
 use std::collections::VecDeque;
 use std::io::Write;
 
-use super::kinds::summary_prefix;
+use super::kinds::Wrap;
 use super::shape::{Clean, Shape};
 use crate::error::Error;
 use crate::fields::Abort;
@@ -105,7 +105,6 @@ pub struct Demux<'r> {
     /// Records counted here, not by an assembler: lines over the line limit.
     long_lines: u64,
     clean: Vec<u8>,
-    scratch: Vec<u8>,
 }
 
 impl<'r> Demux<'r> {
@@ -121,7 +120,6 @@ impl<'r> Demux<'r> {
             long: false,
             long_lines: 0,
             clean: Vec::new(),
-            scratch: Vec::new(),
         }
     }
 
@@ -303,11 +301,7 @@ impl<'r> Demux<'r> {
                     Event::Note(line_no, text) => ledger.note(line_no, &text)?,
                     Event::SummariesNow => ledger.summaries_now()?,
                     Event::Squash(o) => {
-                        summary_prefix(
-                            self.shape.prefix,
-                            &e.raw[..e.prefix_len],
-                            &mut self.scratch,
-                        );
+                        let wrap = Wrap::of(self.shape.prefix, &e.raw, e.prefix_len);
                         let s = Squashed {
                             rule: o.rule,
                             key: &o.key,
@@ -321,7 +315,7 @@ impl<'r> Demux<'r> {
                             abort: &o.abort,
                         };
                         let stream = &self.streams[e.stream].key;
-                        if ledger.squash_in_stream(&s, stream, &self.scratch)? {
+                        if ledger.squash_in_stream(&s, stream, &wrap)? {
                             // Kept whole after all (`--keep-first`): its lines are written.
                             e.fate = Fate::Keep;
                             for &seq in &o.seqs[1..] {

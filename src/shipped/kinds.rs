@@ -27,6 +27,10 @@ pub enum Kind {
     /// marks a line the runtime cut, continued by the stream's next line. The stream is
     /// `stdout` or `stderr`.
     Cri,
+    /// Docker's json-file driver: each line a JSON object, `{"log":"…\n","stream":"stdout",
+    /// "time":"…"}`, a long line in several whose `log` lacks the `\n`. The stream is
+    /// `stdout` or `stderr`.
+    DockerJson,
     /// No prefix, only colour escapes (a console pattern written to a file).
     Colour,
 }
@@ -34,7 +38,8 @@ pub enum Kind {
 impl Kind {
     /// Every kind, most specific first: a CRI line is also a timestamped one, a Heroku line
     /// too.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
+        Kind::DockerJson,
         Kind::Cri,
         Kind::Heroku,
         Kind::Syslog5424,
@@ -53,6 +58,7 @@ impl Kind {
             Kind::Syslog5424 => "rfc5424",
             Kind::Heroku => "heroku",
             Kind::Cri => "cri",
+            Kind::DockerJson => "docker-json",
             Kind::Colour => "colour",
         }
     }
@@ -69,6 +75,12 @@ impl Kind {
             Kind::Syslog5424 => syslog5424(line),
             Kind::Heroku => heroku(line),
             Kind::Cri => cri(line),
+            // Not a prefix: the line is decoded (see [`super::shape::Shape::clean`]).
+            Kind::DockerJson => super::json::fields(line).map(|f| Split {
+                end: 0,
+                stream: f.stream,
+                partial: false,
+            }),
             Kind::Colour => None,
         }
     }
@@ -344,14 +356,66 @@ fn cri(line: &[u8]) -> Option<Split> {
     })
 }
 
-/// The prefix of a summary line standing for a record whose first line had `prefix`: the same
-/// bytes, but a CRI line the runtime cut (`P`) is whole (`F`) as a summary.
-pub fn summary_prefix(kind: Option<Kind>, prefix: &[u8], out: &mut Vec<u8>) {
-    out.clear();
-    out.extend_from_slice(prefix);
-    if kind == Some(Kind::Cri) && out.ends_with(b" P ") {
-        let n = out.len();
-        out[n - 2] = b'F';
+/// How a summary line is written into a shipped log: as it is, after its record's first
+/// line's prefix, or wrapped as that line was (a json-file object).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Wrap {
+    #[default]
+    Plain,
+    Prefix(Vec<u8>),
+    DockerJson {
+        stream: Vec<u8>,
+        time: Vec<u8>,
+    },
+}
+
+impl Wrap {
+    /// The wrap of a summary standing for a record whose first line is `first` (its prefix
+    /// `prefix_len` bytes long), in a log of `kind`: the same prefix, but a CRI line the runtime
+    /// cut (`P`) is whole (`F`) as a summary; a json-file object of the same stream and time.
+    pub fn of(kind: Option<Kind>, first: &[u8], prefix_len: usize) -> Wrap {
+        match kind {
+            Some(Kind::DockerJson) => {
+                let body = first.strip_suffix(b"\n").unwrap_or(first);
+                match super::json::fields(body) {
+                    Some(f) => Wrap::DockerJson {
+                        stream: body[f.stream].to_vec(),
+                        time: body[f.time].to_vec(),
+                    },
+                    None => Wrap::Plain,
+                }
+            }
+            _ if prefix_len == 0 => Wrap::Plain,
+            _ => {
+                let mut prefix = first[..prefix_len].to_vec();
+                if kind == Some(Kind::Cri) && prefix.ends_with(b" P ") {
+                    let n = prefix.len();
+                    prefix[n - 2] = b'F';
+                }
+                Wrap::Prefix(prefix)
+            }
+        }
+    }
+
+    /// `line` (a summary line, terminator included) as this wrap writes it, into `out`.
+    pub fn write(&self, line: &[u8], out: &mut Vec<u8>) {
+        match self {
+            Wrap::Plain => out.extend_from_slice(line),
+            Wrap::Prefix(p) => {
+                out.extend_from_slice(p);
+                out.extend_from_slice(line);
+            }
+            Wrap::DockerJson { stream, time } => {
+                out.extend_from_slice(b"{\"log\":\"");
+                let body = line.strip_suffix(b"\n").unwrap_or(line);
+                super::json::encode(body, out);
+                out.extend_from_slice(b"\\n\",\"stream\":\"");
+                out.extend_from_slice(stream);
+                out.extend_from_slice(b"\",\"time\":\"");
+                out.extend_from_slice(time);
+                out.extend_from_slice(b"\"}\n");
+            }
+        }
     }
 }
 
@@ -360,15 +424,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_cut_cri_line_is_whole_as_a_summary() {
+    fn a_summary_is_written_as_its_records_first_line_was() {
         let mut out = Vec::new();
-        summary_prefix(
-            Some(Kind::Cri),
-            b"2026-11-24T15:35:04.1Z stdout P ",
-            &mut out,
+        let cut = b"2026-11-24T15:35:04.1Z stdout P \tat x(Out";
+        Wrap::of(Some(Kind::Cri), cut, 32).write(b"S\n", &mut out);
+        assert_eq!(out, b"2026-11-24T15:35:04.1Z stdout F S\n");
+        out.clear();
+        Wrap::of(Some(Kind::Compose), b"web_1  | x\n", 9).write(b"S\n", &mut out);
+        assert_eq!(out, b"web_1  | S\n");
+        out.clear();
+        let json = b"{\"log\":\"java.io.IOException: Broken pipe\\n\",\"stream\":\"stderr\",\"time\":\"2026-11-24T15:35:04.5Z\"}\n";
+        Wrap::of(Some(Kind::DockerJson), json, 0)
+            .write(b"2026 resetsquash: squashed 1 \"g\"\n", &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"log\":\"2026 resetsquash: squashed 1 \\\"g\\\"\\n\",\"stream\":\"stderr\",\"time\":\"2026-11-24T15:35:04.5Z\"}\n"
         );
-        assert_eq!(out, b"2026-11-24T15:35:04.1Z stdout F ");
-        summary_prefix(Some(Kind::Compose), b"web_1  | ", &mut out);
-        assert_eq!(out, b"web_1  | ");
     }
 }

@@ -38,6 +38,11 @@ impl Shape {
         out.clear();
         let body_len = line.strip_suffix(b"\n").map_or(line.len(), <[u8]>::len);
         let body = &line[..body_len];
+        if self.prefix == Some(Kind::DockerJson)
+            && let Some(c) = self.decoded(body, out)
+        {
+            return c;
+        }
         let split = self
             .prefix
             .and_then(|k| k.split(body))
@@ -68,6 +73,32 @@ impl Shape {
             partial: split.partial,
             prefixed: self.prefix.is_none() || split.end > 0,
         }
+    }
+}
+
+impl Shape {
+    /// A json-file line's text, decoded into `out` (colours taken out); `None` if it is not
+    /// one (it is then read whole, as a line of its own stream).
+    fn decoded(&self, body: &[u8], out: &mut Vec<u8>) -> Option<Clean> {
+        let f = super::json::fields(body)?;
+        if !super::json::decode(&body[f.log.clone()], out) {
+            out.clear();
+            return None;
+        }
+        if self.colour != Colour::None {
+            let text = std::mem::take(out);
+            match self.colour {
+                Colour::Bare => strip_bare(&text, out),
+                _ => strip_escapes(&text, out),
+            }
+        }
+        Some(Clean {
+            prefix_len: 0,
+            stream: f.stream,
+            // The driver cut a long line: the stream's next object goes on with it.
+            partial: !out.ends_with(b"\n"),
+            prefixed: true,
+        })
     }
 }
 
@@ -213,7 +244,9 @@ fn strip(colour: Colour, line: &[u8], out: &mut Vec<u8>) {
 }
 
 fn has_escape(line: &[u8]) -> bool {
+    // Also as a JSON string writes ESC (a json-file line's text is decoded before it is read).
     memchr::memmem::find(line, b"\x1b[").is_some()
+        || memchr::memmem::find(line, b"\\u001b[").is_some()
 }
 
 /// `[` digits and `;` then `m`, at least one digit: `[33m`, `[0;39m`, `[1;31m`.
