@@ -1,6 +1,7 @@
 //! Logs as they are shipped (`src/shipped`): real logs of the corpus re-shipped the ways
 //! operators meet them — `docker compose` (v1, and v2 with `--timestamps`), `kubectl logs
-//! --timestamps`, journald's short and short-iso formats, rsyslog's RFC 5424 files, Heroku's
+//! --timestamps`, journald's short and short-iso formats, rsyslog's files (RFC 5424, and a
+//! trace sent as one message with its line ends escaped `#012`), Heroku's
 //! drain, Kubernetes CRI files with the runtime's cut lines, and a console pattern's colour
 //! escapes (with and without their ESC byte), Docker's json-file lines — squash as the plain
 //! logs do, stream by stream.
@@ -52,6 +53,8 @@ struct Form {
     cri: bool,
     /// Docker's json-file: each line a JSON object (its text decoded, not prefixed).
     json: bool,
+    /// rsyslog's escapes: a record sent as one message is one line, its line ends `#012`.
+    escaped: bool,
 }
 
 /// A time in nanoseconds, a thousandth of a second per line (as a runtime stamps them).
@@ -74,6 +77,7 @@ fn forms() -> Vec<Form> {
             colour: None,
             cri: false,
             json: false,
+            escaped: false,
         },
         Form {
             name: "compose v2 --timestamps",
@@ -89,6 +93,7 @@ fn forms() -> Vec<Form> {
             colour: None,
             cri: false,
             json: false,
+            escaped: false,
         },
         Form {
             name: "kubectl --timestamps",
@@ -98,6 +103,7 @@ fn forms() -> Vec<Form> {
             colour: None,
             cri: false,
             json: false,
+            escaped: false,
         },
         Form {
             name: "journald short",
@@ -114,6 +120,7 @@ fn forms() -> Vec<Form> {
             colour: None,
             cri: false,
             json: false,
+            escaped: false,
         },
         Form {
             name: "journald short-iso",
@@ -130,6 +137,7 @@ fn forms() -> Vec<Form> {
             colour: None,
             cri: false,
             json: false,
+            escaped: false,
         },
         Form {
             name: "rsyslog RFC 5424",
@@ -147,6 +155,7 @@ fn forms() -> Vec<Form> {
             colour: None,
             cri: false,
             json: false,
+            escaped: false,
         },
         Form {
             name: "heroku",
@@ -164,6 +173,7 @@ fn forms() -> Vec<Form> {
             colour: None,
             cri: false,
             json: false,
+            escaped: false,
         },
         Form {
             name: "CRI",
@@ -173,6 +183,24 @@ fn forms() -> Vec<Form> {
             colour: None,
             cri: true,
             json: false,
+            escaped: false,
+        },
+        Form {
+            name: "rsyslog #012",
+            streams: 2,
+            prefix: |s, i| {
+                format!(
+                    "Nov 24 15:{:02}:{:02} web1 {}: ",
+                    (i / 60) % 60,
+                    i % 60,
+                    ["java[812]", "nginx[77]"][s]
+                )
+            },
+            tokens: ["java[812]", "nginx[77]"],
+            colour: None,
+            cri: false,
+            json: false,
+            escaped: true,
         },
         Form {
             name: "docker json-file",
@@ -182,6 +210,7 @@ fn forms() -> Vec<Form> {
             colour: None,
             cri: false,
             json: true,
+            escaped: false,
         },
         Form {
             name: "colour",
@@ -191,6 +220,7 @@ fn forms() -> Vec<Form> {
             colour: Some("\x1b"),
             cri: false,
             json: false,
+            escaped: false,
         },
         Form {
             name: "colour without ESC",
@@ -200,6 +230,7 @@ fn forms() -> Vec<Form> {
             colour: Some(""),
             cri: false,
             json: false,
+            escaped: false,
         },
     ]
 }
@@ -231,8 +262,46 @@ struct Made {
     raw: Vec<u8>,
 }
 
+/// A service's lines as an application that sends each record as one syslog message writes
+/// them through rsyslog: the continuation lines of a trace joined to the line before, every
+/// line end `#012` and every tab `#011`.
+fn escaped(lines: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for line in lines {
+        let continues = line.starts_with(b"\t") || line.starts_with(b"Caused by: ");
+        let body = line.strip_suffix(b"\n").unwrap_or(line);
+        let mut text = Vec::new();
+        for &b in body {
+            match b {
+                b'\t' => text.extend_from_slice(b"#011"),
+                b => text.push(b),
+            }
+        }
+        match out.last_mut() {
+            Some(last) if continues => {
+                last.pop();
+                last.extend_from_slice(b"#012");
+                last.extend_from_slice(&text);
+                last.push(b'\n');
+            }
+            _ => {
+                text.push(b'\n');
+                out.push(text);
+            }
+        }
+    }
+    out
+}
+
 /// The services interleaved (three lines of the first, then one of the second) in `form`.
 fn ship(form: &Form, services: &[Vec<Vec<u8>>; 2]) -> Vec<Made> {
+    let escaped_services;
+    let services = if form.escaped {
+        escaped_services = [escaped(&services[0]), escaped(&services[1])];
+        &escaped_services
+    } else {
+        services
+    };
     let mut made = Vec::new();
     let mut next = [0, 0];
     let mut i = 0;
@@ -339,6 +408,18 @@ fn read_back(form: &Form, line: &[u8]) -> (usize, Vec<u8>, bool) {
     }
     if let Some(esc) = form.colour {
         text = uncoloured(&text, esc);
+    }
+    if form.escaped {
+        let mut t = Vec::with_capacity(text.len());
+        let mut i = 0;
+        while i < text.len() {
+            match text.get(i..i + 4) {
+                Some(b"#012") => (t.push(b'\n'), i += 4),
+                Some(b"#011") => (t.push(b'\t'), i += 4),
+                _ => (t.push(text[i]), i += 1),
+            };
+        }
+        text = t;
     }
     (s, text, partial)
 }
@@ -527,7 +608,7 @@ fn every_shipped_form_squashes_each_stream_as_its_plain_log_and_writes_every_oth
         );
         checked += 1;
     }
-    assert_eq!(checked, 11);
+    assert_eq!(checked, 12);
 }
 
 #[test]

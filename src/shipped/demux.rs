@@ -56,6 +56,8 @@ struct Entry {
     prefix_len: usize,
     stream: usize,
     fate: Fate,
+    /// Some of its text was kept (a decision covered only part of it).
+    kept_part: bool,
     /// What the ledger is to hear before this line's bytes.
     events: Vec<Event>,
 }
@@ -183,6 +185,7 @@ impl<'r> Demux<'r> {
             prefix_len: c.prefix_len,
             stream,
             fate: Fate::Pending,
+            kept_part: false,
             events: Vec::new(),
         });
         let s = &mut self.streams[stream];
@@ -350,9 +353,13 @@ fn feed(
     line_no: u64,
     text: &[u8],
 ) -> Result<(), Error> {
-    s.assembler.number_next_line(line_no);
     let mut rec = Recorder::new(&mut s.fed, &mut s.covered, queue, front, seq);
-    s.assembler.line(text, &mut rec)
+    // One line of text, or several where the shipper escaped the line ends (rsyslog's `#012`).
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        s.assembler.number_next_line(line_no);
+        s.assembler.line(line, &mut rec)?;
+    }
+    Ok(())
 }
 
 /// The sink a stream's assembler tells: it marks the lines its decisions cover, and holds
@@ -399,14 +406,16 @@ impl<'a> Recorder<'a> {
             let take = left.min(n);
             n -= take;
             *self.covered += take;
-            if take == left {
+            if take < left {
+                // A line partly kept is kept, whatever becomes of the rest of it.
+                if fate == Fate::Keep {
+                    self.entry(seq).kept_part = true;
+                }
+            } else {
                 self.fed.pop_front();
                 *self.covered = 0;
                 let e = self.entry(seq);
-                // A line partly kept is kept.
-                if e.fate != Fate::Keep {
-                    e.fate = fate;
-                }
+                e.fate = if e.kept_part { Fate::Keep } else { fate };
                 if let Some(seqs) = seqs.as_deref_mut() {
                     seqs.push(seq);
                 }

@@ -141,10 +141,10 @@ impl<'r> Fanout<'r> {
             s.partial.extend_from_slice(&clean);
             Ok(())
         } else if s.partial.is_empty() {
-            s.assembler.line(&clean, &mut sink)
+            lines(&mut s.assembler, &clean, &mut sink)
         } else {
             s.partial.extend_from_slice(&clean);
-            let r = s.assembler.line(&s.partial, &mut sink);
+            let r = lines(&mut s.assembler, &s.partial, &mut sink);
             s.partial.clear();
             r
         };
@@ -176,4 +176,13 @@ impl<'r> Fanout<'r> {
         }
         total
     }
+}
+
+/// One line of text to `assembler`, or several where the shipper escaped the line ends
+/// (rsyslog's `#012`).
+fn lines<S: Sink>(assembler: &mut Assembler<'_>, text: &[u8], sink: &mut S) -> Result<(), Error> {
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        assembler.line(line, sink)?;
+    }
+    Ok(())
 }

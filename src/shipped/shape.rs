@@ -62,6 +62,13 @@ impl Shape {
             Colour::Escapes => strip_escapes(text, out),
             Colour::Bare => strip_bare(text, out),
         }
+        // rsyslog writes a message's control characters as `#` and three octal digits: a
+        // trace logged as one message is one line, its line ends `#012`, its tabs `#011`.
+        if matches!(self.prefix, Some(Kind::Syslog | Kind::Syslog5424))
+            && memchr::memmem::find(out, b"#01").is_some()
+        {
+            unescape_octal(out);
+        }
         // The line's own terminator, except where the runtime cut the line (CRI `P`): the text
         // goes on in the stream's next line.
         if !split.partial {
@@ -100,6 +107,32 @@ impl Shape {
             prefixed: true,
         })
     }
+}
+
+/// rsyslog's `#012` (line feed) and `#011` (tab) in `text` made the characters they stand for
+/// again (`#015`, a carriage return, too).
+fn unescape_octal(text: &mut Vec<u8>) {
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let c = match text.get(i..i + 4) {
+            Some(b"#012") => Some(b'\n'),
+            Some(b"#011") => Some(b'\t'),
+            Some(b"#015") => Some(b'\r'),
+            _ => None,
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                i += 4;
+            }
+            None => {
+                out.push(text[i]);
+                i += 1;
+            }
+        }
+    }
+    *text = out;
 }
 
 /// What [`Shape::clean`] found on a line.
