@@ -32,7 +32,8 @@ pub enum Format {
     TimeOnly,
     /// `fail: Microsoft.AspNetCore.Server.Kestrel[13]`: .NET's console logger (no timestamp).
     DotnetLevel,
-    /// `ERROR:root:message`: Python's `logging.basicConfig()` default (no timestamp).
+    /// `ERROR:root:message`: Python's `logging.basicConfig()` default, or uvicorn's
+    /// `ERROR:    message` (no timestamp).
     PythonLevel,
     /// `203.0.113.7 - - [24/Nov/2026:15:35:04 +0000] "GET / HTTP/1.1" 200 …`: an access-log
     /// line (Common/Combined Log Format, or Python's `http.server`). Its timestamp is not at the
@@ -463,10 +464,18 @@ fn dotnet_level(line: &[u8]) -> Option<Header> {
     header(Format::DotnetLevel, 0, None)
 }
 
-/// `ERROR:root:message`: a level, a colon, a logger name without spaces, a colon.
+/// `ERROR:root:message`: a level, a colon, a logger name without spaces, a colon. Or uvicorn's
+/// default `ERROR:    message`: the level and its colon padded with spaces, so that every
+/// message starts at column 10 (its `%(levelprefix)s %(message)s`).
 fn python_level(line: &[u8]) -> Option<Header> {
     const LEVELS: [&[u8]; 5] = [b"CRITICAL:", b"ERROR:", b"WARNING:", b"INFO:", b"DEBUG:"];
+    const UVICORN_COLUMN: usize = 10;
     let rest = LEVELS.iter().find_map(|lvl| line.strip_prefix(*lvl))?;
+    if rest.first() == Some(&b' ') {
+        let message = line.len() - rest.len() + rest.iter().take_while(|&&b| b == b' ').count();
+        (message == UVICORN_COLUMN && message < line.len()).then_some(())?;
+        return header(Format::PythonLevel, 0, None);
+    }
     let colon = rest.iter().position(|&b| b == b':' || b == b' ')?;
     (rest[colon] == b':').then_some(())?;
     header(Format::PythonLevel, 0, None)
@@ -527,6 +536,17 @@ mod tests {
             Some((Format::DotnetLevel, ""))
         );
         assert_eq!(ts("ERROR:root:boom"), Some((Format::PythonLevel, "")));
+        for uvicorn in [
+            "ERROR:    Exception in ASGI application",
+            "WARNING:  Invalid HTTP request received.",
+            "INFO:     127.0.0.1:60208 - \"POST /upload HTTP/1.1\" 200 OK",
+            "CRITICAL: boom",
+        ] {
+            assert_eq!(ts(uvicorn), Some((Format::PythonLevel, "")), "{uvicorn}");
+        }
+        for not_one in ["ERROR: boom", "INFO:      too far", "ERROR:    "] {
+            assert_eq!(ts(not_one), None, "{not_one}");
+        }
     }
 
     #[test]
