@@ -301,7 +301,8 @@ def bad_request(b):
     s.sendall(b"GET /small HTTP/1.1\r\nHost: 127.0.0.1\r\nThis is not a header\r\n\r\n")
     data = s.recv(4096)
     s.close()
-    expect(data.startswith(b"HTTP/1.1 400"), "malformed request", data[:12])
+    # aiohttp answers a request it could not parse as HTTP/1.0.
+    expect(re.match(rb"HTTP/1\.[01] 400 ", data) is not None, "malformed request", data[:12])
 
 
 def boom(b):
