@@ -21,7 +21,8 @@ pub enum Format {
     Juli,
     /// `[Tue Nov 24 15:48:49.123456 2026]`: Apache httpd's error log.
     Apache,
-    /// `[2026-11-24 15:45:25 +0000]`: gunicorn, or an ISO/slash timestamp in brackets.
+    /// `[2026-11-24 15:45:25 +0000]`: gunicorn, or an ISO/slash timestamp in brackets, or
+    /// `[24/Nov/2026 15:42:53]`: Django's runserver.
     Bracketed,
     /// `Nov 24, 2026 3:55:49 PM` or `11月 24, 2026 3:56:49 下午`: java.util.logging's
     /// SimpleFormatter (two-line records).
@@ -348,16 +349,35 @@ fn bracketed(line: &[u8]) -> Option<Header> {
     let mut sc = Scan::new(line);
     sc.byte(b'[')?;
     let start = sc.i;
-    let secs = ymd_hms(&mut sc, b'-', true).or_else(|| {
-        sc.i = start;
-        ymd_hms(&mut sc, b'/', false)
-    })?;
+    let secs = ymd_hms(&mut sc, b'-', true)
+        .or_else(|| {
+            sc.i = start;
+            ymd_hms(&mut sc, b'/', false)
+        })
+        .or_else(|| {
+            sc.i = start;
+            dmy_hms(&mut sc)
+        })?;
     zone(&mut sc);
     if sc.byte(b' ').is_some() {
         zone(&mut sc);
     }
     sc.byte(b']')?;
     header(Format::Bracketed, sc.i, Some(secs))
+}
+
+/// `24/Nov/2026 15:42:53`, or with `,687`: Django's `server_time` (its runserver's
+/// `[{server_time}] {message}`; the milliseconds where a record had no server time set).
+fn dmy_hms(sc: &mut Scan<'_>) -> Option<i64> {
+    let d = sc.digits_1_2()?;
+    sc.byte(b'/')?;
+    let mo = sc.month_name()?;
+    sc.byte(b'/')?;
+    let y = sc.digits(4)?;
+    sc.byte(b' ')?;
+    let tod = sc.hms()?;
+    sc.fraction();
+    civil_seconds(y, mo, d, tod)
 }
 
 /// `[Tue Nov 24 15:48:49.123456 2026]`.
@@ -510,6 +530,14 @@ mod tests {
         assert_eq!(
             ts("[2026-11-24 15:45:25 +0000] [17215] [DEBUG] Ignoring EPIPE"),
             Some((Format::Bracketed, "[2026-11-24 15:45:25 +0000]"))
+        );
+        assert_eq!(
+            ts("[24/Nov/2026 15:42:53] - Broken pipe from ('127.0.0.1', 51084)"),
+            Some((Format::Bracketed, "[24/Nov/2026 15:42:53]"))
+        );
+        assert_eq!(
+            ts("[24/Nov/2026 15:42:53,687] - Broken pipe from ('127.0.0.1', 51084)"),
+            Some((Format::Bracketed, "[24/Nov/2026 15:42:53,687]"))
         );
         assert_eq!(
             ts("[Tue Nov 24 15:48:49.123456 2026] [core:info] [pid 1] x"),
