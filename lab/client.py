@@ -349,6 +349,24 @@ PHASES = {
 }
 
 
+# --- phases added for the Python families ----------------------------------------------------
+
+
+def abort_head_rst(b):
+    # The request line and part of the headers, then a reset: the server is still reading the
+    # request head (Django's runserver logs this, and only this, as "Broken pipe from").
+    s = b.connect()
+    s.sendall(b"GET /small HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: lab")
+    time.sleep(0.05)
+    rst_close(s)
+
+
+PHASES.update({
+    "abort-head-rst": ("abort", 10, "GET /small: the request line and part of the headers, then reset (SO_LINGER 0) while the server reads the head",
+                       lambda b, h, i: abort_head_rst(b)),
+})
+
+
 def marker(b, name):
     status, _ = b.request("GET", "/__lab/phase?name=" + name)
     expect(status == 200, "phase marker " + name, status)
