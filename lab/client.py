@@ -301,7 +301,8 @@ def bad_request(b):
     s.sendall(b"GET /small HTTP/1.1\r\nHost: 127.0.0.1\r\nThis is not a header\r\n\r\n")
     data = s.recv(4096)
     s.close()
-    expect(data.startswith(b"HTTP/1.1 400"), "malformed request", data[:12])
+    # aiohttp answers a request it could not parse as HTTP/1.0.
+    expect(re.match(rb"HTTP/1\.[01] 400 ", data) is not None, "malformed request", data[:12])
 
 
 def boom(b):
@@ -346,6 +347,24 @@ PHASES = {
     "genuine-bad-request": ("genuine", 5, "a request with a malformed header line (expects 400)",
                             lambda b, h, i: bad_request(b)),
 }
+
+
+# --- phases added for the Python families ----------------------------------------------------
+
+
+def abort_head_rst(b):
+    # The request line and part of the headers, then a reset: the server is still reading the
+    # request head (Django's runserver logs this, and only this, as "Broken pipe from").
+    s = b.connect()
+    s.sendall(b"GET /small HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: lab")
+    time.sleep(0.05)
+    rst_close(s)
+
+
+PHASES.update({
+    "abort-head-rst": ("abort", 10, "GET /small: the request line and part of the headers, then reset (SO_LINGER 0) while the server reads the head",
+                       lambda b, h, i: abort_head_rst(b)),
+})
 
 
 def marker(b, name):

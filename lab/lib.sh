@@ -78,3 +78,31 @@ node_capture() {
   serve_capture "$work" "$log" "$NODE_PHASES" node app.js "$@"
   say "node $(node --version)" >"$work/out/versions.txt"
 }
+
+# --- Python families ------------------------------------------------------------------------
+# Debian's interpreter, which sees the python3-* packages (a pyenv or virtualenv python3 earlier
+# on PATH does not).
+PY=/usr/bin/python3
+
+# py_need PACKAGE:MODULE...: dies naming the Debian packages to install when a module is missing.
+py_need() {
+  local spec missing=()
+  [ -x "$PY" ] || die "$PY is not installed (apt-get install python3)"
+  for spec in "$@"; do
+    "$PY" -c "import ${spec#*:}" 2>/dev/null || missing+=("${spec%%:*}")
+  done
+  ((${#missing[@]} == 0)) || die "missing Debian packages: apt-get install ${missing[*]}"
+}
+
+# py_version MODULE: the module's version (its __version__, or its distribution's).
+py_version() {
+  "$PY" -c 'import importlib, importlib.metadata as m, sys
+name = sys.argv[1]
+v = getattr(importlib.import_module(name), "__version__", None)
+print(v if isinstance(v, str) else m.version(name))' "$1"
+}
+
+# py_runtime: "CPython 3.11.2" of $PY.
+py_runtime() {
+  "$PY" -c 'import platform; print(platform.python_implementation(), platform.python_version())'
+}

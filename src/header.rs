@@ -21,7 +21,8 @@ pub enum Format {
     Juli,
     /// `[Tue Nov 24 15:48:49.123456 2026]`: Apache httpd's error log.
     Apache,
-    /// `[2026-11-24 15:45:25 +0000]`: gunicorn, or an ISO/slash timestamp in brackets.
+    /// `[2026-11-24 15:45:25 +0000]`: gunicorn, or an ISO/slash timestamp in brackets, or
+    /// `[24/Nov/2026 15:42:53]`: Django's runserver.
     Bracketed,
     /// `Nov 24, 2026 3:55:49 PM` or `11月 24, 2026 3:56:49 下午`: java.util.logging's
     /// SimpleFormatter (two-line records).
@@ -32,7 +33,8 @@ pub enum Format {
     TimeOnly,
     /// `fail: Microsoft.AspNetCore.Server.Kestrel[13]`: .NET's console logger (no timestamp).
     DotnetLevel,
-    /// `ERROR:root:message`: Python's `logging.basicConfig()` default (no timestamp).
+    /// `ERROR:root:message`: Python's `logging.basicConfig()` default, or uvicorn's
+    /// `ERROR:    message` (no timestamp).
     PythonLevel,
     /// `203.0.113.7 - - [24/Nov/2026:15:35:04 +0000] "GET / HTTP/1.1" 200 …`: an access-log
     /// line (Common/Combined Log Format, or Python's `http.server`). Its timestamp is not at the
@@ -347,16 +349,35 @@ fn bracketed(line: &[u8]) -> Option<Header> {
     let mut sc = Scan::new(line);
     sc.byte(b'[')?;
     let start = sc.i;
-    let secs = ymd_hms(&mut sc, b'-', true).or_else(|| {
-        sc.i = start;
-        ymd_hms(&mut sc, b'/', false)
-    })?;
+    let secs = ymd_hms(&mut sc, b'-', true)
+        .or_else(|| {
+            sc.i = start;
+            ymd_hms(&mut sc, b'/', false)
+        })
+        .or_else(|| {
+            sc.i = start;
+            dmy_hms(&mut sc)
+        })?;
     zone(&mut sc);
     if sc.byte(b' ').is_some() {
         zone(&mut sc);
     }
     sc.byte(b']')?;
     header(Format::Bracketed, sc.i, Some(secs))
+}
+
+/// `24/Nov/2026 15:42:53`, or with `,687`: Django's `server_time` (its runserver's
+/// `[{server_time}] {message}`; the milliseconds where a record had no server time set).
+fn dmy_hms(sc: &mut Scan<'_>) -> Option<i64> {
+    let d = sc.digits_1_2()?;
+    sc.byte(b'/')?;
+    let mo = sc.month_name()?;
+    sc.byte(b'/')?;
+    let y = sc.digits(4)?;
+    sc.byte(b' ')?;
+    let tod = sc.hms()?;
+    sc.fraction();
+    civil_seconds(y, mo, d, tod)
 }
 
 /// `[Tue Nov 24 15:48:49.123456 2026]`.
@@ -463,10 +484,18 @@ fn dotnet_level(line: &[u8]) -> Option<Header> {
     header(Format::DotnetLevel, 0, None)
 }
 
-/// `ERROR:root:message`: a level, a colon, a logger name without spaces, a colon.
+/// `ERROR:root:message`: a level, a colon, a logger name without spaces, a colon. Or uvicorn's
+/// default `ERROR:    message`: the level and its colon padded with spaces, so that every
+/// message starts at column 10 (its `%(levelprefix)s %(message)s`).
 fn python_level(line: &[u8]) -> Option<Header> {
     const LEVELS: [&[u8]; 5] = [b"CRITICAL:", b"ERROR:", b"WARNING:", b"INFO:", b"DEBUG:"];
+    const UVICORN_COLUMN: usize = 10;
     let rest = LEVELS.iter().find_map(|lvl| line.strip_prefix(*lvl))?;
+    if rest.first() == Some(&b' ') {
+        let message = line.len() - rest.len() + rest.iter().take_while(|&&b| b == b' ').count();
+        (message == UVICORN_COLUMN && message < line.len()).then_some(())?;
+        return header(Format::PythonLevel, 0, None);
+    }
     let colon = rest.iter().position(|&b| b == b':' || b == b' ')?;
     (rest[colon] == b':').then_some(())?;
     header(Format::PythonLevel, 0, None)
@@ -503,6 +532,14 @@ mod tests {
             Some((Format::Bracketed, "[2026-11-24 15:45:25 +0000]"))
         );
         assert_eq!(
+            ts("[24/Nov/2026 15:42:53] - Broken pipe from ('127.0.0.1', 51084)"),
+            Some((Format::Bracketed, "[24/Nov/2026 15:42:53]"))
+        );
+        assert_eq!(
+            ts("[24/Nov/2026 15:42:53,687] - Broken pipe from ('127.0.0.1', 51084)"),
+            Some((Format::Bracketed, "[24/Nov/2026 15:42:53,687]"))
+        );
+        assert_eq!(
             ts("[Tue Nov 24 15:48:49.123456 2026] [core:info] [pid 1] x"),
             Some((Format::Apache, "[Tue Nov 24 15:48:49.123456 2026]"))
         );
@@ -527,6 +564,17 @@ mod tests {
             Some((Format::DotnetLevel, ""))
         );
         assert_eq!(ts("ERROR:root:boom"), Some((Format::PythonLevel, "")));
+        for uvicorn in [
+            "ERROR:    Exception in ASGI application",
+            "WARNING:  Invalid HTTP request received.",
+            "INFO:     127.0.0.1:60208 - \"POST /upload HTTP/1.1\" 200 OK",
+            "CRITICAL: boom",
+        ] {
+            assert_eq!(ts(uvicorn), Some((Format::PythonLevel, "")), "{uvicorn}");
+        }
+        for not_one in ["ERROR: boom", "INFO:      too far", "ERROR:    "] {
+            assert_eq!(ts(not_one), None, "{not_one}");
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub(super) enum Kind {
     Exception {
         indented: bool,
     },
-    /// `Caused by: …`, `Suppressed: …`, ` ---> …`.
+    /// `Caused by: …`, `Suppressed: …`, ` ---> …`, an indented `Traceback (most recent call last):`.
     Cause,
     Traceback,
     /// "During handling of the above exception, another exception occurred:" and its sibling.
@@ -90,7 +90,10 @@ pub(super) fn kind(line: &[u8]) -> Kind {
         } else if t.starts_with(b"Caused by:")
             || t.starts_with(b"Suppressed:")
             || t.starts_with(b"---> ")
+            || t.starts_with(b"Traceback (most recent call last):")
         {
+            // An indented Python traceback (tornado's LogFormatter indents the exception
+            // text under its message) opens the trace as a cause line does.
             Kind::Cause
         } else if exception_class(t).is_some() {
             Kind::Exception { indented: true }

@@ -139,6 +139,27 @@ urllib.error.URLError: <urlopen error [Errno 111] Connection refused>
 }
 
 #[test]
+fn tornados_indented_traceback_is_one_sound_record_with_its_message() {
+    let log = "\
+[E 261204 18:13:11 web:1820] Uncaught exception GET /big (127.0.0.1)
+    HTTPServerRequest(protocol='http', host='127.0.0.1', method='GET', uri='/big', version='HTTP/1.1', remote_ip='127.0.0.1')
+    Traceback (most recent call last):
+      File \"/usr/lib/python3/dist-packages/tornado/web.py\", line 1735, in _execute
+        result = await result
+                 ^^^^^^^^^^^^
+      File \"/srv/app/app.py\", line 41, in get
+        await self.flush()
+    tornado.iostream.StreamClosedError: Stream is closed
+[E 261204 18:13:11 web:1212] Cannot send error response after headers written
+";
+    let r = n_records(log, 2);
+    assert!(
+        r[0].ends_with("Stream is closed\n") && is_sound(r[0].as_bytes()),
+        "{r:#?}"
+    );
+}
+
+#[test]
 fn interleaved_output_makes_a_broken_record_that_is_never_squashed() {
     // Another thread's access line lands in the middle of a traceback.
     let log = "\

@@ -1,0 +1,10 @@
+#!/usr/bin/env python3
+"""The lab's Django project: `manage.py runserver` as `django-admin startproject` sets it up."""
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "labsite.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
