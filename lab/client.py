@@ -435,6 +435,13 @@ PHASES.update({
                             lambda b, h, i: tls_not_tls()),
 })
 
+# --- a proxy's upstream timeout (families whose proxy answers it 502) -----------------------
+
+PHASES.update({
+    "genuine-upstream-timeout": ("genuine", 3, "GET /outbound/timeout: the proxy's upstream never answers; the proxy gives up and answers 502 (httputil.ReverseProxy's default error handler)",
+                                 lambda b, h, i: outbound(lambda h: "/outbound/timeout?port=%d" % h["hang"].port, 502)(b, h)),
+})
+
 
 def marker(b, name):
     status, _ = b.request("GET", "/__lab/phase?name=" + name)
