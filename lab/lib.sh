@@ -112,3 +112,11 @@ go_build() {
   command -v go >/dev/null || die "go is not installed (apt-get install golang-go)"
   (cd "$1" && GO111MODULE=off GOPATH=${2:-/usr/share/gocode} go build -o server .) || die "go build failed in $1"
 }
+
+# --- Ruby -------------------------------------------------------------------------------------
+
+# ruby_version: the interpreter's version line, for versions.txt.
+ruby_version() {
+  command -v ruby >/dev/null || die "ruby is not installed (apt-get install ruby)"
+  ruby -e 'print "Ruby #{RUBY_VERSION}p#{RUBY_PATCHLEVEL}"'
+}
