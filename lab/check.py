@@ -91,7 +91,9 @@ def main():
                 problems.append("phase %s: a genuine line was squashed" % p["name"])
         elif left != logged:
             problems.append("phase %s: a %s line was squashed" % (p["name"], p["kind"]))
-    if not aborts_logged or not (removed[0] or truth.get("pending")):
+    # A server that logs nothing for any abort is a finding when every abort phase's note says so.
+    silent = all("nothing logged" in p.get("note", "") for p in want if p["kind"] == "abort")
+    if not silent and (not aborts_logged or not (removed[0] or truth.get("pending"))):
         problems.append("no abort was logged or squashed")
     for pr in problems:
         print("lab check: %s: %s" % (truth["family"], pr))

@@ -367,6 +367,101 @@ PHASES.update({
 })
 
 
+# --- TLS handshakes abandoned (families that also listen with TLS) ---------------------------
+# The server's TLS port is LAB_TLS_PORT in the environment (127.0.0.1 only). The client hello
+# is made by Python's ssl module on memory buffers, so a phase can send all of it, part of it,
+# or nothing, and leave in its own way.
+
+import ssl  # noqa: E402 - kept with the TLS phases it serves
+
+
+def tls_connect():
+    port = int(os.environ.get("LAB_TLS_PORT", "0"))
+    if not port:
+        raise RuntimeError("a TLS phase needs LAB_TLS_PORT")
+    return socket.create_connection((HOST, port), timeout=TIMEOUT)
+
+
+def hello_bytes():
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    out = ssl.MemoryBIO()
+    obj = ctx.wrap_bio(ssl.MemoryBIO(), out, server_hostname="localhost")
+    try:
+        obj.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return out.read()
+
+
+def tls_abandon(how):
+    s = tls_connect()
+    if how == "connect":
+        s.close()  # a TCP connection that never says hello (a port check, a browser's spare)
+        return
+    hello = hello_bytes()
+    if how == "partial":
+        s.sendall(hello[: len(hello) // 2])
+        time.sleep(0.05)
+        s.close()
+        return
+    s.sendall(hello)
+    if how == "hello-rst":
+        rst_close(s)  # reset as soon as the hello is out
+        return
+    # hello-fin: read the server's first flight, then leave without answering it.
+    s.recv(65536)
+    time.sleep(0.05)
+    drain(s)
+    s.close()
+
+
+def tls_untrusted():
+    # A verifying client meets the self-signed certificate: it sends an alert and leaves.
+    s = tls_connect()
+    ctx = ssl.create_default_context()
+    try:
+        ctx.wrap_socket(s, server_hostname="localhost").close()
+    except ssl.SSLCertVerificationError:
+        return
+    finally:
+        s.close()
+    raise RuntimeError("the self-signed certificate was trusted")
+
+
+def tls_not_tls():
+    # Something that is neither TLS nor HTTP on the TLS port (a misdirected SSH client).
+    s = tls_connect()
+    s.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n")
+    time.sleep(0.1)
+    drain(s)
+    s.close()
+
+
+PHASES.update({
+    "tls-abandon-connect": ("abort", 10, "connect to the TLS port and close at once, before any client hello (FIN)",
+                            lambda b, h, i: tls_abandon("connect")),
+    "tls-abandon-partial": ("abort", 10, "send half a TLS client hello, close (FIN mid-record)",
+                            lambda b, h, i: tls_abandon("partial")),
+    "tls-abandon-hello-fin": ("abort", 10, "send a TLS client hello, read the server's first flight, close without answering (FIN)",
+                              lambda b, h, i: tls_abandon("hello-fin")),
+    "tls-abandon-hello-rst": ("abort", 10, "send a TLS client hello, reset at once (SO_LINGER 0) with the server's answer unread",
+                              lambda b, h, i: tls_abandon("hello-rst")),
+    "genuine-tls-untrusted": ("genuine", 5, "a verifying TLS client rejects the self-signed certificate (it sends an alert and leaves)",
+                              lambda b, h, i: tls_untrusted()),
+    "genuine-tls-not-tls": ("genuine", 5, "an SSH banner sent to the TLS port (neither TLS nor HTTP)",
+                            lambda b, h, i: tls_not_tls()),
+})
+
+# --- a proxy's upstream timeout (families whose proxy answers it 502) -----------------------
+
+PHASES.update({
+    "genuine-upstream-timeout": ("genuine", 3, "GET /outbound/timeout: the proxy's upstream never answers; the proxy gives up and answers 502 (httputil.ReverseProxy's default error handler)",
+                                 lambda b, h, i: outbound(lambda h: "/outbound/timeout?port=%d" % h["hang"].port, 502)(b, h)),
+})
+
+
 def marker(b, name):
     status, _ = b.request("GET", "/__lab/phase?name=" + name)
     expect(status == 200, "phase marker " + name, status)

@@ -106,3 +106,45 @@ print(v if isinstance(v, str) else m.version(name))' "$1"
 py_runtime() {
   "$PY" -c 'import platform; print(platform.python_implementation(), platform.python_version())'
 }
+
+# --- Go ---------------------------------------------------------------------------------------
+
+# listen_port PORT...: the first PORT that is free on 127.0.0.1 (dies if none is). The Go
+# families listen where Go services commonly do (8080, 8443, ...): a Go log tells a server's
+# own connection from an outbound one by its listening port (net.OpError prints LOCAL->REMOTE),
+# and the go rules know the common ones.
+listen_port() {
+  local p
+  for p in "$@"; do
+    python3 -c 'import socket,sys; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$p" 2>/dev/null && {
+      echo "$p"
+      return
+    }
+  done
+  die "none of the ports $* is free on 127.0.0.1"
+}
+
+# serve_capture_on PORT WORK LOG PHASES CMD...: serve_capture on PORT rather than a random one.
+serve_capture_on() {
+  (
+    LISTEN_PORT=$1
+    shift
+    free_port() { echo "$LISTEN_PORT"; }
+    serve_capture "$@"
+  )
+}
+
+# go_build DIR [GOPATH]: builds the Go program in DIR into DIR/server with Debian's Go packages
+# (GOPATH mode: /usr/share/gocode holds golang-*-dev, no module download).
+go_build() {
+  command -v go >/dev/null || die "go is not installed (apt-get install golang-go)"
+  (cd "$1" && GO111MODULE=off GOPATH=${2:-/usr/share/gocode} go build -o server .) || die "go build failed in $1"
+}
+
+# --- Ruby -------------------------------------------------------------------------------------
+
+# ruby_version: the interpreter's version line, for versions.txt.
+ruby_version() {
+  command -v ruby >/dev/null || die "ruby is not installed (apt-get install ruby)"
+  ruby -e 'print "Ruby #{RUBY_VERSION}p#{RUBY_PATCHLEVEL}"'
+}

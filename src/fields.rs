@@ -24,8 +24,8 @@ static CLIENT: LazyLock<Fixed> =
     LazyLock::new(|| packed(&["client: ", "[client ", "request from ('"]));
 static PYTHON_LIBRARY: LazyLock<AhoCorasick> =
     LazyLock::new(|| fixed(&["/lib/python", "site-packages", "dist-packages"]));
-/// The wordings of each kind, in one automaton: the first three are Windows', then four of a
-/// broken pipe, then three of a reset.
+/// The wordings of each kind, in one automaton: the first four are Windows', then five of a
+/// broken pipe (Go writes its own errno texts, in lower case), then three of a reset.
 static KINDS: LazyLock<Fixed> = LazyLock::new(|| {
     packed(&[
         "10053",
@@ -33,6 +33,7 @@ static KINDS: LazyLock<Fixed> = LazyLock::new(|| {
         "WSAECONNABORTED",
         "established connection was aborted",
         "Broken pipe",
+        "broken pipe",
         "EPIPE",
         "[Errno 32]",
         "(32: ",
@@ -539,7 +540,7 @@ pub fn kind(texts: &[&[u8]]) -> Kind {
                     windows = true;
                     return false;
                 }
-                4..=7 => Kind::BrokenPipe,
+                4..=8 => Kind::BrokenPipe,
                 _ => Kind::Reset,
             };
             if best == Kind::Other || k == Kind::BrokenPipe {
@@ -633,6 +634,14 @@ mod tests {
         assert_eq!(f.client.as_deref(), Some("127.0.0.1"));
         assert_eq!(f.frame.as_deref(), Some("/srv/app/server.py in do_GET"));
         assert_eq!(kind(&[r]), Kind::BrokenPipe);
+    }
+
+    #[test]
+    fn go_writes_its_errno_texts_in_lower_case() {
+        let pipe = b"2026/12/04 18:04:50 download /big-len: readfrom tcp 127.0.0.1:8080->127.0.0.1:59538: sendfile: broken pipe\n";
+        assert_eq!(kind(&[pipe]), Kind::BrokenPipe);
+        let reset = b"2026/12/04 18:05:02 upload: read tcp 127.0.0.1:8080->127.0.0.1:57892: read: connection reset by peer\n";
+        assert_eq!(kind(&[reset]), Kind::Reset);
     }
 
     #[test]

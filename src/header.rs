@@ -84,7 +84,11 @@ pub fn detect(line: &[u8]) -> Option<Header> {
             .or_else(|| time_only(line))
             .or_else(|| jul_simple_zh(line))
     } else if first == b'[' {
-        bracketed(line).or_else(|| apache(line))
+        bracketed(line)
+            .or_else(|| apache(line))
+            .or_else(|| gin_access(line))
+    } else if first == 0x1b {
+        return coloured(line);
     } else if first.is_ascii_uppercase() {
         jul_simple_en(line)
             .or_else(|| syslog(line))
@@ -99,6 +103,43 @@ pub fn detect(line: &[u8]) -> Option<Header> {
             .then(|| access_log(line))
             .flatten()
     })
+}
+
+/// A header behind a colour (`ESC[31m2026/11/24 15:48:49 …`: gin's Recovery writes its
+/// records in red). It starts a record, but its timestamp is not at the start of the line, so
+/// it neither sets the clock nor lends a summary line its text.
+fn coloured(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    sc.literal(b"\x1b[")?;
+    let params = sc.s[sc.i..]
+        .iter()
+        .take(16)
+        .take_while(|&&b| b.is_ascii_digit() || b == b';')
+        .count();
+    sc.i += params;
+    sc.byte(b'm')?;
+    let rest = &line[sc.i..];
+    if rest.first() == Some(&0x1b) {
+        return None;
+    }
+    let inner = detect(rest)?;
+    header(inner.format, 0, None)
+}
+
+/// gin's Logger: `[GIN] 2026/11/24 - 15:48:49 | 200 | …` (its default formatter). An access
+/// line: a record of its own, which leaves the clock alone as the other access logs do.
+fn gin_access(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    sc.literal(b"[GIN] ")?;
+    sc.digits(4)?;
+    sc.byte(b'/')?;
+    sc.digits(2)?;
+    sc.byte(b'/')?;
+    sc.digits(2)?;
+    sc.literal(b" - ")?;
+    sc.hms()?;
+    sc.literal(b" |")?;
+    header(Format::AccessLog, 0, None)
 }
 
 /// `HOST IDENT USER [dd/Mon/yyyy:HH:MM:SS +zone] "…` or Python's `HOST - - [dd/Mon/yyyy
@@ -590,6 +631,30 @@ mod tests {
                 (h.format, h.timestamp_len, h.seconds),
                 (Format::AccessLog, 0, None)
             );
+        }
+    }
+
+    #[test]
+    fn gin_access_lines_and_coloured_headers_start_records_but_leave_the_clock_alone() {
+        let gin = "[GIN] 2026/12/04 - 18:11:53 | 200 |    4.750475ms |       127.0.0.1 | GET      \"/big\"";
+        let h = detect(gin.as_bytes()).unwrap();
+        assert_eq!(
+            (h.format, h.timestamp_len, h.seconds),
+            (Format::AccessLog, 0, None)
+        );
+        let red = "\x1b[31m2026/12/04 18:11:53 write tcp 127.0.0.1:8080->127.0.0.1:54682: write: broken pipe";
+        let h = detect(red.as_bytes()).unwrap();
+        assert_eq!(
+            (h.format, h.timestamp_len, h.seconds),
+            (Format::Slash, 0, None)
+        );
+        for line in [
+            "\x1b[0m",
+            "\x1b[31m",
+            "\x1b[31m\x1b[1m2026/12/04 18:11:53 x",
+            "[GIN-debug] GET /small",
+        ] {
+            assert_eq!(detect(line.as_bytes()), None, "{line:?}");
         }
     }
 

@@ -31,6 +31,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("rules/node.yaml", include_str!("../../rules/node.yaml")),
     ("rules/dotnet.yaml", include_str!("../../rules/dotnet.yaml")),
     ("rules/go.yaml", include_str!("../../rules/go.yaml")),
+    ("rules/ruby.yaml", include_str!("../../rules/ruby.yaml")),
     ("rules/nginx.yaml", include_str!("../../rules/nginx.yaml")),
     ("rules/apache.yaml", include_str!("../../rules/apache.yaml")),
 ];
