@@ -67,6 +67,8 @@ struct RecordShape {
     intro: bool,
     /// The record can take no more lines (a socketserver block after its closing dashes).
     closed: bool,
+    /// The last line was blank.
+    after_blank: bool,
     /// Frames came straight after the header line, with no exception line: sound only if the
     /// header line itself names the exception (see [`Soundness`]).
     frames_after_header: bool,
@@ -202,6 +204,19 @@ impl Grammar {
             return self.begin(kind, line);
         }
         let was_intro = std::mem::replace(&mut r.intro, false);
+        let after_blank = std::mem::replace(&mut r.after_blank, kind == Kind::Blank);
+        // Without headers, an indented exception line after a blank line starts a record, and
+        // a blank line ends a trace: Koa's default error listener writes each error's stack
+        // indented by two spaces between blank lines, and koa-logger's request lines, which
+        // follow, are indented too.
+        let after_blank_starts = match kind {
+            Kind::Exception { indented: true } => true,
+            Kind::Indented => r.exception || r.frames,
+            _ => false,
+        };
+        if after_blank && after_blank_starts && r.kind == RecordKind::Plain {
+            return self.begin(kind, line);
+        }
         let cont = match kind {
             Kind::Header(_) => false,
             Kind::Blank => {
@@ -211,9 +226,10 @@ impl Grammar {
             }
             Kind::Frame => {
                 // Frames need an exception line before them; a header line may carry it
-                // itself (`… ERROR … System.IO.IOException: …` then `   at …`).
+                // itself (`… ERROR … System.IO.IOException: …` then `   at …`), and so may
+                // a plain message line (Node's `console.error('Pipeline failed.', err)`).
                 if !r.exception {
-                    if r.lines == 1 && matches!(r.kind, RecordKind::Header(_)) {
+                    if r.lines == 1 && matches!(r.kind, RecordKind::Header(_) | RecordKind::Plain) {
                         r.frames_after_header = true;
                         r.exception = true;
                     } else {
@@ -320,7 +336,8 @@ impl Grammar {
                         r.broken = true
                     }
                     Kind::Other => r.intro = is_intro(line),
-                    Kind::Blank | Kind::Header(_) | Kind::Dashes => {}
+                    Kind::Blank => r.after_blank = true,
+                    Kind::Header(_) | Kind::Dashes => {}
                 }
             }
         }
