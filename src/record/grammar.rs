@@ -69,6 +69,9 @@ struct RecordShape {
     closed: bool,
     /// The last line was blank.
     after_blank: bool,
+    /// The last line was a `Caused by: ` with nothing after it: Jetty's StdErrLog prints the
+    /// cause's exception line on the next line, at column 0.
+    bare_cause: bool,
     /// Frames came straight after the header line, with no exception line: sound only if the
     /// header line itself names the exception (see [`Soundness`]).
     frames_after_header: bool,
@@ -205,6 +208,10 @@ impl Grammar {
         }
         let was_intro = std::mem::replace(&mut r.intro, false);
         let after_blank = std::mem::replace(&mut r.after_blank, kind == Kind::Blank);
+        let bare_cause = std::mem::replace(
+            &mut r.bare_cause,
+            kind == Kind::Cause && line.trim_ascii() == b"Caused by:",
+        );
         // Without headers, an indented exception line after a blank line starts a record, and
         // a blank line ends a trace: Koa's default error listener writes each error's stack
         // indented by two spaces between blank lines, and koa-logger's request lines, which
@@ -245,7 +252,9 @@ impl Grammar {
                 true
             }
             Kind::Exception { indented: false } => {
-                if r.python == Python::InTraceback && r.frames {
+                if bare_cause {
+                    true
+                } else if r.python == Python::InTraceback && r.frames {
                     // The exception line that ends a Python traceback.
                     r.python = Python::Done;
                     true

@@ -345,3 +345,23 @@ listening on http://127.0.0.1:8080
         "a message line naming no exception: {r:#?}"
     );
 }
+
+#[test]
+fn jetty_stderrlog_records_hold_their_trace_and_a_bare_caused_by() {
+    // Jetty 9's StdErrLog (lab capture jetty9/jetty.log): the level after the timestamp, the
+    // throwable at column 0, and `Caused by: ` alone with the cause on the next line.
+    let log = "\
+2026-12-04 18:16:06.448:WARN:LabServer:qtp1134517053-19: download of big.bin failed
+org.eclipse.jetty.io.EofException
+\tat org.eclipse.jetty.io.ChannelEndPoint.flush(ChannelEndPoint.java:280)
+Caused by: 
+java.io.IOException: Connection reset by peer
+\tat java.base/sun.nio.ch.FileDispatcherImpl.writev0(Native Method)
+2026-12-04 18:16:07.476:INFO:LabServer:qtp1134517053-19: LAB PHASE upload-fin
+java.io.IOException: not this record's
+";
+    let r = n_records(log, 2);
+    assert!(r[0].ends_with("(Native Method)\n"), "{r:#?}");
+    assert!(is_sound(r[0].as_bytes()));
+    assert!(r[1].ends_with("record's\n"), "{r:#?}");
+}
