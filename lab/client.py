@@ -462,6 +462,87 @@ PHASES.update({
 })
 
 
+# --- HTTP/2 (cleartext, prior knowledge): a stream reset by its client -----------------------
+# Only the frames these phases need: the preface, SETTINGS (and its ACK), one HEADERS with
+# HPACK literals (no Huffman, no table changes), DATA read and counted, RST_STREAM, GOAWAY.
+
+
+def h2_frame(ftype, flags, stream, payload=b""):
+    return struct.pack(">I", len(payload))[1:] + bytes([ftype, flags]) + struct.pack(">I", stream) + payload
+
+
+def h2_read_frame(s):
+    head = b""
+    while len(head) < 9:
+        chunk = s.recv(9 - len(head))
+        if not chunk:
+            raise ConnectionError("HTTP/2 connection closed by the server")
+        head += chunk
+    length = int.from_bytes(head[:3], "big")
+    body = b""
+    while len(body) < length:
+        chunk = s.recv(length - len(body))
+        if not chunk:
+            raise ConnectionError("HTTP/2 connection closed by the server")
+        body += chunk
+    return head[3], head[4], int.from_bytes(head[5:9], "big") & 0x7FFFFFFF, body
+
+
+def h2_get(b, path):
+    """Opens an h2c connection and asks for `path` on stream 1; returns the socket."""
+
+    def literal(index, value):  # literal header field without indexing, indexed name
+        v = value.encode()
+        return bytes([index]) + bytes([len(v)]) + v
+
+    s = b.connect()
+    # Windows as large as a browser's, so the server is held back by TCP, not by flow control:
+    # SETTINGS_INITIAL_WINDOW_SIZE for the stream, a WINDOW_UPDATE for the connection.
+    settings = h2_frame(0x4, 0, 0, struct.pack(">HI", 0x4, 0x7FFFFFFF))
+    window = h2_frame(0x8, 0, 0, struct.pack(">I", 0x7FFFFFFF - 65535))
+    s.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + settings + window)
+    block = b"\x82\x86" + literal(0x04, path) + literal(0x01, "127.0.0.1:%d" % b.port)
+    s.sendall(h2_frame(0x1, 0x5, 1, block))  # HEADERS, END_STREAM | END_HEADERS
+    return s
+
+
+def h2_read_data(s, want):
+    """Reads frames until `want` bytes of DATA arrived on stream 1 (ACKing SETTINGS)."""
+    got = 0
+    for _ in range(10000):
+        ftype, flags, stream, body = h2_read_frame(s)
+        if ftype == 0x4 and not flags & 0x1:
+            s.sendall(h2_frame(0x4, 0x1, 0))
+        elif ftype == 0x0 and stream == 1:
+            got += len(body)
+            if got >= want:
+                return got
+        elif ftype in (0x3, 0x7):
+            raise ConnectionError("HTTP/2 stream or connection ended by the server")
+    return got
+
+
+def h2_abort(b, how, i):
+    s = h2_get(b, download(i))
+    h2_read_data(s, PART)
+    if how == "rst":
+        s.sendall(h2_frame(0x3, 0, 1, struct.pack(">I", 0x8)))  # RST_STREAM CANCEL
+        time.sleep(0.2)
+        s.sendall(h2_frame(0x7, 0, 0, struct.pack(">II", 1, 0)))  # GOAWAY NO_ERROR
+        drain(s)
+        s.close()
+    else:
+        rst_close(s)
+
+
+PHASES.update({
+    "h2-rst": ("abort", 10, "HTTP/2 (h2c, prior knowledge, large flow-control windows) GET of the download, read 256 KiB, RST_STREAM CANCEL, then GOAWAY and close",
+               lambda b, h, i: h2_abort(b, "rst", i)),
+    "h2-close": ("abort", 10, "HTTP/2 (h2c, prior knowledge, large flow-control windows) GET of the download, read 256 KiB, close the connection with SO_LINGER 0 (RST)",
+                 lambda b, h, i: h2_abort(b, "close", i)),
+})
+
+
 def marker(b, name):
     status, _ = b.request("GET", "/__lab/phase?name=" + name)
     expect(status == 200, "phase marker " + name, status)

@@ -348,8 +348,18 @@ fn iso(line: &[u8]) -> Option<Header> {
     let mut sc = Scan::new(line);
     let secs = ymd_hms(&mut sc, b'-', true)?;
     zone(&mut sc);
-    sc.at_boundary().then_some(())?;
+    (sc.at_boundary() || stderrlog_level(&sc.s[sc.i..])).then_some(())?;
     header(Format::Iso, sc.i, Some(secs))
+}
+
+/// Jetty's StdErrLog puts its level right after the timestamp, between colons:
+/// `2026-12-04 18:16:02.131:WARN:oejs.HttpChannel:qtp1134517053-16: /big`.
+fn stderrlog_level(rest: &[u8]) -> bool {
+    let Some(rest) = rest.strip_prefix(b":") else {
+        return false;
+    };
+    let word = rest.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    (4..=7).contains(&word) && rest.get(word) == Some(&b':')
 }
 
 fn slash(line: &[u8]) -> Option<Header> {
@@ -616,6 +626,10 @@ mod tests {
         for not_one in ["ERROR: boom", "INFO:      too far", "ERROR:    "] {
             assert_eq!(ts(not_one), None, "{not_one}");
         }
+        assert_eq!(
+            ts("2026-12-04 18:16:02.131:WARN:oejs.HttpChannel:qtp1134517053-16: /big"),
+            Some((Format::Iso, "2026-12-04 18:16:02.131"))
+        );
     }
 
     #[test]
@@ -670,6 +684,8 @@ mod tests {
             "2026-11-24 25:43:31 hour twenty-five",
             "2026-11-2415:43:31",
             "12:00:00 no milliseconds",
+            "2026-11-24 15:43:31:x not a StdErrLog level",
+            "2026-11-24 15:43:31:WARNING-no-colon",
             "",
         ] {
             assert_eq!(detect(line.as_bytes()), None, "{line:?}");

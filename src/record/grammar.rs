@@ -67,6 +67,11 @@ struct RecordShape {
     intro: bool,
     /// The record can take no more lines (a socketserver block after its closing dashes).
     closed: bool,
+    /// The last line was blank.
+    after_blank: bool,
+    /// The last line was a `Caused by: ` with nothing after it: Jetty's StdErrLog prints the
+    /// cause's exception line on the next line, at column 0.
+    bare_cause: bool,
     /// Frames came straight after the header line, with no exception line: sound only if the
     /// header line itself names the exception (see [`Soundness`]).
     frames_after_header: bool,
@@ -202,6 +207,23 @@ impl Grammar {
             return self.begin(kind, line);
         }
         let was_intro = std::mem::replace(&mut r.intro, false);
+        let after_blank = std::mem::replace(&mut r.after_blank, kind == Kind::Blank);
+        let bare_cause = std::mem::replace(
+            &mut r.bare_cause,
+            kind == Kind::Cause && line.trim_ascii() == b"Caused by:",
+        );
+        // Without headers, an indented exception line after a blank line starts a record, and
+        // a blank line ends a trace: Koa's default error listener writes each error's stack
+        // indented by two spaces between blank lines, and koa-logger's request lines, which
+        // follow, are indented too.
+        let after_blank_starts = match kind {
+            Kind::Exception { indented: true } => true,
+            Kind::Indented => r.exception || r.frames,
+            _ => false,
+        };
+        if after_blank && after_blank_starts && r.kind == RecordKind::Plain {
+            return self.begin(kind, line);
+        }
         let cont = match kind {
             Kind::Header(_) => false,
             Kind::Blank => {
@@ -211,9 +233,10 @@ impl Grammar {
             }
             Kind::Frame => {
                 // Frames need an exception line before them; a header line may carry it
-                // itself (`… ERROR … System.IO.IOException: …` then `   at …`).
+                // itself (`… ERROR … System.IO.IOException: …` then `   at …`), and so may
+                // a plain message line (Node's `console.error('Pipeline failed.', err)`).
                 if !r.exception {
-                    if r.lines == 1 && matches!(r.kind, RecordKind::Header(_)) {
+                    if r.lines == 1 && matches!(r.kind, RecordKind::Header(_) | RecordKind::Plain) {
                         r.frames_after_header = true;
                         r.exception = true;
                     } else {
@@ -229,7 +252,9 @@ impl Grammar {
                 true
             }
             Kind::Exception { indented: false } => {
-                if r.python == Python::InTraceback && r.frames {
+                if bare_cause {
+                    true
+                } else if r.python == Python::InTraceback && r.frames {
                     // The exception line that ends a Python traceback.
                     r.python = Python::Done;
                     true
@@ -320,7 +345,8 @@ impl Grammar {
                         r.broken = true
                     }
                     Kind::Other => r.intro = is_intro(line),
-                    Kind::Blank | Kind::Header(_) | Kind::Dashes => {}
+                    Kind::Blank => r.after_blank = true,
+                    Kind::Header(_) | Kind::Dashes => {}
                 }
             }
         }

@@ -51,12 +51,13 @@ pub(super) fn is_summary(line: &[u8], header: Option<Header>) -> bool {
 }
 
 /// Whether a header line carries an exception in its message: a word ending in `Exception`
-/// or `Error` followed by `:` (so its frames may follow directly).
+/// or `Error` followed by `:`, or by a code and `:` (`Error [ERR_STREAM_PREMATURE_CLOSE]: …`),
+/// so its frames may follow directly.
 pub fn names_exception(line: &[u8]) -> bool {
     memchr::memmem::find_iter(line, b"Exception")
         .map(|i| i + b"Exception".len())
         .chain(memchr::memmem::find_iter(line, b"Error").map(|i| i + b"Error".len()))
-        .any(|end| line.get(end) == Some(&b':'))
+        .any(|end| skip_code(&line[end..]).first() == Some(&b':'))
 }
 
 /// Whether an unindented exception line names its class with a package (`java.io.IOException`,

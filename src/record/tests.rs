@@ -311,3 +311,78 @@ fn a_node_error_without_frames_is_an_exception_line() {
     assert_eq!(exception_class(b"[Error: x] {"), Some(&b"Error"[..]));
     assert_eq!(exception_class(b"[INFO] Error: x"), None);
 }
+
+#[test]
+fn koa_errors_indented_between_blank_lines_are_records_of_their_own() {
+    // Koa's default error listener (lab capture koa/app.log): each stack indented by two
+    // spaces between blank lines; koa-logger's request lines are indented too, and are not
+    // part of the trace before them.
+    let log = "\
+LAB PHASE abort-fin
+  --> GET /__lab/phase?name=abort-fin 200 1ms 3b
+  <-- GET /big
+
+  Error [ERR_STREAM_PREMATURE_CLOSE]: Premature close
+      at ServerResponse.onclose (node:internal/streams/end-of-stream:159:30)
+      at Socket.onServerResponseClose (node:_http_server:277:5)
+
+
+  Error: read ECONNRESET
+      at TCP.onStreamRead (node:internal/stream_base_commons:218:20)
+
+  -x- GET /big 200 2ms -
+";
+    let r = n_records(log, 5);
+    assert!(
+        r[0].starts_with("LAB PHASE") && r[0].ends_with("GET /big\n"),
+        "{r:#?}"
+    );
+    assert_eq!(r[1], "\n");
+    assert!(
+        r[2].starts_with("  Error [ERR_STREAM_PREMATURE_CLOSE]") && r[2].ends_with(":5)\n\n\n")
+    );
+    assert!(r[3].starts_with("  Error: read ECONNRESET") && r[3].ends_with(":20)\n\n"));
+    assert!(r[4].starts_with("  -x- GET /big"), "{r:#?}");
+    assert!(is_sound(r[2].as_bytes()) && is_sound(r[3].as_bytes()));
+}
+
+#[test]
+fn a_message_line_that_names_an_exception_may_carry_its_frames() {
+    // console.error('Pipeline failed.', err) (lab capture node-pipeline/app.log).
+    let log = "\
+Pipeline failed. Error [ERR_STREAM_PREMATURE_CLOSE]: Premature close
+    at ServerResponse.onclose (node:internal/streams/end-of-stream:159:30)
+    at TCP.<anonymous> (node:net:343:12) {
+  code: 'ERR_STREAM_PREMATURE_CLOSE'
+}
+listening on http://127.0.0.1:8080
+    at not.a.trace (x.js:1:1)
+";
+    let r = n_records(log, 2);
+    assert!(r[0].ends_with("}\n"), "{r:#?}");
+    assert!(is_sound(r[0].as_bytes()));
+    assert!(
+        !is_sound(r[1].as_bytes()),
+        "a message line naming no exception: {r:#?}"
+    );
+}
+
+#[test]
+fn jetty_stderrlog_records_hold_their_trace_and_a_bare_caused_by() {
+    // Jetty 9's StdErrLog (lab capture jetty9/jetty.log): the level after the timestamp, the
+    // throwable at column 0, and `Caused by: ` alone with the cause on the next line.
+    let log = "\
+2026-12-04 18:16:06.448:WARN:LabServer:qtp1134517053-19: download of big.bin failed
+org.eclipse.jetty.io.EofException
+\tat org.eclipse.jetty.io.ChannelEndPoint.flush(ChannelEndPoint.java:280)
+Caused by: 
+java.io.IOException: Connection reset by peer
+\tat java.base/sun.nio.ch.FileDispatcherImpl.writev0(Native Method)
+2026-12-04 18:16:07.476:INFO:LabServer:qtp1134517053-19: LAB PHASE upload-fin
+java.io.IOException: not this record's
+";
+    let r = n_records(log, 2);
+    assert!(r[0].ends_with("(Native Method)\n"), "{r:#?}");
+    assert!(is_sound(r[0].as_bytes()));
+    assert!(r[1].ends_with("record's\n"), "{r:#?}");
+}
