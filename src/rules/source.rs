@@ -33,6 +33,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("rules/go.yaml", include_str!("../../rules/go.yaml")),
     ("rules/nginx.yaml", include_str!("../../rules/nginx.yaml")),
     ("rules/apache.yaml", include_str!("../../rules/apache.yaml")),
+    (
+        "rules/haproxy.yaml",
+        include_str!("../../rules/haproxy.yaml"),
+    ),
 ];
 
 /// One rules file's text and the name to report it by.
