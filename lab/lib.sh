@@ -97,6 +97,8 @@ proxy_backend() {
   DOWN_PORT=$(free_port)
   python3 "$LAB/proxy_backend.py" "$BACKEND_PORT" "$work/big.bin" >>"$work/backend.log" 2>&1 &
   BACKEND_PID=$!
+  # The capture runs in a subshell of lab/run: the backend goes when it ends, however it ends.
+  trap 'stop_pid "$BACKEND_PID"' EXIT
   wait_port "$BACKEND_PORT" "$BACKEND_PID" || { cat "$work/backend.log" >&2; die "the backend did not start"; }
 }
 
