@@ -37,6 +37,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "rules/haproxy.yaml",
         include_str!("../../rules/haproxy.yaml"),
     ),
+    ("rules/caddy.yaml", include_str!("../../rules/caddy.yaml")),
 ];
 
 /// One rules file's text and the name to report it by.
