@@ -88,14 +88,15 @@ PROXY_PHASES=ok,abort-fin,abort-rst,abort-early,abort-maxtime,upload-fin,upload-
 
 # proxy_backend WORK: starts lab/proxy_backend.py on a free port (its own lines in
 # WORK/backend.log, not among the captured logs); sets BACKEND_PORT, BACKEND_PID, and DOWN_PORT
-# (a free port nothing listens on, for /upstream/refused). Writes WORK/big.bin.
+# (a free port nothing listens on, for /upstream/refused). Writes WORK/big.bin. BACKEND_DELAY:
+# how long /upstream/timeout takes to answer (5 s unless set).
 proxy_backend() {
   local work=$1
   head -c $((32 * 1024 * 1024)) /dev/zero | tr '\0' 'b' >"$work/big.bin"
   mkdir -p "$work/out"
   BACKEND_PORT=$(free_port)
   DOWN_PORT=$(free_port)
-  python3 "$LAB/proxy_backend.py" "$BACKEND_PORT" "$work/big.bin" >>"$work/backend.log" 2>&1 &
+  python3 "$LAB/proxy_backend.py" "$BACKEND_PORT" "$work/big.bin" "${BACKEND_DELAY:-5}" >>"$work/backend.log" 2>&1 &
   BACKEND_PID=$!
   # The capture runs in a subshell of lab/run: the backend goes when it ends, however it ends.
   trap 'stop_pid "$BACKEND_PID"' EXIT

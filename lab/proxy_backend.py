@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The backend behind the lab's proxy families (HAProxy, Squid, Varnish, Caddy, tinyproxy, ...).
 
-  proxy_backend.py PORT BIG_FILE
+  proxy_backend.py PORT BIG_FILE [DELAY]
 
 A threaded http.server app (standard library only, loopback only) with the lab's routes
 (lab/README.md), answered as an origin server behind a proxy does, plus the routes of the
@@ -13,7 +13,8 @@ client's upstream phases, where this backend itself is the failure the proxy mee
   /upstream/reset       reads the request and resets the connection (RST)
   /upstream/hangup      reads the request and closes without answering (FIN)
   /upstream/partial     200 with a Content-Length of 1 MiB, 64 KiB of it, then a reset
-  /upstream/timeout     answers only after 5 s (the proxies wait at most 1 s)
+  /upstream/timeout     answers only after DELAY seconds (the optional third argument, 5 by
+                        default; the proxies give up long before)
 
 The refused upstream is no route here: the proxies send /upstream/refused to a closed port.
 Every response says Cache-Control: no-store, so caching proxies pass each request on.
@@ -79,12 +80,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 time.sleep(0.1)
                 self.rst()
             elif path == "/upstream/timeout":
-                time.sleep(5)
+                time.sleep(float(sys.argv[3]) if len(sys.argv) > 3 else 5)
                 self.text(200, "late\n")
             else:
                 self.text(404, "not found\n")
-        except (BrokenPipeError, ConnectionResetError):
+        except (BrokenPipeError, ConnectionResetError) as e:
             # The proxy gave up on this response (its client left): nothing to answer.
+            self.log_message("%s: %s", self.path, e)
             self.close_connection = True
 
     def big(self):
