@@ -38,6 +38,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../rules/haproxy.yaml"),
     ),
     ("rules/caddy.yaml", include_str!("../../rules/caddy.yaml")),
+    ("rules/squid.yaml", include_str!("../../rules/squid.yaml")),
 ];
 
 /// One rules file's text and the name to report it by.
