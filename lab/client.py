@@ -457,7 +457,7 @@ PHASES.update({
 # --- a proxy's upstream timeout (families whose proxy answers it 502) -----------------------
 
 PHASES.update({
-    "genuine-upstream-timeout": ("genuine", 3, "GET /outbound/timeout: the proxy's upstream never answers; the proxy gives up and answers 502 (httputil.ReverseProxy's default error handler)",
+    "genuine-proxy-timeout": ("genuine", 3, "GET /outbound/timeout: the proxy's upstream never answers; the proxy gives up and answers 502 (httputil.ReverseProxy's default error handler)",
                                  lambda b, h, i: outbound(lambda h: "/outbound/timeout?port=%d" % h["hang"].port, 502)(b, h)),
 })
 
@@ -540,6 +540,39 @@ PHASES.update({
                lambda b, h, i: h2_abort(b, "rst", i)),
     "h2-close": ("abort", 10, "HTTP/2 (h2c, prior knowledge, large flow-control windows) GET of the download, read 256 KiB, close the connection with SO_LINGER 0 (RST)",
                  lambda b, h, i: h2_abort(b, "close", i)),
+})
+
+
+# --- proxies: the upstream is the failure (lab/proxy_backend.py) --------------------------
+
+
+def upstream(path):
+    """GET PATH through a proxy whose backend fails it: any 5xx will do (each proxy has its own
+    status for each failure), as will a response cut short (the backend's partial body)."""
+
+    def run(b):
+        try:
+            status, _ = b.request("GET", path)
+        except (http.client.HTTPException, OSError):
+            if path != "/upstream/partial":
+                raise
+            return
+        expect(status >= 500 or path == "/upstream/partial", "GET " + path, status)
+
+    return run
+
+
+PHASES.update({
+    "genuine-upstream-reset": ("genuine", 5, "GET /upstream/reset: the proxy's backend reads the request and resets (expects a 5xx)",
+                               lambda b, h, i: upstream("/upstream/reset")(b)),
+    "genuine-upstream-hangup": ("genuine", 5, "GET /upstream/hangup: the proxy's backend closes without answering (expects a 5xx)",
+                                lambda b, h, i: upstream("/upstream/hangup")(b)),
+    "genuine-upstream-partial": ("genuine", 5, "GET /upstream/partial: the proxy's backend sends 64 KiB of 1 MiB and resets (a truncated 200 or a 5xx)",
+                                 lambda b, h, i: upstream("/upstream/partial")(b)),
+    "genuine-upstream-refused": ("genuine", 5, "GET /upstream/refused: the proxy sends it to a closed port (expects a 5xx)",
+                                 lambda b, h, i: upstream("/upstream/refused")(b)),
+    "genuine-upstream-timeout": ("genuine", 3, "GET /upstream/timeout: the proxy's backend answers after 5 s, past the proxy's 1 s timeout (expects a 5xx)",
+                                 lambda b, h, i: upstream("/upstream/timeout")(b)),
 })
 
 

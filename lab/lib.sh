@@ -148,3 +148,46 @@ ruby_version() {
   command -v ruby >/dev/null || die "ruby is not installed (apt-get install ruby)"
   ruby -e 'print "Ruby #{RUBY_VERSION}p#{RUBY_PATCHLEVEL}"'
 }
+
+# --- proxies, PHP and small servers (haproxy, squid, varnish, caddy, tinyproxy, lighttpd,
+# php-fpm, mod-php) -------------------------------------------------------------------------
+
+# The phases of a family that proxies to lab/proxy_backend.py: the Node families' aborts, then
+# the client's upstream phases (the backend or a closed port is the failure the proxy meets).
+PROXY_PHASES=ok,abort-fin,abort-rst,abort-early,abort-maxtime,upload-fin,upload-rst,abort-sse,ok,genuine-upstream-reset,genuine-upstream-hangup,genuine-upstream-partial,genuine-upstream-refused,genuine-upstream-timeout,genuine-exception,genuine-bad-request,ok
+
+# proxy_backend WORK: starts lab/proxy_backend.py on a free port (its own lines in
+# WORK/backend.log, not among the captured logs); sets BACKEND_PORT, BACKEND_PID, and DOWN_PORT
+# (a free port nothing listens on, for /upstream/refused). Writes WORK/big.bin. BACKEND_DELAY:
+# how long /upstream/timeout takes to answer (5 s unless set).
+proxy_backend() {
+  local work=$1
+  head -c $((32 * 1024 * 1024)) /dev/zero | tr '\0' 'b' >"$work/big.bin"
+  mkdir -p "$work/out"
+  BACKEND_PORT=$(free_port)
+  DOWN_PORT=$(free_port)
+  python3 "$LAB/proxy_backend.py" "$BACKEND_PORT" "$work/big.bin" "${BACKEND_DELAY:-5}" >>"$work/backend.log" 2>&1 &
+  BACKEND_PID=$!
+  # The capture runs in a subshell of lab/run: the backend goes when it ends, however it ends.
+  trap 'stop_pid "$BACKEND_PID"' EXIT
+  wait_port "$BACKEND_PORT" "$BACKEND_PID" || { cat "$work/backend.log" >&2; die "the backend did not start"; }
+}
+
+# lab_client WORK LOG PHASES PORT [PORT_IN_USE_CMD]: lab/client.py against 127.0.0.1:PORT,
+# with the phase markers in WORK/out/LOG, the truth in WORK/out/truth.json and CLIENT_ARGS.
+lab_client() {
+  local work=$1 log=$2 phases=$3 port=$4 in_use=${5:-}
+  python3 "$LAB/client.py" --base "http://127.0.0.1:$port" --log "$work/out/$log" \
+    --truth "$work/out/truth.json" --family "$FAMILY" --phases "$phases" \
+    ${in_use:+--port-in-use-cmd "$in_use"} ${CLIENT_ARGS[@]+"${CLIENT_ARGS[@]}"}
+}
+
+# fill TEMPLATE OUT: copies TEMPLATE to OUT with each @NAME@ replaced by the value of the shell
+# variable NAME (the families' config files: ports and paths known only at capture time).
+fill() {
+  python3 - "$1" "$2" <<'PY'
+import os, re, sys
+text = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(re.sub(r"@([A-Z_]+)@", lambda m: os.environ[m.group(1)], text))
+PY
+}

@@ -34,6 +34,12 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("rules/ruby.yaml", include_str!("../../rules/ruby.yaml")),
     ("rules/nginx.yaml", include_str!("../../rules/nginx.yaml")),
     ("rules/apache.yaml", include_str!("../../rules/apache.yaml")),
+    (
+        "rules/haproxy.yaml",
+        include_str!("../../rules/haproxy.yaml"),
+    ),
+    ("rules/caddy.yaml", include_str!("../../rules/caddy.yaml")),
+    ("rules/squid.yaml", include_str!("../../rules/squid.yaml")),
 ];
 
 /// One rules file's text and the name to report it by.
