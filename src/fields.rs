@@ -493,7 +493,10 @@ fn thread(after_ts: &[u8]) -> Option<String> {
         let close = memchr::memchr(b']', inner)?;
         let name = &inner[..close];
         rest = &inner[close + 1..];
+        // A time in brackets (HAProxy's `[04/Dec/2026:18:04:50.512]`) names no thread.
+        let is_time = name.first().is_some_and(u8::is_ascii_digit) && name.contains(&b':');
         let is_thread = !name.is_empty()
+            && !is_time
             && name.iter().any(u8::is_ascii_alphabetic)
             && !name.contains(&b' ')
             && !LEVELS

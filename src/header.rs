@@ -9,6 +9,18 @@
 //! timestamp in the log's own format, and as seconds on the log's own clock (no time zone is
 //! applied: windows are aligned to the clock the log shows).
 
+mod access;
+mod civil;
+
+pub use civil::{civil, civil_seconds};
+
+/// The header of an access line that names no time at its start: a record of its own.
+const ACCESS: Header = Header {
+    format: Format::AccessLog,
+    timestamp_len: 0,
+    seconds: None,
+};
+
 /// The header formats resetsquash recognises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -24,6 +36,9 @@ pub enum Format {
     /// `[2026-11-24 15:45:25 +0000]`: gunicorn, or an ISO/slash timestamp in brackets, or
     /// `[24/Nov/2026 15:42:53]`: Django's runserver.
     Bracketed,
+    /// `[E 261204 18:15:10 web:1820]`: tornado's LogFormatter, which indents the traces it
+    /// prints under the message.
+    Tornado,
     /// `Nov 24, 2026 3:55:49 PM` or `11月 24, 2026 3:56:49 下午`: java.util.logging's
     /// SimpleFormatter (two-line records).
     JulSimple,
@@ -58,7 +73,7 @@ impl Format {
     pub fn exceptions_at_column_0(self) -> bool {
         !matches!(
             self,
-            Format::Juli | Format::Slash | Format::Apache | Format::AccessLog
+            Format::Juli | Format::Tornado | Format::Slash | Format::Apache | Format::AccessLog
         )
     }
 }
@@ -83,9 +98,11 @@ pub fn detect(line: &[u8]) -> Option<Header> {
             .or_else(|| juli(line))
             .or_else(|| time_only(line))
             .or_else(|| jul_simple_zh(line))
+            .or_else(|| (access::is_squid(line) || access::is_haproxy(line)).then_some(ACCESS))
     } else if first == b'[' {
         bracketed(line)
             .or_else(|| apache(line))
+            .or_else(|| tornado(line))
             .or_else(|| gin_access(line))
     } else if first == 0x1b {
         return coloured(line);
@@ -277,37 +294,6 @@ fn header(format: Format, timestamp_len: usize, seconds: Option<i64>) -> Option<
     })
 }
 
-/// Seconds since 1970-01-01 for a civil date and a time of day (Howard Hinnant's algorithm).
-pub fn civil_seconds(y: i64, m: i64, d: i64, time_of_day: i64) -> Option<i64> {
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400 + time_of_day)
-}
-
-/// Seconds since 1970-01-01 → (year, month, day, hour, minute, second): the inverse of
-/// [`civil_seconds`] (Howard Hinnant's algorithm).
-pub fn civil(seconds: i64) -> (i64, i64, i64, i64, i64, i64) {
-    let days = seconds.div_euclid(86_400);
-    let tod = seconds.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d, tod / 3600, tod % 3600 / 60, tod % 60)
-}
-
 /// `YYYY-MM-DD[T ]HH:MM:SS[.fff][Z|±hh[:]mm]`, with `date_sep` between the date parts.
 fn ymd_hms(sc: &mut Scan<'_>, date_sep: u8, allow_t: bool) -> Option<i64> {
     let y = sc.digits(4)?;
@@ -415,6 +401,32 @@ fn bracketed(line: &[u8]) -> Option<Header> {
     }
     sc.byte(b']')?;
     header(Format::Bracketed, sc.i, Some(secs))
+}
+
+/// `[E 261204 18:15:10 web:1820] …`: tornado's LogFormatter (`%(levelname)1.1s`, then the
+/// time as `%y%m%d %H:%M:%S`, then `module:line`).
+fn tornado(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    sc.byte(b'[')?;
+    if !line.get(1)?.is_ascii_uppercase() {
+        return None;
+    }
+    sc.i += 1;
+    sc.byte(b' ')?;
+    let y = sc.digits(2)?;
+    let mo = sc.digits(2)?;
+    let d = sc.digits(2)?;
+    sc.byte(b' ')?;
+    let tod = sc.hms()?;
+    sc.byte(b' ')?;
+    let close = line[sc.i..].iter().take(120).position(|&b| b == b']')?;
+    let place = &line[sc.i..sc.i + close];
+    if !place.contains(&b':') || place.contains(&b' ') {
+        return None;
+    }
+    let secs = civil_seconds(2000 + y, mo, d, tod)?;
+    // The clock's text is the time, without the level before it.
+    header(Format::Tornado, sc.i + close + 1, Some(secs))
 }
 
 /// `24/Nov/2026 15:42:53`, or with `,687`: Django's `server_time` (its runserver's
@@ -623,6 +635,23 @@ mod tests {
         ] {
             assert_eq!(ts(uvicorn), Some((Format::PythonLevel, "")), "{uvicorn}");
         }
+        assert_eq!(
+            ts(
+                "1796409061.159      4 127.0.0.1 TCP_MISS/200 351 GET http://localhost/x - FIRSTUP_PARENT/127.0.0.1 text/plain"
+            ),
+            Some((Format::AccessLog, ""))
+        );
+        assert_eq!(ts("1796409061.159 is not squid"), None);
+        assert_eq!(
+            ts("[I 261204 18:15:08 web:2293] 200 GET /x (127.0.0.1) 0.64ms"),
+            Some((Format::Tornado, "[I 261204 18:15:08 web:2293]"))
+        );
+        assert_eq!(
+            ts(
+                "127.0.0.1:51458 [04/Dec/2026:18:05:05.742] lab app/app1 0/0/0/0/0 200 234 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\""
+            ),
+            Some((Format::AccessLog, ""))
+        );
         for not_one in ["ERROR: boom", "INFO:      too far", "ERROR:    "] {
             assert_eq!(ts(not_one), None, "{not_one}");
         }

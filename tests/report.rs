@@ -164,7 +164,21 @@ fn a_squashed_log_reports_the_same_totals_rules_groups_timeline_kinds_and_where_
             }
             let what = format!("{name} --window {flag}");
             assert_same_report(&raw, &squashed, window, &what);
-            assert_same_where_and_kinds(&raw, &squashed, &what);
+            // A summary line lists at most 10 values of each list: where a log has more (the
+            // lab's Tomcat over h2c spreads its aborts over 20 exec threads), its counts come
+            // back as lower bounds, their totals exact.
+            let listed = ["endpoints", "clients", "frames", "threads"]
+                .iter()
+                .all(|l| {
+                    raw["where"][l]["counts"]
+                        .as_object()
+                        .is_none_or(|c| c.len() <= 10)
+                });
+            if listed {
+                assert_same_where_and_kinds(&raw, &squashed, &what);
+            } else {
+                assert_exact_kinds_and_bounded_where(&raw, &squashed, &what);
+            }
             assert_eq!(
                 squashed["where"]["from_summaries"], raw["squashed"],
                 "{name}: every \"where\" came back from a summary line"

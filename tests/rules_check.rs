@@ -52,10 +52,11 @@ fn broken_rules_files_exit_2_and_point_at_the_mistake() {
                 .unwrap();
             assert_eq!(out.status.code(), Some(2), "{file} {defaults:?}");
             let err = String::from_utf8(out.stderr).unwrap();
-            assert!(
-                err.starts_with(&format!("resetsquash: bad-rules/{want}")),
-                "{file} {defaults:?}: got\n{err}"
-            );
+            // With the built-in rules, a broad rule may also take some of their keep examples:
+            // those are told too, before or after, and the file's own mistake is among them.
+            let told = err.starts_with(&format!("resetsquash: bad-rules/{want}"))
+                || (defaults.is_empty() && err.contains(&format!("\nbad-rules/{want}")));
+            assert!(told, "{file} {defaults:?}: got\n{err}");
         }
     }
 }

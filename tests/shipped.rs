@@ -593,17 +593,40 @@ fn every_shipped_form_squashes_each_stream_as_its_plain_log_and_writes_every_oth
             .map(|s| format!("plain{s}{}.log", if form.json { "-lossy" } else { "" }))
             .collect();
         let plain_files: Vec<&str> = plain_files.iter().map(String::as_str).collect();
-        let want = report_counts(dir.path(), &plain_files);
+        // The same client aborts and records as the plain logs have; the bytes squashed are
+        // those that leave the shipped log, prefixes and all, raw or squashed alike.
+        let shipped = report_counts(dir.path(), &["shipped.log"]);
         assert_eq!(
-            report_counts(dir.path(), &["shipped.log"]),
-            want,
+            report_counts(dir.path(), &["squashed.log"]),
+            shipped,
+            "{}: report of the squashed log",
+            form.name
+        );
+        let not_bytes = |c: Vec<String>| -> Vec<String> {
+            c.into_iter()
+                .filter(|l| !l.starts_with("resetsquash_report_squashed_bytes"))
+                .collect()
+        };
+        assert_eq!(
+            not_bytes(shipped.clone()),
+            not_bytes(report_counts(dir.path(), &plain_files)),
             "{}: report of the shipped log",
             form.name
         );
+        let bytes = |c: &[String]| -> u64 {
+            c.iter()
+                .find_map(|l| l.strip_prefix("resetsquash_report_squashed_bytes "))
+                .map_or(0, |v| v.parse().unwrap())
+        };
         assert_eq!(
-            report_counts(dir.path(), &["squashed.log"]),
-            want,
-            "{}: report of the squashed log",
+            bytes(&shipped),
+            (input.len() - out.len()) as u64
+                + out
+                    .split_inclusive(|&b| b == b'\n')
+                    .filter(|l| is_summary(&read_back(&form, l).1))
+                    .map(|l| l.len() as u64)
+                    .sum::<u64>(),
+            "{}: the bytes squashed are the bytes that left the log",
             form.name
         );
         checked += 1;

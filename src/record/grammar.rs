@@ -7,7 +7,9 @@
 
 use regex::bytes::Regex;
 
-use super::line::{Kind, is_intro, is_qualified_exception, is_summary, kind, names_exception};
+use super::line::{
+    Kind, is_access_message, is_intro, is_qualified_exception, is_summary, kind, names_exception,
+};
 use crate::header::{self, Format, Header};
 
 /// What [`Grammar::step`] decided about one line.
@@ -184,6 +186,17 @@ impl Grammar {
                 previous,
             };
         }
+        if line.starts_with(b"{\"") && line.ends_with(b"}") {
+            // A JSON object on a line of its own is a record of its own (pino, bunyan, ECS…):
+            // it never continues the record before it, nor is continued.
+            self.start(RecordKind::Plain);
+            self.rec.closed = true;
+            return Step {
+                starts_record: true,
+                header,
+                previous,
+            };
+        }
         let starts_record = self.advance(kind, line);
         Step {
             starts_record,
@@ -221,7 +234,12 @@ impl Grammar {
             Kind::Indented => r.exception || r.frames,
             _ => false,
         };
-        if after_blank && after_blank_starts && r.kind == RecordKind::Plain {
+        // (Not inside a Python traceback: tornado indents its chained ones between blank lines.)
+        if after_blank
+            && after_blank_starts
+            && r.kind == RecordKind::Plain
+            && r.python == Python::None
+        {
             return self.begin(kind, line);
         }
         let cont = match kind {
@@ -248,6 +266,18 @@ impl Grammar {
             }
             Kind::Indented => true,
             Kind::Exception { indented: true } | Kind::Cause => {
+                // An indented Python traceback (tornado's LogFormatter indents it under its
+                // message) is followed as an unindented one is, so a chained one stays in it.
+                if kind == Kind::Cause
+                    && line
+                        .trim_ascii_start()
+                        .starts_with(b"Traceback (most recent call last):")
+                {
+                    r.python = Python::InTraceback;
+                    r.frames = false;
+                } else if kind != Kind::Cause && r.python == Python::InTraceback && r.frames {
+                    r.python = Python::Done;
+                }
                 r.exception = true;
                 true
             }
@@ -324,7 +354,7 @@ impl Grammar {
                 self.start(RecordKind::Header(h.format));
                 // An access line is a record of one line: what follows it (Express logs the
                 // error of a request right after morgan's line for it) is never its trace.
-                self.rec.closed = h.format == Format::AccessLog;
+                self.rec.closed = h.format == Format::AccessLog || is_access_message(line);
             }
             Kind::Dashes => self.start(RecordKind::Dashes),
             _ => {

@@ -206,3 +206,23 @@ pub fn skip_code(rest: &[u8]) -> &[u8] {
     }
     rest
 }
+
+/// Whether a header line logs an HTTP request's outcome as an access log does: a quoted request
+/// line and a status (`… "GET /x HTTP/1.1" 502 177 …`, aiohttp's and uvicorn's access lines
+/// behind their logger's header). Such a line has no trace after it.
+pub(super) fn is_access_message(line: &[u8]) -> bool {
+    memchr::memmem::find_iter(line, b" HTTP/").any(|at| {
+        let rest = &line[at + 6..];
+        let version = rest
+            .iter()
+            .take_while(|b| b.is_ascii_digit() || **b == b'.')
+            .count();
+        let rest = &rest[version..];
+        version > 0
+            && rest.starts_with(b"\" ")
+            && rest
+                .get(2..5)
+                .is_some_and(|c| c.iter().all(u8::is_ascii_digit))
+            && line[..at].contains(&b'"')
+    })
+}

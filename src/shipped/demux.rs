@@ -440,12 +440,17 @@ impl Sink for Recorder<'_> {
         let Some(&first) = seqs.first() else {
             return Ok(());
         };
+        // Counted as the bytes that leave the log: its lines as they came, prefixes and all.
+        let bytes = seqs
+            .iter()
+            .map(|&seq| self.entry(seq).raw.len() as u64)
+            .sum();
         let owned = Owned {
             rule: s.rule,
             key: s.key.to_vec(),
             headline: s.headline.to_vec(),
             lines: s.lines,
-            bytes: s.bytes,
+            bytes,
             crlf: s.crlf,
             line_no: s.line_no,
             first_line: s.first_line.to_vec(),

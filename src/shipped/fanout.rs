@@ -28,12 +28,45 @@ struct FanStream<'r> {
     partial: Vec<u8>,
     /// The stream's latest header time.
     clock: Option<(i64, Vec<u8>)>,
+    lengths: Lengths,
+}
+
+/// The lengths of a stream's lines not yet decided: of the text the assembler was given, and
+/// of the line as it came. A squashed record is counted in the bytes that leave the log, as
+/// the filter counts it.
+#[derive(Default)]
+struct Lengths {
+    lines: std::collections::VecDeque<(usize, usize)>,
+    /// Bytes of the first of `lines` already decided.
+    covered: usize,
+}
+
+impl Lengths {
+    /// The next `n` bytes of text are decided: the bytes, as they came, of the lines they end.
+    fn take(&mut self, mut n: usize) -> u64 {
+        let mut raw = 0;
+        while n > 0 {
+            let Some(&(text, came)) = self.lines.front() else {
+                break;
+            };
+            let step = (text - self.covered).min(n);
+            n -= step;
+            self.covered += step;
+            if self.covered == text {
+                self.lines.pop_front();
+                self.covered = 0;
+                raw += came as u64;
+            }
+        }
+        raw
+    }
 }
 
 /// The sink as one stream of a [`Fanout`] tells it: at that stream's clock.
 struct AtClock<'a, S> {
     sink: &'a mut S,
     clock: &'a mut Option<(i64, Vec<u8>)>,
+    lengths: &'a mut Lengths,
 }
 
 impl<S: Sink> AtClock<'_, S> {
@@ -47,14 +80,17 @@ impl<S: Sink> AtClock<'_, S> {
 
 impl<S: Sink> Sink for AtClock<'_, S> {
     fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.lengths.take(bytes.len());
         self.sink.keep(bytes)
     }
     fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.lengths.take(bytes.len());
         self.sink.keep_last(bytes)
     }
     fn squash(&mut self, s: &Squashed<'_>) -> Result<(), Error> {
         self.set()?;
-        self.sink.squash(s)
+        let bytes = self.lengths.take(s.bytes as usize);
+        self.sink.squash(&Squashed { bytes, ..*s })
     }
     fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {
         *self.clock = Some((seconds, text.to_vec()));
@@ -68,6 +104,7 @@ impl<S: Sink> Sink for AtClock<'_, S> {
     }
     fn kept(&mut self, record: &[u8], why: Kept, last: bool) -> Result<(), Error> {
         self.set()?;
+        self.lengths.take(record.len());
         self.sink.kept(record, why, last)
     }
 }
@@ -94,9 +131,11 @@ impl<'r> Fanout<'r> {
                     self.long = None;
                 }
                 let s = &mut self.streams[i];
+                s.lengths.lines.push_back((m.len(), m.len()));
                 let mut sink = AtClock {
                     sink,
                     clock: &mut s.clock,
+                    lengths: &mut s.lengths,
                 };
                 return s.assembler.long_line_more(m, &mut sink);
             }
@@ -114,6 +153,7 @@ impl<'r> Fanout<'r> {
                     let mut sink = AtClock {
                         sink: &mut *sink,
                         clock: &mut s.clock,
+                        lengths: &mut s.lengths,
                     };
                     if !s.partial.is_empty() {
                         s.assembler.line(&s.partial, &mut sink)?;
@@ -125,14 +165,17 @@ impl<'r> Fanout<'r> {
                     assembler: (self.make)(),
                     partial: Vec::new(),
                     clock: None,
+                    lengths: Lengths::default(),
                 });
                 self.streams.len() - 1
             }
         };
         let s = &mut self.streams[i];
+        s.lengths.lines.push_back((clean.len(), raw.len()));
         let mut sink = AtClock {
             sink,
             clock: &mut s.clock,
+            lengths: &mut s.lengths,
         };
         let result = if long {
             self.long = Some(i);
@@ -158,6 +201,7 @@ impl<'r> Fanout<'r> {
             let mut sink = AtClock {
                 sink: &mut *sink,
                 clock: &mut s.clock,
+                lengths: &mut s.lengths,
             };
             if !s.partial.is_empty() {
                 s.assembler.line(&s.partial, &mut sink)?;
