@@ -225,7 +225,7 @@ impl Grammar {
             return self.begin(kind, line);
         }
         let cont = match kind {
-            Kind::Header(_) => false,
+            Kind::Header(_) | Kind::Json => false,
             Kind::Blank => {
                 matches!(r.kind, RecordKind::Header(_) | RecordKind::Dashes)
                     || r.exception
@@ -327,6 +327,12 @@ impl Grammar {
                 self.rec.closed = h.format == Format::AccessLog;
             }
             Kind::Dashes => self.start(RecordKind::Dashes),
+            Kind::Json => {
+                // A JSON-lines logger writes one object per line: it continues no record
+                // before it (an nginx line in the same `docker logs`) and none after it.
+                self.start(RecordKind::Plain);
+                self.rec.closed = true;
+            }
             _ => {
                 self.start(RecordKind::Plain);
                 let r = &mut self.rec;
@@ -346,7 +352,7 @@ impl Grammar {
                     }
                     Kind::Other => r.intro = is_intro(line),
                     Kind::Blank => r.after_blank = true,
-                    Kind::Header(_) | Kind::Dashes => {}
+                    Kind::Header(_) | Kind::Dashes | Kind::Json => {}
                 }
             }
         }
