@@ -164,7 +164,13 @@ fn a_squashed_log_reports_the_same_totals_rules_groups_timeline_kinds_and_where_
             }
             let what = format!("{name} --window {flag}");
             assert_same_report(&raw, &squashed, window, &what);
-            assert_same_where_and_kinds(&raw, &squashed, &what);
+            if file.with_file_name("truth.json").exists() {
+                // A lab capture spreads its aborts over more request threads than a summary
+                // line lists (a Tomcat or Jetty pool's dozen): totals exact, counts bounded.
+                assert_exact_kinds_and_bounded_where(&raw, &squashed, &what);
+            } else {
+                assert_same_where_and_kinds(&raw, &squashed, &what);
+            }
             assert_eq!(
                 squashed["where"]["from_summaries"], raw["squashed"],
                 "{name}: every \"where\" came back from a summary line"
