@@ -67,13 +67,22 @@ impl Format {
     /// logback, log4j2, Python and JUL's SimpleFormatter print the throwable unindented after the
     /// message. Tomcat's OneLineFormatter indents it with a tab, so in a JULI log an unindented
     /// exception line is someone's `printStackTrace()` and starts a record of its own. nginx,
-    /// Go's `log`, httpd and access logs print no traces at all, so an exception line after one
+    /// Go's `log`, httpd and access logs print no traces at all, and Python's `logging` prints
+    /// its exception after a `Traceback`, as do the bracketed headers of gunicorn, Django and
+    /// WEBrick (`WARNING:waitress.queue:…` then a Java exception is two programs' lines), so an
+    /// exception line after one
     /// of their lines is another program's (`docker logs` interleaves a proxy's log with its
     /// Node or Python backend's stderr) and must not be squashed with it.
     pub fn exceptions_at_column_0(self) -> bool {
         !matches!(
             self,
-            Format::Juli | Format::Tornado | Format::Slash | Format::Apache | Format::AccessLog
+            Format::Juli
+                | Format::Tornado
+                | Format::PythonLevel
+                | Format::Bracketed
+                | Format::Slash
+                | Format::Apache
+                | Format::AccessLog
         )
     }
 }

@@ -186,17 +186,6 @@ impl Grammar {
                 previous,
             };
         }
-        if line.starts_with(b"{\"") && line.ends_with(b"}") {
-            // A JSON object on a line of its own is a record of its own (pino, bunyan, ECS…):
-            // it never continues the record before it, nor is continued.
-            self.start(RecordKind::Plain);
-            self.rec.closed = true;
-            return Step {
-                starts_record: true,
-                header,
-                previous,
-            };
-        }
         let starts_record = self.advance(kind, line);
         Step {
             starts_record,
@@ -217,6 +206,29 @@ impl Grammar {
     fn advance(&mut self, kind: Kind, line: &[u8]) -> bool {
         let r = &mut self.rec;
         if r.kind == RecordKind::None || r.closed {
+            return self.begin(kind, line);
+        }
+        // tornado's LogFormatter indents every line after a record's first by four spaces: an
+        // unindented line is another record (or another program's). And httpd's message with
+        // an APR error, `(104)Connection reset by peer: core_output_filter: …`, starts one of
+        // httpd's records wherever it is (written without its `[date]`, it follows whatever
+        // came before it in a shared log).
+        let apr_error = || {
+            let n = line
+                .iter()
+                .skip(1)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            line.first() == Some(&b'(')
+                && (1..=6).contains(&n)
+                && line.get(n + 1) == Some(&b')')
+                && line.get(n + 2).is_some_and(u8::is_ascii_uppercase)
+        };
+        if (r.kind == RecordKind::Header(Format::Tornado)
+            && kind != Kind::Blank
+            && !line.starts_with(b" "))
+            || (kind == Kind::Other && apr_error())
+        {
             return self.begin(kind, line);
         }
         let was_intro = std::mem::replace(&mut r.intro, false);
@@ -243,7 +255,7 @@ impl Grammar {
             return self.begin(kind, line);
         }
         let cont = match kind {
-            Kind::Header(_) => false,
+            Kind::Header(_) | Kind::Json => false,
             Kind::Blank => {
                 matches!(r.kind, RecordKind::Header(_) | RecordKind::Dashes)
                     || r.exception
@@ -289,7 +301,10 @@ impl Grammar {
                     r.python = Python::Done;
                     true
                 } else if !r.frames
-                    && (was_intro
+                    && ((was_intro
+                        // An intro under a header whose format prints no such exceptions is
+                        // its message's end, not another trace's start.
+                        && !matches!(r.kind, RecordKind::Header(f) if !f.exceptions_at_column_0()))
                         || (matches!(r.kind, RecordKind::Header(f) if f.exceptions_at_column_0())
                             && is_qualified_exception(line)))
                 {
@@ -357,6 +372,12 @@ impl Grammar {
                 self.rec.closed = h.format == Format::AccessLog || is_access_message(line);
             }
             Kind::Dashes => self.start(RecordKind::Dashes),
+            Kind::Json => {
+                // A JSON-lines logger writes one object per line: it continues no record
+                // before it (an nginx line in the same `docker logs`) and none after it.
+                self.start(RecordKind::Plain);
+                self.rec.closed = true;
+            }
             _ => {
                 self.start(RecordKind::Plain);
                 let r = &mut self.rec;
@@ -376,7 +397,7 @@ impl Grammar {
                     }
                     Kind::Other => r.intro = is_intro(line),
                     Kind::Blank => r.after_blank = true,
-                    Kind::Header(_) | Kind::Dashes => {}
+                    Kind::Header(_) | Kind::Dashes | Kind::Json => {}
                 }
             }
         }

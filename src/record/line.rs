@@ -30,6 +30,8 @@ pub(super) enum Kind {
     CloseBrace,
     /// Any other indented line (code lines of a Python traceback, multi-line messages).
     Indented,
+    /// A JSON object on one line (`{"level":50,…}`: pino, bunyan, zap): a whole record.
+    Json,
     Other,
 }
 
@@ -113,6 +115,8 @@ pub(super) fn kind(line: &[u8]) -> Kind {
         Kind::PythonChain
     } else if line.len() >= 20 && line.trim_ascii_end().iter().all(|&b| b == b'-') {
         Kind::Dashes
+    } else if line.starts_with(b"{\"") {
+        Kind::Json
     } else if line.trim_ascii_end() == b"}" {
         Kind::CloseBrace
     } else if TRACE_NOTES.iter().any(|n| line.starts_with(n)) {

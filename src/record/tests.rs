@@ -386,3 +386,16 @@ java.io.IOException: not this record's
     assert!(is_sound(r[0].as_bytes()));
     assert!(r[1].ends_with("record's\n"), "{r:#?}");
 }
+
+#[test]
+fn a_json_line_is_a_record_of_its_own() {
+    // pino (lab capture node-pino/app.log) in the same stream as nginx: the JSON line is no
+    // continuation of the nginx line's message, and nothing continues it.
+    let log = "\
+2026/11/24 15:48:48 [info] 20761#20761: *14 recv() failed (104: Connection reset by peer), client: 127.0.0.1
+{\"level\":30,\"time\":1796408055913,\"pid\":31144,\"msg\":\"request completed\"}
+a plain line
+";
+    let r = n_records(log, 3);
+    assert!(r[1].starts_with("{\"level\""), "{r:#?}");
+}
