@@ -120,7 +120,7 @@ class Root:
     @cherrypy.expose
     @cherrypy.config(**{"request.process_request_body": False})
     def upload(self):
-        path = os.path.join(UPLOADS, "upload-%d-%d" % (os.getpid(), id(cherrypy.request)))
+        path = os.path.join(UPLOADS, "upload-%d-%s" % (os.getpid(), os.urandom(8).hex()))
         left = int(cherrypy.request.headers.get("Content-Length", 0))
         with open(path, "wb") as f:
             while left > 0:

@@ -63,7 +63,7 @@ class Upload(resource.Resource):
     isLeaf = True
 
     def render_POST(self, request):
-        path = os.path.join(UPLOADS, "upload-%d-%d" % (os.getpid(), id(request)))
+        path = os.path.join(UPLOADS, "upload-%d-%s" % (os.getpid(), os.urandom(8).hex()))
         with open(path, "wb") as f:
             while block := request.content.read(CHUNK):
                 f.write(block)
