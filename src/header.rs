@@ -22,7 +22,8 @@ pub enum Format {
     /// `[Tue Nov 24 15:48:49.123456 2026]`: Apache httpd's error log.
     Apache,
     /// `[2026-11-24 15:45:25 +0000]`: gunicorn, or an ISO/slash timestamp in brackets, or
-    /// `[24/Nov/2026 15:42:53]` (Django's runserver) or `[24/Nov/2026:15:42:53]` (CherryPy).
+    /// `[24/Nov/2026 15:42:53]` (Django's runserver) or `[24/Nov/2026:15:42:53]` (CherryPy), or
+    /// tornado's `[E 261124 15:48:49 web:1820]`.
     Bracketed,
     /// `Nov 24, 2026 3:55:49 PM` or `11月 24, 2026 3:56:49 下午`: java.util.logging's
     /// SimpleFormatter (two-line records).
@@ -84,7 +85,9 @@ pub fn detect(line: &[u8]) -> Option<Header> {
             .or_else(|| time_only(line))
             .or_else(|| jul_simple_zh(line))
     } else if first == b'[' {
-        bracketed(line).or_else(|| apache(line))
+        bracketed(line)
+            .or_else(|| apache(line))
+            .or_else(|| tornado(line))
     } else if first.is_ascii_uppercase() {
         jul_simple_en(line)
             .or_else(|| syslog(line))
@@ -381,6 +384,38 @@ fn dmy_hms(sc: &mut Scan<'_>) -> Option<i64> {
     civil_seconds(y, mo, d, tod)
 }
 
+/// `[E 261124 15:48:49 web:1820]`: tornado's LogFormatter (`[%(levelname)1.1s %(asctime)s
+/// %(module)s:%(lineno)d]`, the date as `%y%m%d`). The whole bracket is the header's prefix.
+fn tornado(line: &[u8]) -> Option<Header> {
+    let mut sc = Scan::new(line);
+    sc.byte(b'[')?;
+    matches!(sc.s.get(sc.i), Some(b'D' | b'I' | b'W' | b'E' | b'C')).then(|| sc.i += 1)?;
+    sc.byte(b' ')?;
+    let y = 2000 + sc.digits(2)?;
+    let mo = sc.digits(2)?;
+    let d = sc.digits(2)?;
+    sc.byte(b' ')?;
+    let tod = sc.hms()?;
+    sc.byte(b' ')?;
+    let module = sc.s[sc.i..]
+        .iter()
+        .take(64)
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+        .count();
+    (module > 0).then_some(())?;
+    sc.i += module;
+    sc.byte(b':')?;
+    let lineno = sc.s[sc.i..]
+        .iter()
+        .take(7)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    (lineno > 0).then_some(())?;
+    sc.i += lineno;
+    sc.byte(b']')?;
+    header(Format::Bracketed, sc.i, civil_seconds(y, mo, d, tod))
+}
+
 /// `[Tue Nov 24 15:48:49.123456 2026]`.
 fn apache(line: &[u8]) -> Option<Header> {
     let mut sc = Scan::new(line);
@@ -543,6 +578,10 @@ mod tests {
         assert_eq!(
             ts("[24/Nov/2026:15:42:53] HTTP "),
             Some((Format::Bracketed, "[24/Nov/2026:15:42:53]"))
+        );
+        assert_eq!(
+            ts("[E 261124 15:48:49 web:1820] Uncaught exception GET /big (127.0.0.1)"),
+            Some((Format::Bracketed, "[E 261124 15:48:49 web:1820]"))
         );
         assert_eq!(
             ts("[Tue Nov 24 15:48:49.123456 2026] [core:info] [pid 1] x"),
