@@ -226,6 +226,15 @@ impl Grammar {
             Kind::Indented => true,
             Kind::Exception { indented: true } | Kind::Cause => {
                 r.exception = true;
+                if line
+                    .trim_ascii_start()
+                    .starts_with(b"Traceback (most recent call last):")
+                {
+                    // An indented Python traceback (tornado, Twisted): every line of it is
+                    // indented, so a line at column 0 after it is someone else's, even where
+                    // it has no frames (Twisted's failures).
+                    r.python = Python::Done;
+                }
                 true
             }
             Kind::Exception { indented: false } => {
@@ -234,10 +243,14 @@ impl Grammar {
                     r.python = Python::Done;
                     true
                 } else if !r.frames
+                    && !r.exception
                     && (was_intro
                         || (matches!(r.kind, RecordKind::Header(f) if f.exceptions_at_column_0())
                             && is_qualified_exception(line)))
                 {
+                    // The record's first exception line. Once it has one (or a cause, or an
+                    // indented traceback with no frames, as Twisted's failures are), another
+                    // at column 0 is someone else's printStackTrace().
                     r.exception = true;
                     true
                 } else {
