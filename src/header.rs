@@ -34,7 +34,7 @@ pub enum Format {
     /// `[Tue Nov 24 15:48:49.123456 2026]`: Apache httpd's error log.
     Apache,
     /// `[2026-11-24 15:45:25 +0000]`: gunicorn, or an ISO/slash timestamp in brackets, or
-    /// `[24/Nov/2026 15:42:53]`: Django's runserver.
+    /// `[24/Nov/2026 15:42:53]` (Django's runserver) or `[24/Nov/2026:15:42:53]` (CherryPy).
     Bracketed,
     /// `[E 261204 18:15:10 web:1820]`: tornado's LogFormatter, which indents the traces it
     /// prints under the message.
@@ -439,14 +439,15 @@ fn tornado(line: &[u8]) -> Option<Header> {
 }
 
 /// `24/Nov/2026 15:42:53`, or with `,687`: Django's `server_time` (its runserver's
-/// `[{server_time}] {message}`; the milliseconds where a record had no server time set).
+/// `[{server_time}] {message}`; the milliseconds where a record had no server time set). Or
+/// `24/Nov/2026:15:42:53`: CherryPy's error log.
 fn dmy_hms(sc: &mut Scan<'_>) -> Option<i64> {
     let d = sc.digits_1_2()?;
     sc.byte(b'/')?;
     let mo = sc.month_name()?;
     sc.byte(b'/')?;
     let y = sc.digits(4)?;
-    sc.byte(b' ')?;
+    sc.byte(b' ').or_else(|| sc.byte(b':'))?;
     let tod = sc.hms()?;
     sc.fraction();
     civil_seconds(y, mo, d, tod)
@@ -610,6 +611,14 @@ mod tests {
         assert_eq!(
             ts("[24/Nov/2026 15:42:53,687] - Broken pipe from ('127.0.0.1', 51084)"),
             Some((Format::Bracketed, "[24/Nov/2026 15:42:53,687]"))
+        );
+        assert_eq!(
+            ts("[24/Nov/2026:15:42:53] HTTP "),
+            Some((Format::Bracketed, "[24/Nov/2026:15:42:53]"))
+        );
+        assert_eq!(
+            ts("[E 261124 15:48:49 web:1820] Uncaught exception GET /big (127.0.0.1)"),
+            Some((Format::Tornado, "[E 261124 15:48:49 web:1820]"))
         );
         assert_eq!(
             ts("[Tue Nov 24 15:48:49.123456 2026] [core:info] [pid 1] x"),

@@ -48,7 +48,7 @@ async def big_file(request):
 
 @routes.post("/upload")
 async def upload(request):
-    path = os.path.join(UPLOADS, "upload-%d-%d" % (os.getpid(), id(request)))
+    path = os.path.join(UPLOADS, "upload-%d-%s" % (os.getpid(), os.urandom(8).hex()))
     try:
         with open(path, "wb") as f:
             while block := await request.content.read(CHUNK):

@@ -43,7 +43,7 @@ class Big(tornado.web.RequestHandler):
 
 class Upload(tornado.web.RequestHandler):
     def post(self):
-        path = os.path.join(UPLOADS, "upload-%d-%d" % (os.getpid(), id(self)))
+        path = os.path.join(UPLOADS, "upload-%d-%s" % (os.getpid(), os.urandom(8).hex()))
         with open(path, "wb") as f:
             f.write(self.request.body)
         os.unlink(path)

@@ -42,7 +42,7 @@ def big():
 
 @app.post("/upload")
 async def upload(request: Request):
-    path = os.path.join(UPLOADS, "upload-%d-%d" % (os.getpid(), id(request)))
+    path = os.path.join(UPLOADS, "upload-%d-%s" % (os.getpid(), os.urandom(8).hex()))
     try:
         with open(path, "wb") as f:
             async for block in request.stream():

@@ -39,7 +39,7 @@ def big_file(environ, start_response):
 
 def upload(environ, start_response):
     left = int(environ.get("CONTENT_LENGTH") or 0)
-    path = os.path.join(UPLOADS, "upload-%d-%d" % (os.getpid(), id(environ)))
+    path = os.path.join(UPLOADS, "upload-%d-%s" % (os.getpid(), os.urandom(8).hex()))
     with open(path, "wb") as f:
         while left > 0:
             block = environ["wsgi.input"].read(min(CHUNK, left))

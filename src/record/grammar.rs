@@ -291,6 +291,15 @@ impl Grammar {
                     r.python = Python::Done;
                 }
                 r.exception = true;
+                if line
+                    .trim_ascii_start()
+                    .starts_with(b"Traceback (most recent call last):")
+                {
+                    // An indented Python traceback (tornado, Twisted): every line of it is
+                    // indented, so a line at column 0 after it is someone else's, even where
+                    // it has no frames (Twisted's failures).
+                    r.python = Python::Done;
+                }
                 true
             }
             Kind::Exception { indented: false } => {
@@ -301,6 +310,7 @@ impl Grammar {
                     r.python = Python::Done;
                     true
                 } else if !r.frames
+                    && !r.exception
                     && ((was_intro
                         // An intro under a header whose format prints no such exceptions is
                         // its message's end, not another trace's start.
@@ -308,6 +318,9 @@ impl Grammar {
                         || (matches!(r.kind, RecordKind::Header(f) if f.exceptions_at_column_0())
                             && is_qualified_exception(line)))
                 {
+                    // The record's first exception line. Once it has one (or a cause, or an
+                    // indented traceback with no frames, as Twisted's failures are), another
+                    // at column 0 is someone else's printStackTrace().
                     r.exception = true;
                     true
                 } else {

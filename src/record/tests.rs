@@ -160,6 +160,21 @@ fn tornados_indented_traceback_is_one_sound_record_with_its_message() {
 }
 
 #[test]
+fn a_line_at_column_0_after_an_indented_traceback_is_not_part_of_it() {
+    // Twisted's failures: an indented traceback with no frames at all.
+    let log = "\
+2026-12-04T18:33:56+0000 [app#critical] report relay cut off
+\tTraceback (most recent call last):
+\tFailure: twisted.web._newclient.ResponseFailed: [<twisted.python.failure.Failure twisted.internet.error.ConnectionLost: Connection to the other side was lost in a non-clean fashion.>]
+\t
+org.apache.catalina.connector.ClientAbortException: java.io.IOException: Broken pipe
+Tue Oct  4 10:34:15 2016 - SIGPIPE: writing to a closed pipe/socket/fd (probably the client disconnected) on request / (ip 10.0.0.1) !!!
+";
+    let r = n_records(log, 3);
+    assert!(r[0].ends_with("\t\n"), "{r:#?}");
+}
+
+#[test]
 fn interleaved_output_makes_a_broken_record_that_is_never_squashed() {
     // Another thread's access line lands in the middle of a traceback.
     let log = "\

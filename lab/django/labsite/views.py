@@ -46,7 +46,7 @@ def big_file(request):
 
 @csrf_exempt
 def upload(request):
-    path = os.path.join(UPLOADS, "upload-%d-%d" % (os.getpid(), id(request)))
+    path = os.path.join(UPLOADS, "upload-%d-%s" % (os.getpid(), os.urandom(8).hex()))
     with open(path, "wb") as f:
         while block := request.read(CHUNK):
             f.write(block)
