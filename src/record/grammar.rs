@@ -7,7 +7,9 @@
 
 use regex::bytes::Regex;
 
-use super::line::{Kind, is_intro, is_qualified_exception, is_summary, kind, names_exception};
+use super::line::{
+    Kind, is_intro, is_qualified_exception, is_ruby_frame, is_summary, kind, names_exception,
+};
 use crate::header::{self, Format, Header};
 
 /// What [`Grammar::step`] decided about one line.
@@ -70,6 +72,10 @@ struct RecordShape {
     /// Frames came straight after the header line, with no exception line: sound only if the
     /// header line itself names the exception (see [`Soundness`]).
     frames_after_header: bool,
+    /// An indented Ruby backtrace line was seen (`\t/path/file.rb:12:in `m'`, as WEBrick and
+    /// Thin write them): the trace is the record's last part, so no unindented line after it
+    /// continues the record.
+    ruby_trace: bool,
     broken: bool,
 }
 
@@ -223,7 +229,10 @@ impl Grammar {
                 r.frames = true;
                 true
             }
-            Kind::Indented => true,
+            Kind::Indented => {
+                r.ruby_trace |= is_ruby_frame(line);
+                true
+            }
             Kind::Exception { indented: true } | Kind::Cause => {
                 r.exception = true;
                 true
@@ -236,6 +245,7 @@ impl Grammar {
                 } else if !r.frames
                     && (was_intro
                         || (matches!(r.kind, RecordKind::Header(f) if f.exceptions_at_column_0())
+                            && !r.ruby_trace
                             && is_qualified_exception(line)))
                 {
                     r.exception = true;
@@ -275,6 +285,7 @@ impl Grammar {
                     true
                 } else if matches!(r.kind, RecordKind::Header(_))
                     && !r.frames
+                    && !r.ruby_trace
                     && r.python == Python::None
                 {
                     r.intro = is_intro(line);
