@@ -8,7 +8,7 @@ fn help_documents_the_exit_codes() {
     for line in [
         "0  success",
         "1  an input could not be read",
-        "2  bad usage, or a rules file",
+        "2  bad usage, a rules file",
     ] {
         assert!(help.contains(line), "--help lacks {line:?}:\n{help}");
     }

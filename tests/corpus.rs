@@ -258,10 +258,11 @@ fn the_lab_captures_squash_every_abort_and_keep_every_genuine_record() {
         }
         // A server that logs nothing for any abort is a finding, when every abort phase's
         // note says so (and why); otherwise a capture with no abort logged went wrong.
-        let silent = want
-            .iter()
-            .filter(|p| p["kind"] == "abort")
-            .all(|p| p["note"].as_str().is_some_and(|n| n.contains("nothing logged")));
+        let silent = want.iter().filter(|p| p["kind"] == "abort").all(|p| {
+            p["note"]
+                .as_str()
+                .is_some_and(|n| n.contains("nothing logged"))
+        });
         assert!(aborts_logged > 0 || silent, "{family}: no abort was logged");
         assert!(
             pending || silent || acc.squashed > 0,
