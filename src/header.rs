@@ -51,6 +51,10 @@ pub enum Format {
     /// `ERROR:root:message`: Python's `logging.basicConfig()` default, or uvicorn's
     /// `ERROR:    message` (no timestamp).
     PythonLevel,
+    /// `E, [2026-11-24T15:35:06.806120 #41] ERROR -- : message`: Ruby's `Logger` (its default
+    /// formatter: Rails, Rack apps, Sidekiq). The timestamp is the whole bracket with its
+    /// severity letter, so a summary line reads as a line of the log.
+    RubyLogger,
     /// `203.0.113.7 - - [24/Nov/2026:15:35:04 +0000] "GET / HTTP/1.1" 200 …`: an access-log
     /// line (Common/Combined Log Format, or Python's `http.server`). Its timestamp is not at the
     /// start, so it does not set the clock; it is recognised so that it is a record of its own
@@ -116,7 +120,8 @@ pub fn detect(line: &[u8]) -> Option<Header> {
     } else if first == 0x1b {
         return coloured(line);
     } else if first.is_ascii_uppercase() {
-        jul_simple_en(line)
+        ruby_logger(line)
+            .or_else(|| jul_simple_en(line))
             .or_else(|| syslog(line))
             .or_else(|| python_level(line))
     } else if first.is_ascii_lowercase() {
@@ -557,6 +562,28 @@ fn dotnet_level(line: &[u8]) -> Option<Header> {
     header(Format::DotnetLevel, 0, None)
 }
 
+/// `I, [2026-11-24T15:35:06.806120 #41]  INFO -- progname: …`: the severity's letter, then the
+/// ISO time (microseconds) and the process id in brackets.
+fn ruby_logger(line: &[u8]) -> Option<Header> {
+    if !matches!(line.first(), Some(b'D' | b'I' | b'W' | b'E' | b'F' | b'A')) {
+        return None;
+    }
+    let mut sc = Scan::new(line);
+    sc.i = 1;
+    sc.literal(b", [")?;
+    let secs = ymd_hms(&mut sc, b'-', true)?;
+    sc.literal(b" #")?;
+    let pid = sc.s[sc.i..]
+        .iter()
+        .take(12)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    (pid > 0).then_some(())?;
+    sc.i += pid;
+    sc.byte(b']')?;
+    header(Format::RubyLogger, sc.i, Some(secs))
+}
+
 /// `ERROR:root:message`: a level, a colon, a logger name without spaces, a colon. Or uvicorn's
 /// default `ERROR:    message`: the level and its colon padded with spaces, so that every
 /// message starts at column 10 (its `%(levelprefix)s %(message)s`).
@@ -692,6 +719,25 @@ mod tests {
                 (h.format, h.timestamp_len, h.seconds),
                 (Format::AccessLog, 0, None)
             );
+        }
+    }
+
+    #[test]
+    fn ruby_logger_lines_carry_their_severity_and_pid_in_the_timestamp() {
+        assert_eq!(
+            ts("I, [2026-12-04T18:38:51.414219 #16245]  INFO -- : LAB PHASE ok"),
+            Some((Format::RubyLogger, "I, [2026-12-04T18:38:51.414219 #16245]"))
+        );
+        assert_eq!(
+            ts("F, [2026-11-24T15:35:06.806120 #41] FATAL -- : [5c1e7a2b] Errno::EPIPE"),
+            Some((Format::RubyLogger, "F, [2026-11-24T15:35:06.806120 #41]"))
+        );
+        for line in [
+            "X, [2026-12-04T18:38:51.414219 #1] INFO -- : x",
+            "I, [2026-12-04T18:38:51 #] x",
+            "I, [not a time]",
+        ] {
+            assert_eq!(detect(line.as_bytes()).map(|h| h.format), None, "{line}");
         }
     }
 

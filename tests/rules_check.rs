@@ -135,9 +135,11 @@ fn an_example_cut_by_an_unindented_trace_says_where_and_why_and_what_to_do() {
 
 #[test]
 fn with_the_logs_record_start_an_unindented_trace_is_one_record() {
-    for file in [
-        "bad-rules/unindented-trace.yaml",
-        "cases/rails-record-start/rails.yaml",
+    // Ruby's own Logger lines are headers, so the Rails case's examples are one record either
+    // way; the bad-rules example (a formatter that writes only the severity) needs it.
+    for (file, without) in [
+        ("bad-rules/unindented-trace.yaml", Some(2)),
+        ("cases/rails-record-start/rails.yaml", Some(0)),
     ] {
         let check = |record_start: Option<&str>| {
             let mut c = cmd(&testdata(""));
@@ -153,7 +155,7 @@ fn with_the_logs_record_start_an_unindented_trace_is_one_record() {
             "{file}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert_eq!(check(None).status.code(), Some(2), "{file} without it");
+        assert_eq!(check(None).status.code(), without, "{file} without it");
     }
 }
 

@@ -8,7 +8,8 @@
 use regex::bytes::Regex;
 
 use super::line::{
-    Kind, is_access_message, is_intro, is_qualified_exception, is_summary, kind, names_exception,
+    Kind, is_access_message, is_intro, is_qualified_exception, is_ruby_frame, is_summary, kind,
+    names_exception,
 };
 use crate::header::{self, Format, Header};
 
@@ -77,6 +78,10 @@ struct RecordShape {
     /// Frames came straight after the header line, with no exception line: sound only if the
     /// header line itself names the exception (see [`Soundness`]).
     frames_after_header: bool,
+    /// An indented Ruby backtrace line was seen (`\t/path/file.rb:12:in `m'`, as WEBrick and
+    /// Thin write them): the trace is the record's last part, so no unindented line after it
+    /// continues the record.
+    ruby_trace: bool,
     broken: bool,
 }
 
@@ -276,7 +281,10 @@ impl Grammar {
                 r.frames = true;
                 true
             }
-            Kind::Indented => true,
+            Kind::Indented => {
+                r.ruby_trace |= is_ruby_frame(line);
+                true
+            }
             Kind::Exception { indented: true } | Kind::Cause => {
                 // An indented Python traceback (tornado's LogFormatter indents it under its
                 // message) is followed as an unindented one is, so a chained one stays in it.
@@ -316,6 +324,7 @@ impl Grammar {
                         // its message's end, not another trace's start.
                         && !matches!(r.kind, RecordKind::Header(f) if !f.exceptions_at_column_0()))
                         || (matches!(r.kind, RecordKind::Header(f) if f.exceptions_at_column_0())
+                            && !r.ruby_trace
                             && is_qualified_exception(line)))
                 {
                     // The record's first exception line. Once it has one (or a cause, or an
@@ -358,6 +367,7 @@ impl Grammar {
                     true
                 } else if matches!(r.kind, RecordKind::Header(_))
                     && !r.frames
+                    && !r.ruby_trace
                     && r.python == Python::None
                 {
                     r.intro = is_intro(line);

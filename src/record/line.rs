@@ -71,6 +71,19 @@ pub(super) fn is_qualified_exception(line: &[u8]) -> bool {
     exception_class(line).is_some_and(|name| name.contains(&b'.'))
 }
 
+/// Whether an indented line is a Ruby backtrace line: `path:LINE:in `method'` (Ruby 3.4 quotes
+/// `'Class#method'`), after its indentation and an optional `from `.
+pub(super) fn is_ruby_frame(line: &[u8]) -> bool {
+    let t = line.trim_ascii_start();
+    let t = t.strip_prefix(b"from ").unwrap_or(t);
+    memchr::memmem::find_iter(t, b":in ").any(|i| {
+        i > 0
+            && t[i - 1].is_ascii_digit()
+            && matches!(t.get(i + 4), Some(b'`' | b'\''))
+            && !t[..i].contains(&b' ')
+    })
+}
+
 /// A message line that introduces the trace printed after it.
 pub(super) fn is_intro(line: &[u8]) -> bool {
     let line = line.trim_ascii_end();

@@ -292,8 +292,8 @@ fn exception_lines_are_told_from_message_lines() {
 
 #[test]
 fn cuts_say_where_a_text_is_cut_into_records_and_why() {
-    // A Rails error as Ruby's Logger writes it: the first line is no header this grammar knows.
-    let text = b"F, [2026-11-24T15:35:06.806120 #41] FATAL -- :   \n\
+    // A Rails error under a log formatter whose first line is no header this grammar knows.
+    let text = b"FATAL exports: [41]   \n\
                  Errno::EPIPE (Broken pipe):\n  \n\
                  app/controllers/exports_controller.rb:21:in `block in show'\n\
                  2026-11-24 15:35:07.001 INFO next request\n";
@@ -302,10 +302,16 @@ fn cuts_say_where_a_text_is_cut_into_records_and_why() {
         cuts(text, None),
         [(2, Unindented), (3, Blank), (4, Unindented), (5, Header)]
     );
-    let logger = Regex::new(r"^[DIWEFA], \[").unwrap();
-    assert_eq!(cuts(text, Some(&logger)), []);
+    let fatal = Regex::new(r"^FATAL ").unwrap();
+    assert_eq!(cuts(text, Some(&fatal)), []);
     let iso = Regex::new(r"^\d{4}-").unwrap();
     assert_eq!(cuts(text, Some(&iso)), [(5, RecordStart)]);
+    // Ruby's own Logger line is a header: its unindented lines continue its record.
+    let logger = b"F, [2026-11-24T15:35:06.806120 #41] FATAL -- :   \n\
+                   Errno::EPIPE (Broken pipe):\n  \n\
+                   app/controllers/exports_controller.rb:21:in `block in show'\n\
+                   2026-11-24 15:35:07.001 INFO next request\n";
+    assert_eq!(cuts(logger, None), [(5, Header)]);
 }
 
 #[test]
