@@ -484,7 +484,9 @@ const LEVELS: [&str; 12] = [
 ];
 
 /// The thread: the first `[name]` on the header line that is not a level, a pid or a
-/// timestamp (Tomcat's `SEVERE [http-nio-8080-exec-2]`, logback's `[main]`).
+/// timestamp (Tomcat's `SEVERE [http-nio-8080-exec-2]`, logback's `[main]`). A timestamp the
+/// header grammar does not know is skipped too: a bracket that starts with a digit and holds a
+/// `:` is a clock time (HAProxy's `[04/Dec/2026:18:04:48.262]`), never a thread's name.
 fn thread(after_ts: &[u8]) -> Option<String> {
     let mut rest = &after_ts[..after_ts.len().min(300)];
     while let Some(open) = memchr::memchr(b'[', rest) {
@@ -492,7 +494,9 @@ fn thread(after_ts: &[u8]) -> Option<String> {
         let close = memchr::memchr(b']', inner)?;
         let name = &inner[..close];
         rest = &inner[close + 1..];
+        let is_time = name.first().is_some_and(u8::is_ascii_digit) && name.contains(&b':');
         let is_thread = !name.is_empty()
+            && !is_time
             && name.iter().any(u8::is_ascii_alphabetic)
             && !name.contains(&b' ')
             && !LEVELS
@@ -620,6 +624,14 @@ mod tests {
         assert_eq!(f.client.as_deref(), Some("127.0.0.1"));
         assert_eq!(f.frame.as_deref(), Some("/srv/app/server.py in do_GET"));
         assert_eq!(kind(&[r]), Kind::BrokenPipe);
+    }
+
+    #[test]
+    fn a_bracketed_clock_time_is_no_thread() {
+        let r = b"127.0.0.1:42318 [04/Dec/2026:18:04:48.262] lab app/app1 0/0/0/0/1 200 1081394 - - CD-- 1/1/0/0/0 0/0 {} \"GET /big HTTP/1.1\"\n";
+        let f = read(r, 0);
+        assert_eq!(f.thread, None);
+        assert_eq!(f.endpoint.as_deref(), Some("GET /big"));
     }
 
     #[test]
