@@ -366,7 +366,18 @@ def upstream(path):
     return run
 
 
+def abort_slow(b):
+    """GET /upstream/timeout through a proxy and leave (FIN) after 0.2 s, while the backend is
+    still silent: the proxy meets the client's departure only when it has an answer to give."""
+    s = b.connect()
+    s.sendall(get("/upstream/timeout"))
+    time.sleep(0.2)
+    s.close()
+
+
 PHASES.update({
+    "abort-slow": ("abort", 5, "GET /upstream/timeout through a proxy, close (FIN) after 0.2 s while the backend is still silent",
+                   lambda b, h, i: abort_slow(b)),
     "genuine-upstream-reset": ("genuine", 5, "GET /upstream/reset: the proxy's backend reads the request and resets (expects a 5xx)",
                                lambda b, h, i: upstream("/upstream/reset")(b)),
     "genuine-upstream-hangup": ("genuine", 5, "GET /upstream/hangup: the proxy's backend closes without answering (expects a 5xx)",
