@@ -59,6 +59,10 @@ def main():
         problems.append("the phase markers are not the truth's phases and end")
         want = []
     aborts_logged = 0
+    # A server that logs nothing for any abort kind (every abort phase noted so) is a finding,
+    # held to precision only.
+    aborts = [p for p in want if p["kind"] == "abort"]
+    silent = bool(aborts) and all("nothing logged" in p.get("note", "") for p in aborts)
     for i, p in enumerate(want):
         allowed = [re.compile(r.encode()) for r in p.get("allowed", [])]
         ok = lambda l: any(r.search(l) for r in allowed)  # noqa: E731
@@ -91,8 +95,6 @@ def main():
                 problems.append("phase %s: a genuine line was squashed" % p["name"])
         elif left != logged:
             problems.append("phase %s: a %s line was squashed" % (p["name"], p["kind"]))
-    # A server that logs nothing for any abort is a finding when every abort phase's note says so.
-    silent = all("nothing logged" in p.get("note", "") for p in want if p["kind"] == "abort")
     if not silent and (not aborts_logged or not (removed[0] or truth.get("pending"))):
         problems.append("no abort was logged or squashed")
     for pr in problems:

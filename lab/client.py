@@ -548,30 +548,40 @@ PHASES.update({
 
 def upstream(path):
     """GET PATH through a proxy whose backend fails it: any 5xx will do (each proxy has its own
-    status for each failure), as will a response cut short (the backend's partial body)."""
+    status for each failure), as will a response cut short (the backend's partial body) or a
+    proxy that closes without answering (tinyproxy on a timeout)."""
 
     def run(b):
         try:
             status, _ = b.request("GET", path)
         except (http.client.HTTPException, OSError):
-            if path != "/upstream/partial":
-                raise
             return
         expect(status >= 500 or path == "/upstream/partial", "GET " + path, status)
 
     return run
 
 
+def abort_slow(b):
+    """GET /upstream/timeout through a proxy and leave (FIN) after 0.2 s, while the backend is
+    still silent: the proxy meets the client's departure only when it has an answer to give."""
+    s = b.connect()
+    s.sendall(get("/upstream/timeout"))
+    time.sleep(0.2)
+    s.close()
+
+
 PHASES.update({
+    "abort-slow": ("abort", 5, "GET /upstream/timeout through a proxy, close (FIN) after 0.2 s while the backend is still silent",
+                   lambda b, h, i: abort_slow(b)),
     "genuine-upstream-reset": ("genuine", 5, "GET /upstream/reset: the proxy's backend reads the request and resets (expects a 5xx)",
                                lambda b, h, i: upstream("/upstream/reset")(b)),
     "genuine-upstream-hangup": ("genuine", 5, "GET /upstream/hangup: the proxy's backend closes without answering (expects a 5xx)",
                                 lambda b, h, i: upstream("/upstream/hangup")(b)),
     "genuine-upstream-partial": ("genuine", 5, "GET /upstream/partial: the proxy's backend sends 64 KiB of 1 MiB and resets (a truncated 200 or a 5xx)",
                                  lambda b, h, i: upstream("/upstream/partial")(b)),
-    "genuine-upstream-refused": ("genuine", 5, "GET /upstream/refused: the proxy sends it to a closed port (expects a 5xx)",
-                                 lambda b, h, i: upstream("/upstream/refused")(b)),
-    "genuine-upstream-timeout": ("genuine", 3, "GET /upstream/timeout: the proxy's backend answers after 5 s, past the proxy's 1 s timeout (expects a 5xx)",
+    "genuine-upstream-refused": ("genuine", 5, "GET /upstream/refused/: the proxy sends it to a closed port (expects a 5xx)",
+                                 lambda b, h, i: upstream("/upstream/refused/")(b)),
+    "genuine-upstream-timeout": ("genuine", 3, "GET /upstream/timeout: the proxy's backend answers late, past the proxy's timeout (a 5xx, or no answer)",
                                  lambda b, h, i: upstream("/upstream/timeout")(b)),
 })
 

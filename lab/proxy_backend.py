@@ -16,11 +16,16 @@ client's upstream phases, where this backend itself is the failure the proxy mee
   /upstream/timeout     answers only after DELAY seconds (the optional third argument, 5 by
                         default; the proxies give up long before)
 
+A proxy whose access line cannot show a response header gets the marker line itself: with
+LAB_MARKER_LOG=FILE in its environment, the backend appends `LAB PHASE N` to FILE, the proxy's
+log, as it answers the marker request.
+
 The refused upstream is no route here: the proxies send /upstream/refused to a closed port.
 Every response says Cache-Control: no-store, so caching proxies pass each request on.
 Its own access lines go to stderr, which the capture scripts keep out of the proxy's log.
 """
 import http.server
+import os
 import socket
 import struct
 import sys
@@ -28,6 +33,7 @@ import time
 import urllib.parse
 
 CHUNK = 64 * 1024
+MARKER_LOG = os.environ.get("LAB_MARKER_LOG", "")
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -59,6 +65,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         try:
             if path == "/__lab/phase":
                 name = query.get("name", [""])[0]
+                if MARKER_LOG:
+                    # A proxy that logs no response header: the marker goes straight into its
+                    # log, appended as one line (O_APPEND: whole, between its own lines).
+                    with open(MARKER_LOG, "a") as f:
+                        f.write("LAB PHASE %s\n" % name)
                 self.text(200, "LAB PHASE %s\n" % name, [("X-Lab-Phase", "LAB PHASE " + name)])
             elif path == "/small":
                 self.text(200, "hello\n")

@@ -485,7 +485,9 @@ const LEVELS: [&str; 12] = [
 ];
 
 /// The thread: the first `[name]` on the header line that is not a level, a pid or a
-/// timestamp (Tomcat's `SEVERE [http-nio-8080-exec-2]`, logback's `[main]`).
+/// timestamp (Tomcat's `SEVERE [http-nio-8080-exec-2]`, logback's `[main]`). A timestamp the
+/// header grammar does not know is skipped too: a bracket that starts with a digit and holds a
+/// `:` is a clock time (HAProxy's `[04/Dec/2026:18:04:48.262]`), never a thread's name.
 fn thread(after_ts: &[u8]) -> Option<String> {
     let mut rest = &after_ts[..after_ts.len().min(300)];
     while let Some(open) = memchr::memchr(b'[', rest) {
@@ -493,7 +495,6 @@ fn thread(after_ts: &[u8]) -> Option<String> {
         let close = memchr::memchr(b']', inner)?;
         let name = &inner[..close];
         rest = &inner[close + 1..];
-        // A time in brackets (HAProxy's `[04/Dec/2026:18:04:50.512]`) names no thread.
         let is_time = name.first().is_some_and(u8::is_ascii_digit) && name.contains(&b':');
         let is_thread = !name.is_empty()
             && !is_time
@@ -645,6 +646,14 @@ mod tests {
         assert_eq!(kind(&[pipe]), Kind::BrokenPipe);
         let reset = b"2026/12/04 18:05:02 upload: read tcp 127.0.0.1:8080->127.0.0.1:57892: read: connection reset by peer\n";
         assert_eq!(kind(&[reset]), Kind::Reset);
+    }
+
+    #[test]
+    fn a_bracketed_clock_time_is_no_thread() {
+        let r = b"127.0.0.1:42318 [04/Dec/2026:18:04:48.262] lab app/app1 0/0/0/0/1 200 1081394 - - CD-- 1/1/0/0/0 0/0 {} \"GET /big HTTP/1.1\"\n";
+        let f = read(r, 0);
+        assert_eq!(f.thread, None);
+        assert_eq!(f.endpoint.as_deref(), Some("GET /big"));
     }
 
     #[test]

@@ -11,8 +11,23 @@
 
 mod access;
 mod civil;
+mod levels;
 
 pub use civil::{civil, civil_seconds};
+
+/// The headers of .NET's and Python's level-only lines (no time).
+const LEVEL_ONLY: [Header; 2] = [
+    Header {
+        format: Format::DotnetLevel,
+        timestamp_len: 0,
+        seconds: None,
+    },
+    Header {
+        format: Format::PythonLevel,
+        timestamp_len: 0,
+        seconds: None,
+    },
+];
 
 /// The header of an access line that names no time at its start: a record of its own.
 const ACCESS: Header = Header {
@@ -123,9 +138,9 @@ pub fn detect(line: &[u8]) -> Option<Header> {
         ruby_logger(line)
             .or_else(|| jul_simple_en(line))
             .or_else(|| syslog(line))
-            .or_else(|| python_level(line))
+            .or_else(|| levels::is_python(line).then_some(LEVEL_ONLY[1]))
     } else if first.is_ascii_lowercase() {
-        dotnet_level(line)
+        levels::is_dotnet(line).then_some(LEVEL_ONLY[0])
     } else {
         None
     };
@@ -549,19 +564,6 @@ fn syslog(line: &[u8]) -> Option<Header> {
     header(Format::Syslog, sc.i - 1, civil_seconds(2000, mo, d, tod))
 }
 
-/// `info: Category[0]` and friends from .NET's console logger.
-fn dotnet_level(line: &[u8]) -> Option<Header> {
-    const LEVELS: [&[u8]; 6] = [
-        b"trce: ", b"dbug: ", b"info: ", b"warn: ", b"fail: ", b"crit: ",
-    ];
-    let rest = LEVELS.iter().find_map(|lvl| line.strip_prefix(*lvl))?;
-    // The category is a dotted name directly after the level.
-    rest.first()
-        .is_some_and(u8::is_ascii_alphabetic)
-        .then_some(())?;
-    header(Format::DotnetLevel, 0, None)
-}
-
 /// `I, [2026-11-24T15:35:06.806120 #41]  INFO -- progname: …`: the severity's letter, then the
 /// ISO time (microseconds) and the process id in brackets.
 fn ruby_logger(line: &[u8]) -> Option<Header> {
@@ -582,23 +584,6 @@ fn ruby_logger(line: &[u8]) -> Option<Header> {
     sc.i += pid;
     sc.byte(b']')?;
     header(Format::RubyLogger, sc.i, Some(secs))
-}
-
-/// `ERROR:root:message`: a level, a colon, a logger name without spaces, a colon. Or uvicorn's
-/// default `ERROR:    message`: the level and its colon padded with spaces, so that every
-/// message starts at column 10 (its `%(levelprefix)s %(message)s`).
-fn python_level(line: &[u8]) -> Option<Header> {
-    const LEVELS: [&[u8]; 5] = [b"CRITICAL:", b"ERROR:", b"WARNING:", b"INFO:", b"DEBUG:"];
-    const UVICORN_COLUMN: usize = 10;
-    let rest = LEVELS.iter().find_map(|lvl| line.strip_prefix(*lvl))?;
-    if rest.first() == Some(&b' ') {
-        let message = line.len() - rest.len() + rest.iter().take_while(|&&b| b == b' ').count();
-        (message == UVICORN_COLUMN && message < line.len()).then_some(())?;
-        return header(Format::PythonLevel, 0, None);
-    }
-    let colon = rest.iter().position(|&b| b == b':' || b == b' ')?;
-    (rest[colon] == b':').then_some(())?;
-    header(Format::PythonLevel, 0, None)
 }
 
 #[cfg(test)]

@@ -40,6 +40,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ),
     ("rules/caddy.yaml", include_str!("../../rules/caddy.yaml")),
     ("rules/squid.yaml", include_str!("../../rules/squid.yaml")),
+    (
+        "rules/tinyproxy.yaml",
+        include_str!("../../rules/tinyproxy.yaml"),
+    ),
 ];
 
 /// One rules file's text and the name to report it by.
