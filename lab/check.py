@@ -15,7 +15,8 @@ import re
 import subprocess
 import sys
 
-SUMMARY = re.compile(rb"^resetsquash: squashed (\d+) rule=\S+ .*\blines=(\d+) bytes=(\d+)\b")
+# A summary line, after the timestamp of its last record where the log's header format has one.
+SUMMARY = re.compile(rb"^(?:\S.*? )?resetsquash: squashed (\d+) rule=\S+ .*\blines=(\d+) bytes=(\d+)\b")
 
 
 def phases(lines, marker):
@@ -77,7 +78,8 @@ def main():
             kept = [re.compile(r.encode()) for r in p.get("kept", [])]
             keeping = False
             for l in left:
-                if l[:1] not in (b" ", b"\t", b"}"):
+                # a record: a line at column 0, then indented lines, blank lines and a "}"
+                if l[:1] not in (b" ", b"\t", b"}") and l.strip():
                     keeping = any(k.search(l) for k in kept)
                 if not ok(l) and not keeping:
                     problems.append("phase %s: an abort line was kept: %r" % (p["name"], l[:200]))
