@@ -359,7 +359,7 @@ impl<'r> Assembler<'r> {
                     let why = format!(
                         "keep: closest rule `{}`: {}",
                         self.rules.rules()[*i].id,
-                        miss.describe()
+                        self.rules.why_not(miss, record)
                     );
                     self.note(&why, first_line, sink)?;
                 }
@@ -383,6 +383,11 @@ impl<'r> Assembler<'r> {
         // Read here, where the record is whole and (in parallel) on a worker thread: the
         // ledger only counts it, and a chunk's replay need not keep the record.
         let abort = crate::fields::abort(record, timestamp_len, &headline, &key);
+        let why = if self.explain {
+            self.rules.why_taken(rule, record)
+        } else {
+            String::new()
+        };
         sink.squash(&Squashed {
             rule,
             key: &key,
@@ -394,6 +399,7 @@ impl<'r> Assembler<'r> {
             line_no: self.pending_first_line,
             first_line,
             abort: &abort,
+            why: &why,
         })
     }
 
@@ -431,7 +437,10 @@ pub fn fold_key(mut key: Vec<u8>) -> Vec<u8> {
 /// kept it.
 fn kept_because(near: Option<&(usize, Miss)>) -> Kept {
     match near {
-        Some(&(rule, Miss::Where | Miss::Never | Miss::GlobalNever)) => Kept::LookAlike { rule },
+        Some(&(
+            rule,
+            Miss::Where | Miss::Never | Miss::GlobalNever | Miss::NoInbound | Miss::Outbound(_),
+        )) => Kept::LookAlike { rule },
         near => Kept::Plain {
             worded: near.is_some(),
         },

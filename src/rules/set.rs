@@ -8,10 +8,12 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use regex::bytes::Regex;
 
 use super::cache::{self, BodyCache};
+use super::evidence::{Evidence, EvidenceClass, Verdict};
 use super::load;
 use super::pattern::alternation;
 use super::rule::{Decision, Miss, Rule, Slot};
 use super::source::RuleSource;
+use super::yaml;
 use crate::error::{Error, RuleError};
 
 /// All loaded rules, ready to decide records.
@@ -19,6 +21,8 @@ use crate::error::{Error, RuleError};
 pub struct RuleSet {
     rules: Vec<Rule>,
     pub(super) global_never: Option<Regex>,
+    /// The evidence classes of all files, for the rules that ask for evidence.
+    evidence: Evidence,
     /// Over every rule's literals; `None` when there are no rules.
     prefilter: Option<AhoCorasick>,
     /// For each prefilter pattern, the rules it proves candidates: its own, and those of the
@@ -38,8 +42,25 @@ impl RuleSet {
         let mut errors = Vec::new();
         let mut rules: Vec<Rule> = Vec::new();
         let mut never = Vec::new();
+        let mut classes: Vec<EvidenceClass> = Vec::new();
+        let (mut socket, mut runtime) = (Vec::new(), Vec::new());
         for source in sources {
-            let file = load::parse_file(source, &mut errors);
+            let mut file = load::parse_file(source, &mut errors);
+            for class in std::mem::take(&mut file.evidence.classes) {
+                if let Some(first) = classes.iter().find(|c| c.id == class.id) {
+                    errors.push(class.location.error(
+                        Some(&class.id),
+                        format!(
+                            "duplicate evidence class id; it is first defined at {}:{}:{}",
+                            first.location.file, first.location.line, first.location.column
+                        ),
+                    ));
+                } else {
+                    classes.push(class);
+                }
+            }
+            socket.append(&mut file.evidence.socket);
+            runtime.append(&mut file.evidence.runtime);
             for rule in file.rules {
                 if let Some(first) = rules.iter().find(|r| r.id == rule.id) {
                     errors.push(rule.location.error(
@@ -55,6 +76,28 @@ impl RuleSet {
             }
             never.extend(file.never);
         }
+        let evidence = Evidence::new(classes, &socket, &runtime).map_err(|e| {
+            let file = sources.last().map_or_else(String::new, |s| s.name.clone());
+            Error::Rules(vec![RuleError {
+                file,
+                line: 1,
+                column: 1,
+                rule: None,
+                message: format!(
+                    "the evidence patterns of all rules files together: {}",
+                    yaml::one_line(&e)
+                ),
+            }])
+        })?;
+        if !evidence.has_inbound() {
+            for rule in rules.iter().filter(|r| r.evidence) {
+                errors.push(rule.location.error(
+                    Some(&rule.id),
+                    "`evidence: inbound`, but no rules file loaded defines an inbound evidence \
+                     class (`evidence:` with `side: inbound`); load one, or use `where`",
+                ));
+            }
+        }
         if !errors.is_empty() {
             return Err(Error::Rules(errors));
         }
@@ -66,7 +109,7 @@ impl RuleSet {
                 let file = sources.last().map_or_else(String::new, |s| s.name.clone());
                 let message = format!(
                     "the file-level `never` patterns of all rules files together: {}",
-                    load::one_line(&e)
+                    yaml::one_line(&e)
                 );
                 return Err(Error::Rules(vec![RuleError {
                     file,
@@ -77,10 +120,10 @@ impl RuleSet {
                 }]));
             }
         };
-        Ok(RuleSet::new(rules, global_never))
+        Ok(RuleSet::new(rules, global_never, evidence))
     }
 
-    fn new(rules: Vec<Rule>, global_never: Option<Regex>) -> RuleSet {
+    fn new(rules: Vec<Rule>, global_never: Option<Regex>, evidence: Evidence) -> RuleSet {
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
@@ -120,6 +163,7 @@ impl RuleSet {
             literals_line_local: patterns.iter().all(|p| !p.contains(&b'\n')),
             rules,
             global_never,
+            evidence,
             prefilter,
             pattern_rules: implied,
             line_local: std::sync::OnceLock::new(),
@@ -128,11 +172,16 @@ impl RuleSet {
 
     /// A rule set with no rules: every record is kept.
     pub fn empty() -> RuleSet {
-        RuleSet::new(Vec::new(), None)
+        RuleSet::new(Vec::new(), None, Evidence::default())
     }
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The evidence classes the rules that ask for evidence weigh.
+    pub fn evidence(&self) -> &Evidence {
+        &self.evidence
     }
 
     /// The rules whose literals occur in `record`, as a bit per rule.
@@ -183,7 +232,7 @@ impl RuleSet {
         };
         let mut hit = vec![false; self.rules.len()];
         self.add_candidates_from(record, first.start(), &mut hit);
-        self.decide_with(&hit, &mut |_, re| re.is_match(record))
+        self.decide_with(record, &hit, &mut |_, re| re.is_match(record))
     }
 
     /// [`RuleSet::decide`], with what each of the record's lines after the first was found to
@@ -206,7 +255,7 @@ impl RuleSet {
             })
             .to_vec();
         self.add_candidates(head, &mut hit);
-        self.decide_with(&hit, &mut |slot, re| {
+        self.decide_with(record, &hit, &mut |slot, re| {
             if line_local[slot] {
                 // The rest first: in a flood its answers are known, and a trace's wording and
                 // frames are in the rest more often than on the first line.
@@ -232,6 +281,7 @@ impl RuleSet {
     /// The decision, given the candidate rules and whether the regex in a slot matches.
     fn decide_with(
         &self,
+        record: &[u8],
         hit: &[bool],
         is_match: &mut dyn FnMut(Slot, &Regex) -> bool,
     ) -> Decision {
@@ -251,7 +301,14 @@ impl RuleSet {
                     if global {
                         return Decision::Keep(Some((i, Miss::GlobalNever)));
                     }
-                    return Decision::Squash(i);
+                    match self.weigh(rule, record) {
+                        Ok(()) => return Decision::Squash(i),
+                        Err(miss) => {
+                            if near.as_ref().is_none_or(|(_, m)| rank(&miss) > rank(m)) {
+                                near = Some((i, miss));
+                            }
+                        }
+                    }
                 }
                 Err(miss) => {
                     // Report the rule that came closest: a veto beats a missing anchor beats
@@ -278,7 +335,52 @@ impl RuleSet {
         {
             return Err(Miss::GlobalNever);
         }
-        Ok(())
+        self.weigh(&self.rules[i], record)
+    }
+
+    /// For a rule that asks for evidence: inbound evidence, and no outbound evidence.
+    fn weigh(&self, rule: &Rule, record: &[u8]) -> Result<(), Miss> {
+        if !rule.evidence {
+            return Ok(());
+        }
+        match self.evidence.judge(record) {
+            Verdict::Inbound(_) => Ok(()),
+            Verdict::Outbound(c) => Err(Miss::Outbound(c)),
+            Verdict::Nothing => Err(Miss::NoInbound),
+        }
+    }
+
+    /// Why rule `i` missed `record` as `--explain` says it: the evidence named where the
+    /// miss was about evidence.
+    pub fn why_not(&self, miss: &Miss, record: &[u8]) -> String {
+        match miss {
+            Miss::Outbound(c) => format!(
+                "`what` matches, but {} keeps it",
+                self.evidence.describe(*c, record)
+            ),
+            Miss::NoInbound => format!(
+                "`what` matches, but no inbound evidence (none of {})",
+                self.evidence.inbound_ids()
+            ),
+            other => other.describe().to_string(),
+        }
+    }
+
+    /// What decided that rule `i` takes `record`, for `--explain`: the inbound evidence it
+    /// shows, for a rule that asks for evidence (empty for the others).
+    pub fn why_taken(&self, i: usize, record: &[u8]) -> String {
+        if !self.rules[i].evidence {
+            return String::new();
+        }
+        match self.evidence.judge(record) {
+            Verdict::Inbound(c) => {
+                format!(
+                    "{}; no outbound evidence",
+                    self.evidence.describe(c, record)
+                )
+            }
+            _ => String::new(),
+        }
     }
 }
 
@@ -286,7 +388,7 @@ fn rank(miss: &Miss) -> u8 {
     match miss {
         Miss::NoLiteral => 0,
         Miss::What => 1,
-        Miss::Where => 2,
-        Miss::Never | Miss::GlobalNever => 3,
+        Miss::Where | Miss::NoInbound => 2,
+        Miss::Never | Miss::GlobalNever | Miss::Outbound(_) => 3,
     }
 }
