@@ -356,11 +356,15 @@ impl<'r> Assembler<'r> {
             Decision::Squash(i) => i,
             Decision::Keep(near) => {
                 if let (true, Some((i, miss))) = (self.explain, &near) {
-                    let why = format!(
+                    let mut why = format!(
                         "keep: closest rule `{}`: {}",
                         self.rules.rules()[*i].id,
                         self.rules.why_not(miss, record)
                     );
+                    if let Some(aside) = self.rules.evidence_aside(*i, record) {
+                        why.push_str("; ");
+                        why.push_str(&aside);
+                    }
                     self.note(&why, first_line, sink)?;
                 }
                 let why = kept_because(near.as_ref());

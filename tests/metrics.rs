@@ -115,7 +115,7 @@ fn a_run_writes_its_counts_and_the_next_run_adds_to_them() {
         .map(|(_, v)| v)
         .sum();
     assert_eq!(by_kind, squashed, "every squashed record has one kind");
-    assert_eq!(get(&first, "resetsquash_rules_loaded"), 26);
+    assert_eq!(get(&first, "resetsquash_rules_loaded"), 27);
     let written = get(
         &first,
         "resetsquash_last_write_timestamp_seconds{log=\"catalina\"}",

@@ -299,6 +299,11 @@ impl RuleSet {
                             .is_some_and(|re| is_match(3 * self.rules.len(), re))
                     });
                     if global {
+                        // A rule that weighs evidence has no anchor of its own: a server's
+                        // rule that came as close is the one to name.
+                        if rule.evidence && near.as_ref().is_some_and(|(_, m)| rank(m) >= 2) {
+                            return Decision::Keep(near);
+                        }
                         return Decision::Keep(Some((i, Miss::GlobalNever)));
                     }
                     match self.weigh(rule, record) {
@@ -366,6 +371,28 @@ impl RuleSet {
         }
     }
 
+    /// For `--explain` of a record that `near` came closest to keeping: what the evidence
+    /// said, where a rule that weighs evidence matched its wording and `near` is another rule
+    /// (so that the evidence is named whichever rule came closest).
+    pub fn evidence_aside(&self, near: usize, record: &[u8]) -> Option<String> {
+        let (i, rule) = self
+            .rules
+            .iter()
+            .enumerate()
+            .find(|(i, r)| r.evidence && *i != near && r.test(record).is_ok())?;
+        let miss = match self.evidence.judge(record) {
+            Verdict::Outbound(c) => Miss::Outbound(c),
+            Verdict::Nothing => Miss::NoInbound,
+            Verdict::Inbound(_) => return None,
+        };
+        let _ = i;
+        Some(format!(
+            "rule `{}`: {}",
+            rule.id,
+            self.why_not(&miss, record)
+        ))
+    }
+
     /// What decided that rule `i` takes `record`, for `--explain`: the inbound evidence it
     /// shows, for a rule that asks for evidence (empty for the others).
     pub fn why_taken(&self, i: usize, record: &[u8]) -> String {
@@ -388,7 +415,9 @@ fn rank(miss: &Miss) -> u8 {
     match miss {
         Miss::NoLiteral => 0,
         Miss::What => 1,
-        Miss::Where | Miss::NoInbound => 2,
-        Miss::Never | Miss::GlobalNever | Miss::Outbound(_) => 3,
+        // A rule that weighs evidence comes after the servers' own (the generic family): its
+        // misses rank with a missing anchor, so that on a tie a server's rule is named.
+        Miss::Where | Miss::NoInbound | Miss::Outbound(_) => 2,
+        Miss::Never | Miss::GlobalNever => 3,
     }
 }

@@ -37,6 +37,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("rules/go.yaml", include_str!("../../rules/go.yaml")),
     ("rules/nginx.yaml", include_str!("../../rules/nginx.yaml")),
     ("rules/apache.yaml", include_str!("../../rules/apache.yaml")),
+    (
+        "rules/generic.yaml",
+        include_str!("../../rules/generic.yaml"),
+    ),
 ];
 
 /// One rules file's text and the name to report it by.
