@@ -79,10 +79,6 @@ pub enum Verdict {
 #[derive(Clone, Debug, Default)]
 pub struct Evidence {
     classes: Vec<EvidenceClass>,
-    /// Every inbound class's patterns in one regex, and every outbound class's: a record is
-    /// judged with two searches, and only a hit asks which class it was.
-    inbound: Option<Regex>,
-    outbound: Option<Regex>,
     /// A frame of the runtime's socket code (`sun.nio.ch.SocketDispatcher.write0`): where the
     /// innermost frames start.
     socket: Option<Regex>,
@@ -109,18 +105,8 @@ impl Evidence {
         socket: &[String],
         runtime: &[String],
     ) -> Result<Evidence, regex::Error> {
-        let union = |side: Side| -> Result<Option<Regex>, regex::Error> {
-            let all: Vec<String> = classes
-                .iter()
-                .filter(|c| c.side == side && c.patterns.is_some())
-                .map(|c| c.patterns.as_ref().map_or(String::new(), |r| r.to_string()))
-                .collect();
-            (!all.is_empty()).then(|| alternation(&all)).transpose()
-        };
         let join = |p: &[String]| (!p.is_empty()).then(|| alternation(p)).transpose();
         Ok(Evidence {
-            inbound: union(Side::Inbound)?,
-            outbound: union(Side::Outbound)?,
             socket: join(socket)?,
             runtime: join(runtime)?,
             classes,
@@ -137,32 +123,59 @@ impl Evidence {
         self.classes.iter().any(|c| c.side == Side::Inbound)
     }
 
+    /// The regexes a verdict asks about, in the order [`Evidence::judge_with`] numbers them
+    /// from its `first` slot: each class's `patterns` (`None` for a class without), then the
+    /// socket frames. The rule set keeps their answers line by line, as it does its rules'.
+    pub(super) fn regexes(&self) -> impl Iterator<Item = Option<&Regex>> {
+        self.classes
+            .iter()
+            .map(|c| c.patterns.as_ref())
+            .chain([self.socket.as_ref()])
+    }
+
     /// The verdict on `record`: an outbound class if there is one, else an inbound one.
     pub fn judge(&self, record: &[u8]) -> Verdict {
-        if self.outbound.as_ref().is_some_and(|re| re.is_match(record)) {
-            return Verdict::Outbound(self.first_found(Side::Outbound, record));
+        self.judge_with(record, 0, &mut |_, re| re.is_match(record))
+    }
+
+    /// [`Evidence::judge`], asking `is_match` about each of [`Evidence::regexes`] by its slot
+    /// (`first` and on). Outbound classes first: any of them decides.
+    pub(super) fn judge_with(
+        &self,
+        record: &[u8],
+        first: usize,
+        is_match: &mut dyn FnMut(usize, &Regex) -> bool,
+    ) -> Verdict {
+        let shows = |side: Side, is_match: &mut dyn FnMut(usize, &Regex) -> bool| {
+            self.classes.iter().enumerate().position(|(i, c)| {
+                c.side == side
+                    && c.patterns
+                        .as_ref()
+                        .is_some_and(|re| is_match(first + i, re))
+            })
+        };
+        if let Some(c) = shows(Side::Outbound, is_match) {
+            return Verdict::Outbound(c);
         }
-        let innermost = self.innermost(record).map(|(c, _)| c);
+        // The climb to the socket's owner only where there is a socket frame.
+        let innermost = self
+            .socket
+            .as_ref()
+            .filter(|re| is_match(first + self.classes.len(), re))
+            .and_then(|_| self.innermost(record))
+            .map(|(c, _)| c);
         if let Some(c) = innermost
             && self.classes[c].side == Side::Outbound
         {
             return Verdict::Outbound(c);
         }
-        if self.inbound.as_ref().is_some_and(|re| re.is_match(record)) {
-            return Verdict::Inbound(self.first_found(Side::Inbound, record));
+        if let Some(c) = shows(Side::Inbound, is_match) {
+            return Verdict::Inbound(c);
         }
         match innermost {
             Some(c) if self.classes[c].side == Side::Inbound => Verdict::Inbound(c),
             _ => Verdict::Nothing,
         }
-    }
-
-    /// The first class of `side` whose patterns match (one does: the union matched).
-    fn first_found(&self, side: Side, record: &[u8]) -> usize {
-        self.classes
-            .iter()
-            .position(|c| c.side == side && c.patterns.as_ref().is_some_and(|r| r.is_match(record)))
-            .unwrap_or(0)
     }
 
     /// The class of the innermost frames: climbing from each run of runtime socket frames to

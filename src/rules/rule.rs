@@ -107,7 +107,8 @@ pub enum Decision {
 }
 
 /// Which of a rule set's regexes: rule `i`'s `what`, `where`, `never` are slots `3i`, `3i + 1`,
-/// `3i + 2`; the file-level `never` is the slot after the last rule's.
+/// `3i + 2`; the file-level `never` is the slot after the last rule's, and the evidence
+/// classes' regexes follow it (see `Evidence::regexes`).
 pub(super) type Slot = usize;
 
 impl Rule {

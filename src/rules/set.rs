@@ -273,6 +273,7 @@ impl RuleSet {
                 .iter()
                 .flat_map(|r| [Some(&r.what), r.where_.as_ref(), r.never.as_ref()])
                 .chain([self.global_never.as_ref()])
+                .chain(self.evidence.regexes())
                 .map(|re| re.is_some_and(cache::is_line_local))
                 .collect()
         })
@@ -306,7 +307,7 @@ impl RuleSet {
                         }
                         return Decision::Keep(Some((i, Miss::GlobalNever)));
                     }
-                    match self.weigh(rule, record) {
+                    match self.weigh(rule, record, is_match) {
                         Ok(()) => return Decision::Squash(i),
                         Err(miss) => {
                             if near.as_ref().is_none_or(|(_, m)| rank(&miss) > rank(m)) {
@@ -340,15 +341,24 @@ impl RuleSet {
         {
             return Err(Miss::GlobalNever);
         }
-        self.weigh(&self.rules[i], record)
+        self.weigh(&self.rules[i], record, &mut |_, re| re.is_match(record))
     }
 
-    /// For a rule that asks for evidence: inbound evidence, and no outbound evidence.
-    fn weigh(&self, rule: &Rule, record: &[u8]) -> Result<(), Miss> {
+    /// For a rule that asks for evidence: inbound evidence, and no outbound evidence. The
+    /// evidence regexes' slots follow the file-level `never`'s (see [`Slot`]).
+    fn weigh(
+        &self,
+        rule: &Rule,
+        record: &[u8],
+        is_match: &mut dyn FnMut(Slot, &Regex) -> bool,
+    ) -> Result<(), Miss> {
         if !rule.evidence {
             return Ok(());
         }
-        match self.evidence.judge(record) {
+        match self
+            .evidence
+            .judge_with(record, 3 * self.rules.len() + 1, is_match)
+        {
             Verdict::Inbound(_) => Ok(()),
             Verdict::Outbound(c) => Err(Miss::Outbound(c)),
             Verdict::Nothing => Err(Miss::NoInbound),

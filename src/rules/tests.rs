@@ -252,7 +252,15 @@ fn most_built_in_regexes_are_line_local() {
         .flat_map(|r| [Some(&r.what), r.where_.as_ref(), r.never.as_ref()])
         .chain([set.global_never.as_ref()])
         .collect::<Vec<_>>();
-    assert_eq!(present.len(), slots);
+    // The evidence classes' regexes follow; those over a record's first line (`\A`) are not
+    // line-local, and are cheap all the same.
+    let rule_slots = present.len();
+    assert_eq!(
+        rule_slots + set.evidence().classes().len() + 1,
+        slots,
+        "a slot per rule regex, the file-level never, and each evidence regex"
+    );
+    let slots = rule_slots;
     let not_local: Vec<&str> = present
         .iter()
         .zip(set.line_local())
@@ -262,6 +270,11 @@ fn most_built_in_regexes_are_line_local() {
     assert!(
         set.line_local()[slots - 1],
         "the file-level `never` is read on every squashed record"
+    );
+    let evidence = &set.line_local()[slots..];
+    assert!(
+        evidence.last() == Some(&true),
+        "the socket frames are looked for on every record the generic rule weighs"
     );
     eprintln!("not line-local: {not_local:#?}");
     assert!(not_local.len() * 5 < slots, "{not_local:#?}");
