@@ -83,9 +83,10 @@ impl RuleSet {
             for (n, (text, loc)) in class.examples.present.iter().enumerate() {
                 if !evidence.shows(i, text.as_bytes()) {
                     errors.push(loc.error(
-                        Some(&class.id),
+                        None,
                         format!(
-                            "present example {} does not show this evidence class",
+                            "evidence class `{}`: present example {} does not show it",
+                            class.id,
                             n + 1
                         ),
                     ));
@@ -94,8 +95,12 @@ impl RuleSet {
             for (n, (text, loc)) in class.examples.absent.iter().enumerate() {
                 if evidence.shows(i, text.as_bytes()) {
                     errors.push(loc.error(
-                        Some(&class.id),
-                        format!("absent example {} shows this evidence class", n + 1),
+                        None,
+                        format!(
+                            "evidence class `{}`: absent example {} shows it",
+                            class.id,
+                            n + 1
+                        ),
                     ));
                 }
             }

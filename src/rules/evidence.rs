@@ -336,7 +336,19 @@ pub(super) fn parse_classes(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Vec<Evid
         .collect()
 }
 
+/// One class; its errors name it as an evidence class, not as a rule.
 fn parse_class(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<EvidenceClass> {
+    let before = cx.errors.len();
+    let class = parse_class_keys(cx, node);
+    for e in &mut cx.errors[before..] {
+        if let Some(id) = e.rule.take() {
+            e.message = format!("evidence class `{id}`: {}", e.message);
+        }
+    }
+    class
+}
+
+fn parse_class_keys(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<EvidenceClass> {
     let map = mapping(cx, node, None, "an evidence class")?;
     let id_node = map
         .iter()

@@ -117,7 +117,7 @@ pub(super) fn parse_file(source: &RuleSource, errors: &mut Vec<RuleError>) -> Pa
     let Some(map) = mapping(&mut cx, doc, None, "the file") else {
         return out;
     };
-    let mut saw_rules = false;
+    let (mut saw_rules, mut saw_evidence) = (false, false);
     for (key, value) in map {
         let Some(name) = key_name(&mut cx, key, None, FILE_KEYS) else {
             continue;
@@ -140,7 +140,10 @@ pub(super) fn parse_file(source: &RuleSource, errors: &mut Vec<RuleError>) -> Pa
                     out.never = p.list.into_iter().map(|(p, _)| p).collect();
                 }
             }
-            "evidence" => out.evidence.classes = evidence::parse_classes(&mut cx, value),
+            "evidence" => {
+                saw_evidence = true;
+                out.evidence.classes = evidence::parse_classes(&mut cx, value);
+            }
             "socket-frames" => {
                 out.evidence.socket = evidence::parse_frames(&mut cx, value, "socket-frames")
             }
@@ -151,7 +154,7 @@ pub(super) fn parse_file(source: &RuleSource, errors: &mut Vec<RuleError>) -> Pa
         }
     }
     // A file of evidence classes alone needs no rules.
-    if !saw_rules && out.evidence.classes.is_empty() {
+    if !saw_rules && !saw_evidence {
         cx.err(doc, None, "missing `rules:` (the list of rules)");
     }
     out

@@ -49,10 +49,13 @@ impl RuleSet {
             for class in std::mem::take(&mut file.evidence.classes) {
                 if let Some(first) = classes.iter().find(|c| c.id == class.id) {
                     errors.push(class.location.error(
-                        Some(&class.id),
+                        None,
                         format!(
-                            "duplicate evidence class id; it is first defined at {}:{}:{}",
-                            first.location.file, first.location.line, first.location.column
+                            "evidence class `{}`: duplicate id; it is first defined at {}:{}:{}",
+                            class.id,
+                            first.location.file,
+                            first.location.line,
+                            first.location.column
                         ),
                     ));
                 } else {

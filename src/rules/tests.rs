@@ -690,7 +690,7 @@ fn evidence_mistakes_are_reported() {
     ));
     assert_starts(
         &e[0],
-        "ours.yaml:14:11: rule `driver`: `side` is `inbound`, `outbound` or `neither`",
+        "ours.yaml:14:11: evidence class `driver`: `side` is `inbound`, `outbound` or `neither`",
     );
     let e = errors(
         "rules:\n  - id: p\n    description: d\n    what: ['Broken pipe']\n    evidence: inbound\n",
