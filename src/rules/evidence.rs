@@ -139,7 +139,8 @@ impl Evidence {
     }
 
     /// [`Evidence::judge`], asking `is_match` about each of [`Evidence::regexes`] by its slot
-    /// (`first` and on). Outbound classes first: any of them decides.
+    /// (`first` and on). Any outbound class decides; a record with no inbound class at all is
+    /// not searched for one (most records asked about have none, and are kept either way).
     pub(super) fn judge_with(
         &self,
         record: &[u8],
@@ -154,9 +155,6 @@ impl Evidence {
                         .is_some_and(|re| is_match(first + i, re))
             })
         };
-        if let Some(c) = shows(Side::Outbound, is_match) {
-            return Verdict::Outbound(c);
-        }
         // The climb to the socket's owner only where there is a socket frame.
         let innermost = self
             .socket
@@ -164,17 +162,18 @@ impl Evidence {
             .filter(|re| is_match(first + self.classes.len(), re))
             .and_then(|_| self.innermost(record))
             .map(|(c, _)| c);
-        if let Some(c) = innermost
-            && self.classes[c].side == Side::Outbound
-        {
-            return Verdict::Outbound(c);
-        }
-        if let Some(c) = shows(Side::Inbound, is_match) {
-            return Verdict::Inbound(c);
-        }
-        match innermost {
-            Some(c) if self.classes[c].side == Side::Inbound => Verdict::Inbound(c),
-            _ => Verdict::Nothing,
+        let side = |c: &usize| self.classes[*c].side;
+        let owner_outbound = innermost.filter(|c| side(c) == Side::Outbound);
+        let inbound =
+            shows(Side::Inbound, is_match).or(innermost.filter(|c| side(c) == Side::Inbound));
+        let Some(inbound) = inbound else {
+            return owner_outbound.map_or(Verdict::Nothing, Verdict::Outbound);
+        };
+        // The patterns first: they name the client (its frames, its logger), the innermost
+        // frame only whose socket it is.
+        match shows(Side::Outbound, is_match).or(owner_outbound) {
+            Some(c) => Verdict::Outbound(c),
+            None => Verdict::Inbound(inbound),
         }
     }
 
