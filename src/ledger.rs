@@ -401,7 +401,11 @@ impl<'r, W: Write> Ledger<'r, W> {
         kinds.count(s.abort.kind, s.abort.download);
         self.squashed_bytes += s.bytes;
         if self.explain {
-            let why = format!("squash: rule `{}`", self.rules.rules()[s.rule].id);
+            let mut why = format!("squash: rule `{}`", self.rules.rules()[s.rule].id);
+            if !s.why.is_empty() {
+                why.push_str(": ");
+                why.push_str(s.why);
+            }
             self.explain_line(s.line_no, &why, s.first_line)?;
         }
         Ok(false)

@@ -75,6 +75,9 @@ pub struct Squashed<'a> {
     pub first_line: &'a [u8],
     /// What it says: where, and what kind of abort.
     pub abort: &'a Abort,
+    /// For `--explain`, what decided beyond the rule's own patterns (the evidence it showed);
+    /// empty otherwise.
+    pub why: &'a str,
 }
 
 /// Counts for one run, for `--stats`, `--metrics` and tests.

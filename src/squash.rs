@@ -362,11 +362,15 @@ impl<'r> Assembler<'r> {
             Decision::Squash(i) => i,
             Decision::Keep(near) => {
                 if let (true, Some((i, miss))) = (self.explain, &near) {
-                    let why = format!(
+                    let mut why = format!(
                         "keep: closest rule `{}`: {}",
                         self.rules.rules()[*i].id,
-                        miss.describe()
+                        self.rules.why_not(miss, record)
                     );
+                    if let Some(aside) = self.rules.evidence_aside(*i, record) {
+                        why.push_str("; ");
+                        why.push_str(&aside);
+                    }
                     self.note(&why, first_line, sink)?;
                 }
                 let why = kept_because(near.as_ref());
@@ -389,6 +393,11 @@ impl<'r> Assembler<'r> {
         // Read here, where the record is whole and (in parallel) on a worker thread: the
         // ledger only counts it, and a chunk's replay need not keep the record.
         let abort = crate::fields::abort(record, timestamp_len, &headline, &key);
+        let why = if self.explain {
+            self.rules.why_taken(rule, record)
+        } else {
+            String::new()
+        };
         sink.squash(&Squashed {
             rule,
             key: &key,
@@ -400,6 +409,7 @@ impl<'r> Assembler<'r> {
             line_no: self.pending_first_line,
             first_line,
             abort: &abort,
+            why: &why,
         })
     }
 
@@ -437,7 +447,10 @@ pub fn fold_key(mut key: Vec<u8>) -> Vec<u8> {
 /// kept it.
 fn kept_because(near: Option<&(usize, Miss)>) -> Kept {
     match near {
-        Some(&(rule, Miss::Where | Miss::Never | Miss::GlobalNever)) => Kept::LookAlike { rule },
+        Some(&(
+            rule,
+            Miss::Where | Miss::Never | Miss::GlobalNever | Miss::NoInbound | Miss::Outbound(_),
+        )) => Kept::LookAlike { rule },
         near => Kept::Plain {
             worded: near.is_some(),
         },

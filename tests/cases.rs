@@ -88,6 +88,18 @@ macro_rules! cases {
 }
 
 cases! {
+    evidence_client_address,
+    evidence_client_exception,
+    evidence_client_frames,
+    evidence_client_logger,
+    evidence_outbound_words,
+    evidence_own_socket,
+    evidence_request_line,
+    evidence_request_thread,
+    evidence_server_frames,
+    evidence_server_logger,
+    evidence_server_message,
+    evidence_shared_transport,
     explain_catalina,
     gunicorn_debug,
     jdk_httpserver_write_to_client,

@@ -149,6 +149,7 @@ impl Recording {
                     line_no: *line_no,
                     first_line: &[],
                     abort: abort.load(d, &mut what),
+                    why: "",
                 })?,
                 Event::Clock { seconds, text } => ledger.clock(*seconds, &d[text.clone()])?,
                 Event::Note(line_no, r) => {

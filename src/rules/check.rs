@@ -56,7 +56,7 @@ impl RuleSet {
                         Some(&rule.id),
                         format!(
                             "squash example {n} is not taken by this rule: {}",
-                            miss.describe()
+                            self.why_not(&miss, text.as_bytes())
                         ),
                     ));
                 }
@@ -75,6 +75,33 @@ impl RuleSet {
                             ),
                         ));
                     }
+                }
+            }
+        }
+        let evidence = self.evidence();
+        for (i, class) in evidence.classes().iter().enumerate() {
+            for (n, (text, loc)) in class.examples.present.iter().enumerate() {
+                if !evidence.shows(i, text.as_bytes()) {
+                    errors.push(loc.error(
+                        None,
+                        format!(
+                            "evidence class `{}`: present example {} does not show it",
+                            class.id,
+                            n + 1
+                        ),
+                    ));
+                }
+            }
+            for (n, (text, loc)) in class.examples.absent.iter().enumerate() {
+                if evidence.shows(i, text.as_bytes()) {
+                    errors.push(loc.error(
+                        None,
+                        format!(
+                            "evidence class `{}`: absent example {} shows it",
+                            class.id,
+                            n + 1
+                        ),
+                    ));
                 }
             }
         }

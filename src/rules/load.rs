@@ -4,13 +4,15 @@
 //! deserialised with serde, so that every error can name the file, line, column and rule, and an
 //! unknown key can suggest the key that was meant.
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr::{LoadableYamlNode, MarkedYaml, YamlData};
 
-use regex::bytes::Regex;
-
-use super::pattern::{alternation, compile, parse, required_literals};
-use super::rule::{Examples, GroupBy, Location, Rule};
+use super::evidence::{self, ParsedEvidence};
+use super::pattern::{compile, required_literals};
+use super::rule::{Examples, GroupBy, Rule};
 use super::source::{MAX_FILE_BYTES, RuleSource, too_big};
+use super::yaml::{
+    Ctx, FileEnd, key_name, mapping, one_line, patterns, scalar_text, string, strings,
+};
 use crate::error::RuleError;
 
 /// What one file contributes.
@@ -19,9 +21,17 @@ pub(super) struct ParsedFile {
     pub rules: Vec<Rule>,
     /// File-level `never` patterns (already checked to compile).
     pub never: Vec<String>,
+    /// Its evidence classes and frame lists.
+    pub evidence: ParsedEvidence,
 }
 
-const FILE_KEYS: &[&str] = &["rules", "never"];
+const FILE_KEYS: &[&str] = &[
+    "rules",
+    "never",
+    "evidence",
+    "socket-frames",
+    "runtime-frames",
+];
 const RULE_KEYS: &[&str] = &[
     "id",
     "description",
@@ -30,6 +40,7 @@ const RULE_KEYS: &[&str] = &[
     "never",
     "group",
     "literal",
+    "evidence",
     "examples",
 ];
 const EXAMPLE_KEYS: &[&str] = &["squash", "keep"];
@@ -38,29 +49,6 @@ const EXAMPLE_KEYS: &[&str] = &["squash", "keep"];
 /// levels; the YAML loader builds its tree by recursion, so a file nested a few thousand deep
 /// would overflow the stack and abort the process instead of being reported.
 const MAX_DEPTH: usize = 64;
-
-struct Ctx<'a> {
-    file: &'a str,
-    end: FileEnd,
-    errors: &'a mut Vec<RuleError>,
-}
-
-impl Ctx<'_> {
-    fn loc(&self, node: &MarkedYaml<'_>) -> Location {
-        let m = node.span.start;
-        let (line, column, _) = self.end.clamp(m.line(), m.col() + 1);
-        Location {
-            file: self.file.to_string(),
-            line,
-            column,
-        }
-    }
-
-    fn err(&mut self, node: &MarkedYaml<'_>, rule: Option<&str>, message: impl Into<String>) {
-        let e = self.loc(node).error(rule, message);
-        self.errors.push(e);
-    }
-}
 
 pub(super) fn parse_file(source: &RuleSource, errors: &mut Vec<RuleError>) -> ParsedFile {
     let mut out = ParsedFile::default();
@@ -129,7 +117,7 @@ pub(super) fn parse_file(source: &RuleSource, errors: &mut Vec<RuleError>) -> Pa
     let Some(map) = mapping(&mut cx, doc, None, "the file") else {
         return out;
     };
-    let mut saw_rules = false;
+    let (mut saw_rules, mut saw_evidence) = (false, false);
     for (key, value) in map {
         let Some(name) = key_name(&mut cx, key, None, FILE_KEYS) else {
             continue;
@@ -152,10 +140,21 @@ pub(super) fn parse_file(source: &RuleSource, errors: &mut Vec<RuleError>) -> Pa
                     out.never = p.list.into_iter().map(|(p, _)| p).collect();
                 }
             }
+            "evidence" => {
+                saw_evidence = true;
+                out.evidence.classes = evidence::parse_classes(&mut cx, value);
+            }
+            "socket-frames" => {
+                out.evidence.socket = evidence::parse_frames(&mut cx, value, "socket-frames")
+            }
+            "runtime-frames" => {
+                out.evidence.runtime = evidence::parse_frames(&mut cx, value, "runtime-frames")
+            }
             _ => unreachable!("key_name only returns known keys"),
         }
     }
-    if !saw_rules {
+    // A file of evidence classes alone needs no rules.
+    if !saw_rules && !saw_evidence {
         cx.err(doc, None, "missing `rules:` (the list of rules)");
     }
     out
@@ -240,6 +239,7 @@ fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
     let mut never = None;
     let mut group = GroupBy::Chain;
     let mut literal = None;
+    let mut asks_evidence = false;
     let mut examples = Examples::default();
     for (key, value) in map {
         let Some(name) = key_name(cx, key, rid, RULE_KEYS) else {
@@ -261,6 +261,17 @@ fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
             "never" => never = patterns(cx, value, rid, "never"),
             "group" => group = parse_group(cx, value, rid).unwrap_or(GroupBy::Chain),
             "literal" => literal = strings(cx, value, rid, "literal"),
+            "evidence" => match string(cx, value, rid, "evidence").as_deref() {
+                Some("inbound") => asks_evidence = true,
+                Some(other) => cx.err(
+                    value,
+                    rid,
+                    format!(
+                        "`evidence` is `inbound` (inbound evidence and no outbound evidence), not `{other}`"
+                    ),
+                ),
+                None => {}
+            },
             "examples" => examples = parse_examples(cx, value, rid),
             _ => unreachable!("key_name only returns known keys"),
         }
@@ -317,6 +328,7 @@ fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
         never: never.filter(|n| !n.list.is_empty()).map(|n| n.joined),
         group,
         literals,
+        evidence: asks_evidence,
         examples,
         location: cx.loc(node),
     })
@@ -358,228 +370,4 @@ fn parse_examples(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>, rid: Option<&str>) ->
         }
     }
     ex
-}
-
-type Map<'a, 'input> = &'a saphyr::AnnotatedMapping<'input, MarkedYaml<'input>>;
-
-fn mapping<'a, 'input>(
-    cx: &mut Ctx<'_>,
-    node: &'a MarkedYaml<'input>,
-    rid: Option<&str>,
-    what: &str,
-) -> Option<Map<'a, 'input>> {
-    match &node.data {
-        YamlData::Mapping(m) => Some(m),
-        _ => {
-            cx.err(
-                node,
-                rid,
-                format!("{what} must be a mapping of `key: value`"),
-            );
-            None
-        }
-    }
-}
-
-/// The key as text, if it is one of `known`; otherwise an error with a suggestion.
-fn key_name(
-    cx: &mut Ctx<'_>,
-    key: &MarkedYaml<'_>,
-    rid: Option<&str>,
-    known: &[&'static str],
-) -> Option<&'static str> {
-    let Some(text) = scalar_text(key) else {
-        cx.err(key, rid, "keys must be plain words");
-        return None;
-    };
-    if let Some(k) = known.iter().find(|k| **k == text) {
-        return Some(k);
-    }
-    let hint = known
-        .iter()
-        .map(|k| (edit_distance(k, &text), k))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, k)| format!("; did you mean `{k}`?"))
-        .unwrap_or_else(|| {
-            format!(
-                "; expected one of {}",
-                known
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        });
-    cx.err(key, rid, format!("unknown key `{text}`{hint}"));
-    None
-}
-
-fn scalar_text(node: &MarkedYaml<'_>) -> Option<String> {
-    match &node.data {
-        YamlData::Value(s) => Some(match s {
-            Scalar::String(s) => s.to_string(),
-            Scalar::Integer(i) => i.to_string(),
-            Scalar::FloatingPoint(f) => f.to_string(),
-            Scalar::Boolean(b) => b.to_string(),
-            Scalar::Null => return None,
-        }),
-        YamlData::Representation(s, _, _) => Some(s.to_string()),
-        _ => None,
-    }
-}
-
-fn string(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>, rid: Option<&str>, key: &str) -> Option<String> {
-    let text = scalar_text(node);
-    if text.is_none() {
-        cx.err(node, rid, format!("`{key}` must be a string"));
-    }
-    text
-}
-
-/// A list of strings (a single string counts as a list of one), each with its position.
-fn strings(
-    cx: &mut Ctx<'_>,
-    node: &MarkedYaml<'_>,
-    rid: Option<&str>,
-    key: &str,
-) -> Option<Vec<(String, Location)>> {
-    match &node.data {
-        YamlData::Sequence(items) => {
-            let mut out = Vec::new();
-            for item in items {
-                out.push((string(cx, item, rid, key)?, cx.loc(item)));
-            }
-            Some(out)
-        }
-        _ => Some(vec![(string(cx, node, rid, key)?, cx.loc(node))]),
-    }
-}
-
-/// A key's list of regexes, and the one regex that matches where any of them does.
-struct Patterns {
-    list: Vec<(String, Location)>,
-    joined: Regex,
-}
-
-/// A list of regexes, compiled once as their alternation. Each is parsed alone first (cheap),
-/// so that an error is reported where it was written; only when that or the alternation fails
-/// is a pattern compiled alone, to name the one at fault with the regex crate's own message.
-fn patterns(
-    cx: &mut Ctx<'_>,
-    node: &MarkedYaml<'_>,
-    rid: Option<&str>,
-    key: &str,
-) -> Option<Patterns> {
-    let list = strings(cx, node, rid, key)?;
-    let mut ok = true;
-    // Compiled alone as it will be used, inside a group: a pattern at the nesting limit alone
-    // is over it there.
-    let fails_alone = |pattern: &str, loc: &Location, errors: &mut Vec<RuleError>| match compile(
-        &format!("(?:{pattern})"),
-    ) {
-        Ok(_) => false,
-        Err(e) => {
-            errors.push(loc.error(rid, format!("bad regex in `{key}`: {}", one_line(&e))));
-            true
-        }
-    };
-    for (pattern, loc) in &list {
-        if pattern.is_empty() {
-            cx.errors.push(loc.error(
-                rid,
-                format!("empty pattern in `{key}` would match everything"),
-            ));
-            ok = false;
-        } else if parse(&format!("(?:{pattern})")).is_none() && fails_alone(pattern, loc, cx.errors)
-        {
-            ok = false;
-        }
-    }
-    if !ok {
-        return None;
-    }
-    let all: Vec<String> = list.iter().map(|(p, _)| p.clone()).collect();
-    match alternation(&all) {
-        Ok(joined) => Some(Patterns { list, joined }),
-        Err(e) => {
-            let mut alone_ok = true;
-            for (pattern, loc) in &list {
-                alone_ok &= !fails_alone(pattern, loc, cx.errors);
-            }
-            if alone_ok {
-                cx.err(
-                    node,
-                    rid,
-                    format!("the patterns in `{key}` together: {}", one_line(&e)),
-                );
-            }
-            None
-        }
-    }
-}
-
-/// Where a file ends, to keep reported positions inside it: the YAML parser places what it finds
-/// at the end of a file without a final line break on the line after the last, which no editor
-/// can go to.
-#[derive(Clone, Copy)]
-struct FileEnd {
-    /// Lines, counted as YAML breaks them (`\n`, `\r\n`, a lone `\r`).
-    lines: usize,
-    /// Characters on the last line.
-    last_line_chars: usize,
-}
-
-impl FileEnd {
-    fn of(text: &str) -> FileEnd {
-        let text = text.replace("\r\n", "\n");
-        FileEnd {
-            lines: 1 + text.matches(['\n', '\r']).count(),
-            last_line_chars: text
-                .rsplit(['\n', '\r'])
-                .next()
-                .unwrap_or("")
-                .chars()
-                .count(),
-        }
-    }
-
-    /// `(line, column)` kept inside the file, and whether it was moved to the file's end.
-    fn clamp(self, line: usize, column: usize) -> (usize, usize, bool) {
-        if line <= self.lines {
-            (line, column, false)
-        } else {
-            (self.lines, self.last_line_chars + 1, true)
-        }
-    }
-}
-
-/// The regex crate's multi-line error (pattern, caret, message) folded into one line.
-pub(super) fn one_line(e: &regex::Error) -> String {
-    match e {
-        regex::Error::Syntax(s) => s
-            .lines()
-            .rev()
-            .find(|l| l.starts_with("error: "))
-            .map(|l| l.trim_start_matches("error: ").to_string())
-            .unwrap_or_else(|| s.replace('\n', " ")),
-        regex::Error::CompiledTooBig(limit) => {
-            format!("the compiled pattern is larger than {limit} bytes; simplify it")
-        }
-        other => other.to_string(),
-    }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }

@@ -50,6 +50,9 @@ pub struct Rule {
     pub group: GroupBy,
     /// Fixed strings, one of which occurs in every record this rule takes.
     pub literals: Vec<Vec<u8>>,
+    /// `evidence: inbound`: it also needs an inbound evidence class in the record, and no
+    /// outbound one (see `rules/evidence.rs`).
+    pub evidence: bool,
     pub examples: Examples,
     pub location: Location,
 }
@@ -74,6 +77,10 @@ pub enum Miss {
     Never,
     /// A file-level `never` regex matches.
     GlobalNever,
+    /// It asks for evidence, and the record shows no inbound evidence class.
+    NoInbound,
+    /// It asks for evidence, and the record shows this outbound evidence class.
+    Outbound(usize),
 }
 
 impl Miss {
@@ -84,6 +91,8 @@ impl Miss {
             Miss::Where => "`what` matches but no `where` pattern does (no inbound anchor)",
             Miss::Never => "one of its `never` patterns matches (outbound anchor)",
             Miss::GlobalNever => "a file-level `never` pattern matches (outbound anchor)",
+            Miss::NoInbound => "`what` matches but the record shows no inbound evidence",
+            Miss::Outbound(_) => "`what` matches but the record shows outbound evidence",
         }
     }
 }
@@ -98,7 +107,8 @@ pub enum Decision {
 }
 
 /// Which of a rule set's regexes: rule `i`'s `what`, `where`, `never` are slots `3i`, `3i + 1`,
-/// `3i + 2`; the file-level `never` is the slot after the last rule's.
+/// `3i + 2`; the file-level `never` is the slot after the last rule's, and the evidence
+/// classes' regexes follow it (see `Evidence::regexes`).
 pub(super) type Slot = usize;
 
 impl Rule {

@@ -8,10 +8,12 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use regex::bytes::Regex;
 
 use super::cache::{self, BodyCache};
+use super::evidence::{Evidence, EvidenceClass, Verdict};
 use super::load;
 use super::pattern::alternation;
 use super::rule::{Decision, Miss, Rule, Slot};
 use super::source::RuleSource;
+use super::yaml;
 use crate::error::{Error, RuleError};
 
 /// All loaded rules, ready to decide records.
@@ -19,6 +21,8 @@ use crate::error::{Error, RuleError};
 pub struct RuleSet {
     rules: Vec<Rule>,
     pub(super) global_never: Option<Regex>,
+    /// The evidence classes of all files, for the rules that ask for evidence.
+    evidence: Evidence,
     /// Over every rule's literals; `None` when there are no rules.
     prefilter: Option<AhoCorasick>,
     /// For each prefilter pattern, the rules it proves candidates: its own, and those of the
@@ -38,8 +42,28 @@ impl RuleSet {
         let mut errors = Vec::new();
         let mut rules: Vec<Rule> = Vec::new();
         let mut never = Vec::new();
+        let mut classes: Vec<EvidenceClass> = Vec::new();
+        let (mut socket, mut runtime) = (Vec::new(), Vec::new());
         for source in sources {
-            let file = load::parse_file(source, &mut errors);
+            let mut file = load::parse_file(source, &mut errors);
+            for class in std::mem::take(&mut file.evidence.classes) {
+                if let Some(first) = classes.iter().find(|c| c.id == class.id) {
+                    errors.push(class.location.error(
+                        None,
+                        format!(
+                            "evidence class `{}`: duplicate id; it is first defined at {}:{}:{}",
+                            class.id,
+                            first.location.file,
+                            first.location.line,
+                            first.location.column
+                        ),
+                    ));
+                } else {
+                    classes.push(class);
+                }
+            }
+            socket.append(&mut file.evidence.socket);
+            runtime.append(&mut file.evidence.runtime);
             for rule in file.rules {
                 if let Some(first) = rules.iter().find(|r| r.id == rule.id) {
                     errors.push(rule.location.error(
@@ -55,6 +79,28 @@ impl RuleSet {
             }
             never.extend(file.never);
         }
+        let evidence = Evidence::new(classes, &socket, &runtime).map_err(|e| {
+            let file = sources.last().map_or_else(String::new, |s| s.name.clone());
+            Error::Rules(vec![RuleError {
+                file,
+                line: 1,
+                column: 1,
+                rule: None,
+                message: format!(
+                    "the evidence patterns of all rules files together: {}",
+                    yaml::one_line(&e)
+                ),
+            }])
+        })?;
+        if !evidence.has_inbound() {
+            for rule in rules.iter().filter(|r| r.evidence) {
+                errors.push(rule.location.error(
+                    Some(&rule.id),
+                    "`evidence: inbound`, but no rules file loaded defines an inbound evidence \
+                     class (`evidence:` with `side: inbound`); load one, or use `where`",
+                ));
+            }
+        }
         if !errors.is_empty() {
             return Err(Error::Rules(errors));
         }
@@ -66,7 +112,7 @@ impl RuleSet {
                 let file = sources.last().map_or_else(String::new, |s| s.name.clone());
                 let message = format!(
                     "the file-level `never` patterns of all rules files together: {}",
-                    load::one_line(&e)
+                    yaml::one_line(&e)
                 );
                 return Err(Error::Rules(vec![RuleError {
                     file,
@@ -77,10 +123,10 @@ impl RuleSet {
                 }]));
             }
         };
-        Ok(RuleSet::new(rules, global_never))
+        Ok(RuleSet::new(rules, global_never, evidence))
     }
 
-    fn new(rules: Vec<Rule>, global_never: Option<Regex>) -> RuleSet {
+    fn new(rules: Vec<Rule>, global_never: Option<Regex>, evidence: Evidence) -> RuleSet {
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
@@ -120,6 +166,7 @@ impl RuleSet {
             literals_line_local: patterns.iter().all(|p| !p.contains(&b'\n')),
             rules,
             global_never,
+            evidence,
             prefilter,
             pattern_rules: implied,
             line_local: std::sync::OnceLock::new(),
@@ -128,11 +175,16 @@ impl RuleSet {
 
     /// A rule set with no rules: every record is kept.
     pub fn empty() -> RuleSet {
-        RuleSet::new(Vec::new(), None)
+        RuleSet::new(Vec::new(), None, Evidence::default())
     }
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The evidence classes the rules that ask for evidence weigh.
+    pub fn evidence(&self) -> &Evidence {
+        &self.evidence
     }
 
     /// The rules whose literals occur in `record`, as a bit per rule.
@@ -183,7 +235,7 @@ impl RuleSet {
         };
         let mut hit = vec![false; self.rules.len()];
         self.add_candidates_from(record, first.start(), &mut hit);
-        self.decide_with(&hit, &mut |_, re| re.is_match(record))
+        self.decide_with(record, &hit, &mut |_, re| re.is_match(record))
     }
 
     /// [`RuleSet::decide`], with what each of the record's lines after the first was found to
@@ -206,7 +258,7 @@ impl RuleSet {
             })
             .to_vec();
         self.add_candidates(head, &mut hit);
-        self.decide_with(&hit, &mut |slot, re| {
+        self.decide_with(record, &hit, &mut |slot, re| {
             if line_local[slot] {
                 // The rest first: in a flood its answers are known, and a trace's wording and
                 // frames are in the rest more often than on the first line.
@@ -224,6 +276,7 @@ impl RuleSet {
                 .iter()
                 .flat_map(|r| [Some(&r.what), r.where_.as_ref(), r.never.as_ref()])
                 .chain([self.global_never.as_ref()])
+                .chain(self.evidence.regexes())
                 .map(|re| re.is_some_and(cache::is_line_local))
                 .collect()
         })
@@ -232,6 +285,7 @@ impl RuleSet {
     /// The decision, given the candidate rules and whether the regex in a slot matches.
     fn decide_with(
         &self,
+        record: &[u8],
         hit: &[bool],
         is_match: &mut dyn FnMut(Slot, &Regex) -> bool,
     ) -> Decision {
@@ -249,9 +303,21 @@ impl RuleSet {
                             .is_some_and(|re| is_match(3 * self.rules.len(), re))
                     });
                     if global {
+                        // A rule that weighs evidence has no anchor of its own: a server's
+                        // rule that came as close is the one to name.
+                        if rule.evidence && near.as_ref().is_some_and(|(_, m)| rank(m) >= 2) {
+                            return Decision::Keep(near);
+                        }
                         return Decision::Keep(Some((i, Miss::GlobalNever)));
                     }
-                    return Decision::Squash(i);
+                    match self.weigh(rule, record, is_match) {
+                        Ok(()) => return Decision::Squash(i),
+                        Err(miss) => {
+                            if near.as_ref().is_none_or(|(_, m)| rank(&miss) > rank(m)) {
+                                near = Some((i, miss));
+                            }
+                        }
+                    }
                 }
                 Err(miss) => {
                     // Report the rule that came closest: a veto beats a missing anchor beats
@@ -278,7 +344,83 @@ impl RuleSet {
         {
             return Err(Miss::GlobalNever);
         }
-        Ok(())
+        self.weigh(&self.rules[i], record, &mut |_, re| re.is_match(record))
+    }
+
+    /// For a rule that asks for evidence: inbound evidence, and no outbound evidence. The
+    /// evidence regexes' slots follow the file-level `never`'s (see [`Slot`]).
+    fn weigh(
+        &self,
+        rule: &Rule,
+        record: &[u8],
+        is_match: &mut dyn FnMut(Slot, &Regex) -> bool,
+    ) -> Result<(), Miss> {
+        if !rule.evidence {
+            return Ok(());
+        }
+        match self
+            .evidence
+            .judge_with(record, 3 * self.rules.len() + 1, is_match)
+        {
+            Verdict::Inbound(_) => Ok(()),
+            Verdict::Outbound(c) => Err(Miss::Outbound(c)),
+            Verdict::Nothing => Err(Miss::NoInbound),
+        }
+    }
+
+    /// Why rule `i` missed `record` as `--explain` says it: the evidence named where the
+    /// miss was about evidence.
+    pub fn why_not(&self, miss: &Miss, record: &[u8]) -> String {
+        match miss {
+            Miss::Outbound(c) => format!(
+                "`what` matches, but {} keeps it",
+                self.evidence.describe(*c, record)
+            ),
+            Miss::NoInbound => format!(
+                "`what` matches, but no inbound evidence (none of {})",
+                self.evidence.inbound_ids()
+            ),
+            other => other.describe().to_string(),
+        }
+    }
+
+    /// For `--explain` of a record that `near` came closest to keeping: what the evidence
+    /// said, where a rule that weighs evidence matched its wording and `near` is another rule
+    /// (so that the evidence is named whichever rule came closest).
+    pub fn evidence_aside(&self, near: usize, record: &[u8]) -> Option<String> {
+        let (i, rule) = self
+            .rules
+            .iter()
+            .enumerate()
+            .find(|(i, r)| r.evidence && *i != near && r.test(record).is_ok())?;
+        let miss = match self.evidence.judge(record) {
+            Verdict::Outbound(c) => Miss::Outbound(c),
+            Verdict::Nothing => Miss::NoInbound,
+            Verdict::Inbound(_) => return None,
+        };
+        let _ = i;
+        Some(format!(
+            "rule `{}`: {}",
+            rule.id,
+            self.why_not(&miss, record)
+        ))
+    }
+
+    /// What decided that rule `i` takes `record`, for `--explain`: the inbound evidence it
+    /// shows, for a rule that asks for evidence (empty for the others).
+    pub fn why_taken(&self, i: usize, record: &[u8]) -> String {
+        if !self.rules[i].evidence {
+            return String::new();
+        }
+        match self.evidence.judge(record) {
+            Verdict::Inbound(c) => {
+                format!(
+                    "{}; no outbound evidence",
+                    self.evidence.describe(c, record)
+                )
+            }
+            _ => String::new(),
+        }
     }
 }
 
@@ -286,7 +428,9 @@ fn rank(miss: &Miss) -> u8 {
     match miss {
         Miss::NoLiteral => 0,
         Miss::What => 1,
-        Miss::Where => 2,
+        // A rule that weighs evidence comes after the servers' own (the generic family): its
+        // misses rank with a missing anchor, so that on a tie a server's rule is named.
+        Miss::Where | Miss::NoInbound | Miss::Outbound(_) => 2,
         Miss::Never | Miss::GlobalNever => 3,
     }
 }

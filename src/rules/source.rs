@@ -14,6 +14,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "rules/outbound.yaml",
         include_str!("../../rules/outbound.yaml"),
     ),
+    (
+        "rules/evidence.yaml",
+        include_str!("../../rules/evidence.yaml"),
+    ),
     ("rules/tomcat.yaml", include_str!("../../rules/tomcat.yaml")),
     ("rules/jetty.yaml", include_str!("../../rules/jetty.yaml")),
     (
@@ -43,6 +47,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "rules/tinyproxy.yaml",
         include_str!("../../rules/tinyproxy.yaml"),
+    ),
+    (
+        "rules/generic.yaml",
+        include_str!("../../rules/generic.yaml"),
     ),
 ];
 

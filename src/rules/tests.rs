@@ -252,7 +252,15 @@ fn most_built_in_regexes_are_line_local() {
         .flat_map(|r| [Some(&r.what), r.where_.as_ref(), r.never.as_ref()])
         .chain([set.global_never.as_ref()])
         .collect::<Vec<_>>();
-    assert_eq!(present.len(), slots);
+    // The evidence classes' regexes follow; those over a record's first line (`\A`) are not
+    // line-local, and are cheap all the same.
+    let rule_slots = present.len();
+    assert_eq!(
+        rule_slots + set.evidence().classes().len() + 1,
+        slots,
+        "a slot per rule regex, the file-level never, and each evidence regex"
+    );
+    let slots = rule_slots;
     let not_local: Vec<&str> = present
         .iter()
         .zip(set.line_local())
@@ -262,6 +270,11 @@ fn most_built_in_regexes_are_line_local() {
     assert!(
         set.line_local()[slots - 1],
         "the file-level `never` is read on every squashed record"
+    );
+    let evidence = &set.line_local()[slots..];
+    assert!(
+        evidence.last() == Some(&true),
+        "the socket frames are looked for on every record the generic rule weighs"
     );
     eprintln!("not line-local: {not_local:#?}");
     assert!(not_local.len() * 5 < slots, "{not_local:#?}");
@@ -607,4 +620,87 @@ fn the_nginx_group_is_the_message_up_to_the_client() {
         }
     }
     assert!(checked > 50, "only {checked} nginx aborts in the test logs");
+}
+
+const EVIDENCE: &str = r"
+socket-frames: ['^[ \t]*at sun\.nio\.ch\.']
+runtime-frames: ['^[ \t]*at java\.io\.']
+evidence:
+  - id: thread
+    side: inbound
+    description: a request thread
+    patterns: ['\A[^\n]*\[(exec-\d+)\]']
+  - id: server-io
+    side: inbound
+    description: a server's socket I/O
+    innermost: ['^[ \t]*at srv\.']
+  - id: driver
+    side: outbound
+    description: a driver's words
+    patterns: ['\bdriver\b']
+  - id: own
+    side: outbound
+    description: anything else owns the socket
+    innermost: ['^[ \t]*at ']
+rules:
+  - id: any-pipe
+    description: test
+    what: ['Broken pipe']
+    evidence: inbound
+";
+
+#[test]
+fn a_rule_that_asks_for_evidence_needs_inbound_and_no_outbound() {
+    let set = load("t.yaml", EVIDENCE).unwrap();
+    let rec = |s: &str| set.decide(s.as_bytes());
+    let no = |m: Miss| Decision::Keep(Some((0, m)));
+    assert_eq!(rec("[exec-4] failed: Broken pipe\n"), Decision::Squash(0));
+    assert_eq!(rec("[main] failed: Broken pipe\n"), no(Miss::NoInbound));
+    // A request thread is no match for an outbound sign.
+    assert_eq!(
+        rec("[exec-4] driver failed: Broken pipe\n"),
+        no(Miss::Outbound(2))
+    );
+    // The innermost frames: the first frame above the socket code that is not the runtime's.
+    let frames = |owner: &str| {
+        format!(
+            "[main] failed\njava.io.IOException: Broken pipe\n\tat sun.nio.ch.IO.write(X)\n\
+             \tat java.io.Out.write(X)\n\tat {owner}.write(X)\n"
+        )
+    };
+    assert_eq!(rec(&frames("srv.Conn")), Decision::Squash(0));
+    assert_eq!(rec(&frames("app.Push")), no(Miss::Outbound(3)));
+    // On a request thread too: the application's own socket is outbound evidence.
+    assert_eq!(
+        rec(&frames("app.Push").replace("[main]", "[exec-1]")),
+        no(Miss::Outbound(3))
+    );
+    let explained = set.why_taken(0, b"[exec-4] failed: Broken pipe\n");
+    assert_eq!(
+        explained,
+        "inbound evidence `thread` (`exec-4`); no outbound evidence"
+    );
+}
+
+#[test]
+fn evidence_mistakes_are_reported() {
+    let e = errors(&EVIDENCE.replace(
+        "side: outbound\n    description: a driver",
+        "side: out\n    description: a driver",
+    ));
+    assert_starts(
+        &e[0],
+        "ours.yaml:14:11: evidence class `driver`: `side` is `inbound`, `outbound` or `neither`",
+    );
+    let e = errors(
+        "rules:\n  - id: p\n    description: d\n    what: ['Broken pipe']\n    evidence: inbound\n",
+    );
+    assert_starts(
+        &e[0],
+        "ours.yaml:2:5: rule `p`: `evidence: inbound`, but no rules file",
+    );
+    let e = errors(&format!(
+        "{EVIDENCE}  - id: q\n    description: d\n    what: ['x{{3}}']\n    literal: ['xxx']\n    evidence: outbound\n"
+    ));
+    assert_starts(&e[0], "ours.yaml:30:15: rule `q`: `evidence` is `inbound`");
 }

@@ -87,6 +87,8 @@ struct Owned {
     line_no: u64,
     first_line: Vec<u8>,
     abort: Abort,
+    /// What decided it, for `--explain`.
+    why: String,
     /// Its lines in the queue: written after all if the ledger keeps it (`--keep-first`).
     seqs: Vec<u64>,
 }
@@ -316,6 +318,7 @@ impl<'r> Demux<'r> {
                             line_no: o.line_no,
                             first_line: &o.first_line,
                             abort: &o.abort,
+                            why: &o.why,
                         };
                         let stream = &self.streams[e.stream].key;
                         if ledger.squash_in_stream(&s, stream, &wrap)? {
@@ -455,6 +458,7 @@ impl Sink for Recorder<'_> {
             line_no: s.line_no,
             first_line: s.first_line.to_vec(),
             abort: s.abort.clone(),
+            why: s.why.to_string(),
             seqs,
         };
         self.entry(first)
