@@ -25,6 +25,9 @@ pub struct RuleSet {
     evidence: Evidence,
     /// Over every rule's literals; `None` when there are no rules.
     prefilter: Option<AhoCorasick>,
+    /// The same literals cut down to what the SIMD searcher takes ([`skim_patterns`]): where
+    /// it finds nothing, none of the literals occurs. Most of a log is searched by it alone.
+    skim: Option<Skim>,
     /// For each prefilter pattern, the rules it proves candidates: its own, and those of the
     /// patterns that are prefixes of it.
     pattern_rules: Vec<Vec<usize>>,
@@ -162,12 +165,14 @@ impl RuleSet {
                 .build(&patterns)
                 .expect("literal sets are bounded in size")
         });
+        let skim = (!patterns.is_empty()).then(|| Skim::new(&skim_patterns(&patterns)));
         RuleSet {
             literals_line_local: patterns.iter().all(|p| !p.contains(&b'\n')),
             rules,
             global_never,
             evidence,
             prefilter,
+            skim,
             pattern_rules: implied,
             line_local: std::sync::OnceLock::new(),
         }
@@ -206,6 +211,14 @@ impl RuleSet {
 
     /// The same, for literals that start at `from` or later (none starts before it).
     fn add_candidates_from(&self, record: &[u8], from: usize, hit: &mut [bool]) {
+        // Most lines hold no literal: the quick search says so without the full one.
+        if self
+            .skim
+            .as_ref()
+            .is_some_and(|s| s.find(record, from).is_none())
+        {
+            return;
+        }
         if let Some(ac) = &self.prefilter {
             let mut at = from;
             while let Some(m) = ac.find(aho_corasick::Input::new(record).range(at..)) {
@@ -220,10 +233,12 @@ impl RuleSet {
     /// Where the first literal of any rule starts in `text`, at `from` or later: no record that
     /// lies wholly before it can be taken by any rule (each rule needs one of its literals), so
     /// everything up to it may be kept without asking the rules.
+    ///
+    /// Found with the cut-down literals ([`skim_patterns`]): a literal that holds a shorter
+    /// one is found by it, at the shorter one's start, which lies in the same line (no literal
+    /// holds a line end), so no record before it holds either.
     pub fn next_literal(&self, text: &[u8], from: usize) -> Option<usize> {
-        let ac = self.prefilter.as_ref()?;
-        ac.find(aho_corasick::Input::new(text).range(from..))
-            .map(|m| m.start())
+        self.skim.as_ref()?.find(text, from)
     }
 
     /// Decides one record (its full text, line terminators included).
@@ -433,4 +448,98 @@ fn rank(miss: &Miss) -> u8 {
         Miss::Where | Miss::NoInbound | Miss::Outbound(_) => 2,
         Miss::Never | Miss::GlobalNever => 3,
     }
+}
+
+/// The search for any literal: the SIMD searcher (Teddy) where it takes the patterns, else an
+/// automaton.
+#[derive(Clone, Debug)]
+enum Skim {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl Skim {
+    fn new(patterns: &[Vec<u8>]) -> Skim {
+        aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(patterns)
+            .build()
+            .map_or_else(
+                || Skim::Automaton(AhoCorasick::new(patterns).expect("literal sets are bounded")),
+                Skim::Packed,
+            )
+    }
+
+    /// Where the first pattern found at `from` or later starts.
+    fn find(&self, text: &[u8], from: usize) -> Option<usize> {
+        match self {
+            Skim::Packed(s) => s.find_in(text, aho_corasick::Span::from(from..text.len())),
+            Skim::Automaton(a) => a.find(aho_corasick::Input::new(text).range(from..)),
+        }
+        .map(|m| m.start())
+    }
+}
+
+/// Patterns the SIMD searcher (Teddy) takes at once; past them, aho-corasick falls back to a
+/// slower automaton, and every byte of a log goes through this search.
+const SKIM_PATTERNS: usize = 64;
+
+/// `patterns` cut down for a search that only asks whether any of them occurs, and where: a
+/// pattern that holds another is left out (where it occurs, the other does too), and while
+/// more are left than [`SKIM_PATTERNS`], the two with the longest common part (of 4 bytes at
+/// least) give way to it. Every occurrence of a pattern holds an occurrence of one of these.
+pub(super) fn skim_patterns(patterns: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    fn minimal(mut ps: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+        ps.sort_by_key(Vec::len);
+        ps.dedup();
+        let mut out: Vec<Vec<u8>> = Vec::new();
+        for p in ps {
+            if !out.iter().any(|q| contains(&p, q)) {
+                out.push(p);
+            }
+        }
+        out
+    }
+    fn contains(hay: &[u8], needle: &[u8]) -> bool {
+        memchr::memmem::find(hay, needle).is_some()
+    }
+    let mut ps = minimal(patterns.to_vec());
+    while ps.len() > SKIM_PATTERNS {
+        let mut best: Option<(usize, usize, std::ops::Range<usize>)> = None;
+        for i in 0..ps.len() {
+            for j in i + 1..ps.len() {
+                let r = longest_common(&ps[i], &ps[j]);
+                if r.len() >= 4 && best.as_ref().is_none_or(|b| r.len() > b.2.len()) {
+                    best = Some((i, j, r));
+                }
+            }
+        }
+        let Some((i, j, r)) = best else { break };
+        let part = ps[i][r].to_vec();
+        ps.remove(j);
+        ps.remove(i);
+        ps.push(part);
+        ps = minimal(ps);
+    }
+    ps
+}
+
+/// Where in `a` the longest run of bytes lies that `b` holds too.
+fn longest_common(a: &[u8], b: &[u8]) -> std::ops::Range<usize> {
+    let mut best = 0..0;
+    let mut prev = vec![0usize; b.len() + 1];
+    for i in 1..=a.len() {
+        let mut cur = vec![0usize; b.len() + 1];
+        for j in 1..=b.len() {
+            if a[i - 1] == b[j - 1] {
+                cur[j] = prev[j - 1] + 1;
+                if cur[j] > best.len() {
+                    best = i - cur[j]..i;
+                }
+            }
+        }
+        prev = cur;
+    }
+    best
 }

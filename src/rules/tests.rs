@@ -704,3 +704,29 @@ fn evidence_mistakes_are_reported() {
     ));
     assert_starts(&e[0], "ours.yaml:30:15: rule `q`: `evidence` is `inbound`");
 }
+
+#[test]
+fn the_quick_literal_search_finds_a_part_of_every_literal() {
+    // 80 literals, more than the SIMD searcher takes: cut down, each still has one of the
+    // cut-down patterns inside it, so a text without any of them holds none of the 80.
+    let literals: Vec<Vec<u8>> = (0..80)
+        .map(|i| format!("Exception number {i:03} of the connector").into_bytes())
+        .chain([
+            b"Broken pipe".to_vec(),
+            b"java.io.IOException: Broken pipe".to_vec(),
+        ])
+        .collect();
+    let cut = super::set::skim_patterns(&literals);
+    assert!(cut.len() <= 64, "{}", cut.len());
+    for l in &literals {
+        assert!(
+            cut.iter().any(|c| memchr::memmem::find(l, c).is_some()),
+            "{}",
+            String::from_utf8_lossy(l)
+        );
+    }
+    assert!(
+        !cut.contains(&b"java.io.IOException: Broken pipe".to_vec()),
+        "held by a shorter one"
+    );
+}
