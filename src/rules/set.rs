@@ -23,8 +23,9 @@ pub struct RuleSet {
     pub(super) global_never: Option<Regex>,
     /// The evidence classes of all files, for the rules that ask for evidence.
     evidence: Evidence,
-    /// Over every rule's literals; `None` when there are no rules.
-    prefilter: Option<AhoCorasick>,
+    /// Over every rule's literals, in groups the SIMD searcher takes (each with the indexes of
+    /// its patterns among all); empty when there are no rules.
+    prefilter: Vec<(Skim, Vec<usize>)>,
     /// The same literals cut down to what the SIMD searcher takes ([`skim_patterns`]): where
     /// it finds nothing, none of the literals occurs. Most of a log is searched by it alone.
     skim: Option<Skim>,
@@ -159,12 +160,16 @@ impl RuleSet {
                 rules
             })
             .collect();
-        let prefilter = (!patterns.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&patterns)
-                .expect("literal sets are bounded in size")
-        });
+        // Leftmost-longest within each group: a shorter pattern of another group that starts
+        // at the same place is found by its own group's search.
+        let prefilter = (0..patterns.len())
+            .collect::<Vec<_>>()
+            .chunks(SKIM_PATTERNS)
+            .map(|ids| {
+                let group: Vec<Vec<u8>> = ids.iter().map(|&i| patterns[i].clone()).collect();
+                (Skim::longest(&group), ids.to_vec())
+            })
+            .collect();
         let skim = (!patterns.is_empty()).then(|| Skim::new(&skim_patterns(&patterns)));
         RuleSet {
             literals_line_local: patterns.iter().all(|p| !p.contains(&b'\n')),
@@ -215,17 +220,17 @@ impl RuleSet {
         if self
             .skim
             .as_ref()
-            .is_some_and(|s| s.find(record, from).is_none())
+            .is_none_or(|s| s.find(record, from).is_none())
         {
             return;
         }
-        if let Some(ac) = &self.prefilter {
+        for (search, ids) in &self.prefilter {
             let mut at = from;
-            while let Some(m) = ac.find(aho_corasick::Input::new(record).range(at..)) {
-                for &r in &self.pattern_rules[m.pattern().as_usize()] {
+            while let Some((start, pattern)) = search.find_pattern(record, at) {
+                for &r in &self.pattern_rules[ids[pattern]] {
                     hit[r] = true;
                 }
-                at = m.start() + 1;
+                at = start + 1;
             }
         }
     }
@@ -245,11 +250,12 @@ impl RuleSet {
     pub fn decide(&self, record: &[u8]) -> Decision {
         // Most records hold no literal at all: one search, no allocation. Where there is one,
         // the search for the candidates goes on from it.
-        let Some(first) = self.prefilter.as_ref().and_then(|ac| ac.find(record)) else {
+        if self.skim.as_ref().and_then(|s| s.find(record, 0)).is_none() {
             return Decision::Keep(None);
-        };
+        }
         let mut hit = vec![false; self.rules.len()];
-        self.add_candidates_from(record, first.start(), &mut hit);
+        // From the start: a literal that holds the one found may begin before it.
+        self.add_candidates_from(record, 0, &mut hit);
         self.decide_with(record, &hit, &mut |_, re| re.is_match(record))
     }
 
@@ -460,24 +466,58 @@ enum Skim {
 
 impl Skim {
     fn new(patterns: &[Vec<u8>]) -> Skim {
-        aho_corasick::packed::Config::new()
-            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+        Skim::build(patterns, false)
+    }
+
+    /// Leftmost-longest: of the patterns that start at one place, the longest is reported.
+    fn longest(patterns: &[Vec<u8>]) -> Skim {
+        Skim::build(patterns, true)
+    }
+
+    fn build(patterns: &[Vec<u8>], longest: bool) -> Skim {
+        use aho_corasick::packed;
+        let kind = if longest {
+            packed::MatchKind::LeftmostLongest
+        } else {
+            packed::MatchKind::LeftmostFirst
+        };
+        packed::Config::new()
+            .match_kind(kind)
             .builder()
             .extend(patterns)
             .build()
             .map_or_else(
-                || Skim::Automaton(AhoCorasick::new(patterns).expect("literal sets are bounded")),
+                || {
+                    let kind = if longest {
+                        MatchKind::LeftmostLongest
+                    } else {
+                        MatchKind::LeftmostFirst
+                    };
+                    let ac = AhoCorasick::builder()
+                        .match_kind(kind)
+                        .build(patterns)
+                        .expect("literal sets are bounded in size");
+                    Skim::Automaton(ac)
+                },
                 Skim::Packed,
             )
     }
 
     /// Where the first pattern found at `from` or later starts.
     fn find(&self, text: &[u8], from: usize) -> Option<usize> {
+        self.find_pattern(text, from).map(|(start, _)| start)
+    }
+
+    /// The same, and which pattern (its index among this search's patterns).
+    fn find_pattern(&self, text: &[u8], from: usize) -> Option<(usize, usize)> {
+        if from > text.len() {
+            return None;
+        }
         match self {
             Skim::Packed(s) => s.find_in(text, aho_corasick::Span::from(from..text.len())),
             Skim::Automaton(a) => a.find(aho_corasick::Input::new(text).range(from..)),
         }
-        .map(|m| m.start())
+        .map(|m| (m.start(), m.pattern().as_usize()))
     }
 }
 
