@@ -25,7 +25,7 @@ mod tests;
 
 pub use chain::headline_and_chain;
 pub use grammar::{Grammar, Soundness, Step};
-pub use line::{exception_class, names_exception, skip_code};
+pub use line::{exception_class, is_access_line, names_exception, skip_code};
 pub use split::{
     CutReason, cuts, is_sound, is_sound_starting, split_records, split_records_starting,
     split_records_with_max_line,

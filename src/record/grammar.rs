@@ -8,7 +8,7 @@
 use regex::bytes::Regex;
 
 use super::line::{
-    Kind, is_access_message, is_intro, is_qualified_exception, is_ruby_frame, is_summary, kind,
+    Kind, is_access_line, is_intro, is_qualified_exception, is_ruby_frame, is_summary, kind,
     names_exception,
 };
 use crate::header::{self, Format, Header};
@@ -392,7 +392,7 @@ impl Grammar {
                 self.start(RecordKind::Header(h.format));
                 // An access line is a record of one line: what follows it (Express logs the
                 // error of a request right after morgan's line for it) is never its trace.
-                self.rec.closed = h.format == Format::AccessLog || is_access_message(line);
+                self.rec.closed = h.format == Format::AccessLog || is_access_line(line);
             }
             Kind::Dashes => self.start(RecordKind::Dashes),
             Kind::Json => {

@@ -224,12 +224,16 @@ pub fn skip_code(rest: &[u8]) -> &[u8] {
     rest
 }
 
-/// Whether a header line logs an HTTP request's outcome as an access log does: a quoted request
-/// line and a status (`… "GET /x HTTP/1.1" 502 177 …`, aiohttp's and uvicorn's access lines
-/// behind their logger's header). Such a line has no trace after it.
-pub(super) fn is_access_message(line: &[u8]) -> bool {
-    memchr::memmem::find_iter(line, b" HTTP/").any(|at| {
-        let rest = &line[at + 6..];
+/// An access-log line: a quoted request line followed by a status code
+/// (`"GET /x HTTP/1.1" 200 512`), as nginx, Apache, Tomcat and Python's `http.server` write
+/// them, and as aiohttp's and uvicorn's loggers write them behind their header. Such a line
+/// has no trace after it.
+pub fn is_access_line(line: &[u8]) -> bool {
+    // Built once: every header line is asked.
+    static HTTP: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("HTTP/"));
+    HTTP.find_iter(line).any(|at| {
+        let rest = &line[at + b"HTTP/".len()..];
         let version = rest
             .iter()
             .take_while(|b| b.is_ascii_digit() || **b == b'.')
@@ -237,9 +241,7 @@ pub(super) fn is_access_message(line: &[u8]) -> bool {
         let rest = &rest[version..];
         version > 0
             && rest.starts_with(b"\" ")
-            && rest
-                .get(2..5)
-                .is_some_and(|c| c.iter().all(u8::is_ascii_digit))
-            && line[..at].contains(&b'"')
+            && rest.len() >= 5
+            && rest[2..5].iter().all(u8::is_ascii_digit)
     })
 }

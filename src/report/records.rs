@@ -4,6 +4,7 @@
 //! These are byte-level readings of one record with no state; the counting sink in
 //! [`super::tally`] decides what to do with them.
 
+pub use crate::record::is_access_line;
 use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
@@ -31,23 +32,6 @@ pub fn repeated(record: &[u8]) -> Option<u64> {
     std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
 }
 
-/// An access-log line: a quoted request line followed by a status code
-/// (`"GET /x HTTP/1.1" 200 512`), as nginx, Apache, Tomcat and Python's `http.server` write them.
-pub fn is_access_line(line: &[u8]) -> bool {
-    HTTP.find_iter(line).any(|at| {
-        let rest = &line[at + b"HTTP/".len()..];
-        let version = rest
-            .iter()
-            .take_while(|b| b.is_ascii_digit() || **b == b'.')
-            .count();
-        let rest = &rest[version..];
-        version > 0
-            && rest.starts_with(b"\" ")
-            && rest.len() >= 5
-            && rest[2..5].iter().all(u8::is_ascii_digit)
-    })
-}
-
 /// Whether a record names an exception or an error anywhere: a one-line record that does not
 /// is its own headline, and reading it for an exception chain is wasted.
 pub fn names_error(record: &[u8]) -> bool {
@@ -55,7 +39,6 @@ pub fn names_error(record: &[u8]) -> bool {
 }
 
 static REPEATED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("message repeated "));
-static HTTP: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("HTTP/"));
 static EXCEPTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Exception"));
 static ERROR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Error"));
 

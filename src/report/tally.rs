@@ -17,7 +17,7 @@ use crate::error::{Damage, Error, Salvage};
 use crate::fields::{self, Kinds, text};
 use crate::header;
 use crate::input::{self, Source};
-use crate::linebuf::LineSplitter;
+use crate::linebuf::{LineSplitter, Piece};
 use crate::record::Grammar;
 use crate::rules::RuleSet;
 use crate::shipped::fanout::Fanout;
@@ -65,32 +65,26 @@ pub(super) fn scan_one(
         head.extend_from_slice(&buf[..n]);
     }
     let shape = Choice::Auto.decide(&head, at_end);
-    let records = if shape.is_plain() {
-        let mut assembler = make();
-        let mut feed = |data: &[u8]| lines.feed(data, &mut |p| assembler.piece(p, &mut sink));
-        feed(&head)?;
+    // The rest of the input, after the head, piece by piece to `piece`.
+    let mut read_all = |mut piece: &mut dyn FnMut(Piece<'_>) -> Result<(), Error>| {
+        lines.feed(&head, &mut piece)?;
         loop {
             let n = opened.read_some(&mut buf)?;
             if n == 0 {
                 break;
             }
-            feed(&buf[..n])?;
+            lines.feed(&buf[..n], &mut piece)?;
         }
-        lines.finish(&mut |p| assembler.piece(p, &mut sink))?;
+        lines.finish(&mut piece)
+    };
+    let records = if shape.is_plain() {
+        let mut assembler = make();
+        read_all(&mut |p| assembler.piece(p, &mut sink))?;
         assembler.finish(&mut sink)?;
         assembler.stats().records
     } else {
         let mut streams = Fanout::new(shape, Box::new(make));
-        let mut feed = |data: &[u8]| lines.feed(data, &mut |p| streams.piece(p, &mut sink));
-        feed(&head)?;
-        loop {
-            let n = opened.read_some(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            feed(&buf[..n])?;
-        }
-        lines.finish(&mut |p| streams.piece(p, &mut sink))?;
+        read_all(&mut |p| streams.piece(p, &mut sink))?;
         streams.finish(&mut sink)?;
         streams.stats().records
     };
