@@ -220,10 +220,14 @@ impl RuleSet {
         if self
             .skim
             .as_ref()
-            .is_none_or(|s| s.find(record, from).is_none())
+            .is_some_and(|s| s.find(record, from).is_some())
         {
-            return;
+            self.scan_candidates_from(record, from, hit);
         }
+    }
+
+    /// [`RuleSet::add_candidates_from`] without its quick search first (the caller made it).
+    fn scan_candidates_from(&self, record: &[u8], from: usize, hit: &mut [bool]) {
         for (search, ids) in &self.prefilter {
             let mut at = from;
             while let Some((start, pattern)) = search.find_pattern(record, at) {
@@ -255,7 +259,7 @@ impl RuleSet {
         }
         let mut hit = vec![false; self.rules.len()];
         // From the start: a literal that holds the one found may begin before it.
-        self.add_candidates_from(record, 0, &mut hit);
+        self.scan_candidates_from(record, 0, &mut hit);
         self.decide_with(record, &hit, &mut |_, re| re.is_match(record))
     }
 
@@ -544,42 +548,68 @@ pub(super) fn skim_patterns(patterns: &[Vec<u8>]) -> Vec<Vec<u8>> {
     fn contains(hay: &[u8], needle: &[u8]) -> bool {
         memchr::memmem::find(hay, needle).is_some()
     }
-    let mut ps = minimal(patterns.to_vec());
-    while ps.len() > SKIM_PATTERNS {
+    // Merged patterns leave their place empty, so that each pair's common part is worked out
+    // once, however many rounds it takes.
+    let mut ps: Vec<Option<Vec<u8>>> = minimal(patterns.to_vec()).into_iter().map(Some).collect();
+    let mut common: std::collections::HashMap<(usize, usize), std::ops::Range<usize>> =
+        std::collections::HashMap::new();
+    while ps.iter().flatten().count() > SKIM_PATTERNS {
         let mut best: Option<(usize, usize, std::ops::Range<usize>)> = None;
         for i in 0..ps.len() {
             for j in i + 1..ps.len() {
-                let r = longest_common(&ps[i], &ps[j]);
-                if r.len() >= 4 && best.as_ref().is_none_or(|b| r.len() > b.2.len()) {
+                let (Some(a), Some(b)) = (&ps[i], &ps[j]) else {
+                    continue;
+                };
+                // No common part is longer than the shorter pattern: past the best so far, the
+                // pair need not be compared.
+                let longest = best.as_ref().map_or(3, |b| b.2.len());
+                if a.len().min(b.len()) <= longest {
+                    continue;
+                }
+                let r = common
+                    .entry((i, j))
+                    .or_insert_with(|| longest_common(a, b))
+                    .clone();
+                if r.len() > longest {
                     best = Some((i, j, r));
                 }
             }
         }
         let Some((i, j, r)) = best else { break };
-        let part = ps[i][r].to_vec();
-        ps.remove(j);
-        ps.remove(i);
-        ps.push(part);
-        ps = minimal(ps);
+        let part = ps[i].as_ref().expect("a live pattern")[r].to_vec();
+        ps[i] = None;
+        ps[j] = None;
+        // A pattern that holds the part is found where the part is; a part that holds another
+        // pattern is found where that one is.
+        for p in &mut ps {
+            if p.as_ref().is_some_and(|p| contains(p, &part)) {
+                *p = None;
+            }
+        }
+        if !ps.iter().flatten().any(|q| contains(&part, q)) {
+            ps.push(Some(part));
+        }
     }
-    ps
+    ps.into_iter().flatten().collect()
 }
 
 /// Where in `a` the longest run of bytes lies that `b` holds too.
 fn longest_common(a: &[u8], b: &[u8]) -> std::ops::Range<usize> {
     let mut best = 0..0;
-    let mut prev = vec![0usize; b.len() + 1];
+    // The lengths of the common runs ending at the previous and the current byte of `a`.
+    let (mut prev, mut cur) = (vec![0usize; b.len() + 1], vec![0usize; b.len() + 1]);
     for i in 1..=a.len() {
-        let mut cur = vec![0usize; b.len() + 1];
         for j in 1..=b.len() {
-            if a[i - 1] == b[j - 1] {
-                cur[j] = prev[j - 1] + 1;
-                if cur[j] > best.len() {
-                    best = i - cur[j]..i;
-                }
+            cur[j] = if a[i - 1] == b[j - 1] {
+                prev[j - 1] + 1
+            } else {
+                0
+            };
+            if cur[j] > best.len() {
+                best = i - cur[j]..i;
             }
         }
-        prev = cur;
+        std::mem::swap(&mut prev, &mut cur);
     }
     best
 }
