@@ -87,7 +87,16 @@ impl Default for Config {
 impl Config {
     /// A record stage over `rules`, set up as this configuration says.
     pub fn assembler<'r>(&self, rules: &'r RuleSet) -> Assembler<'r> {
-        Assembler::new(rules, self.limits, Grammar::new(self.record_start.clone()))
-            .explaining(self.explain)
+        self.assemblers(rules)()
+    }
+
+    /// What makes such a stage, again and again (one per stream of a shipped log), without
+    /// this configuration at hand.
+    pub fn assemblers<'r>(&self, rules: &'r RuleSet) -> impl Fn() -> Assembler<'r> + 'r {
+        let (limits, record_start, explain) =
+            (self.limits, self.record_start.clone(), self.explain);
+        move || {
+            Assembler::new(rules, limits, Grammar::new(record_start.clone())).explaining(explain)
+        }
     }
 }

@@ -27,16 +27,8 @@ pub struct Sequential<'r, W: Write> {
     /// Whether the lines carry a shipper's prefix: not known until the first lines are in.
     shape: Shaping<'r>,
     choice: Choice,
-    rules: &'r RuleSet,
-    config: StreamConfig,
-}
-
-/// What a stream of a prefixed log needs of the [`Config`] to make its assembler.
-#[derive(Clone)]
-struct StreamConfig {
-    limits: crate::squash::Limits,
-    record_start: Option<regex::bytes::Regex>,
-    explain: bool,
+    /// Makes the assembler of each stream of a shipped log (taken when the shape is decided).
+    make: Option<Box<dyn Fn() -> Assembler<'r> + 'r>>,
 }
 
 /// The input's lines, as far as their prefix is known.
@@ -62,12 +54,7 @@ impl<'r, W: Write> Sequential<'r, W> {
                 _ => Shaping::Sniffing(Vec::new()),
             },
             choice: config.prefix,
-            rules,
-            config: StreamConfig {
-                limits: config.limits,
-                record_start: config.record_start.clone(),
-                explain: config.explain,
-            },
+            make: Some(Box::new(config.assemblers(rules))),
         }
     }
 
@@ -82,15 +69,7 @@ impl<'r, W: Write> Sequential<'r, W> {
         };
         let shape = self.choice.decide(&head, at_end);
         if !shape.is_plain() {
-            let (rules, c) = (self.rules, self.config.clone());
-            let make = Box::new(move || {
-                Assembler::new(
-                    rules,
-                    c.limits,
-                    crate::record::Grammar::new(c.record_start.clone()),
-                )
-                .explaining(c.explain)
-            });
+            let make = self.make.take().expect("the shape is decided once");
             self.shape = Shaping::Shipped(Box::new(Demux::new(shape, make)));
         }
         self.feed(&head)
