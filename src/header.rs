@@ -15,27 +15,6 @@ mod levels;
 
 pub use civil::{civil, civil_seconds};
 
-/// The headers of .NET's and Python's level-only lines (no time).
-const LEVEL_ONLY: [Header; 2] = [
-    Header {
-        format: Format::DotnetLevel,
-        timestamp_len: 0,
-        seconds: None,
-    },
-    Header {
-        format: Format::PythonLevel,
-        timestamp_len: 0,
-        seconds: None,
-    },
-];
-
-/// The header of an access line that names no time at its start: a record of its own.
-const ACCESS: Header = Header {
-    format: Format::AccessLog,
-    timestamp_len: 0,
-    seconds: None,
-};
-
 /// The header formats resetsquash recognises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -126,7 +105,7 @@ pub fn detect(line: &[u8]) -> Option<Header> {
             .or_else(|| juli(line))
             .or_else(|| time_only(line))
             .or_else(|| jul_simple_zh(line))
-            .or_else(|| (access::is_squid(line) || access::is_haproxy(line)).then_some(ACCESS))
+            .or_else(|| access_line(line))
     } else if first == b'[' {
         bracketed(line)
             .or_else(|| apache(line))
@@ -138,9 +117,9 @@ pub fn detect(line: &[u8]) -> Option<Header> {
         ruby_logger(line)
             .or_else(|| jul_simple_en(line))
             .or_else(|| syslog(line))
-            .or_else(|| levels::is_python(line).then_some(LEVEL_ONLY[1]))
+            .or_else(|| python_level(line))
     } else if first.is_ascii_lowercase() {
-        levels::is_dotnet(line).then_some(LEVEL_ONLY[0])
+        dotnet_level(line)
     } else {
         None
     };
@@ -313,6 +292,23 @@ impl<'a> Scan<'a> {
     fn at_boundary(&self) -> bool {
         matches!(self.s.get(self.i), None | Some(b' ' | b'\t'))
     }
+}
+
+/// Squid's and HAProxy's access lines (`header/access.rs`): no time at their start.
+fn access_line(line: &[u8]) -> Option<Header> {
+    (access::is_squid(line) || access::is_haproxy(line)).then_some(())?;
+    header(Format::AccessLog, 0, None)
+}
+
+/// .NET's and Python's level-only lines (`header/levels.rs`): no time.
+fn dotnet_level(line: &[u8]) -> Option<Header> {
+    levels::is_dotnet(line).then_some(())?;
+    header(Format::DotnetLevel, 0, None)
+}
+
+fn python_level(line: &[u8]) -> Option<Header> {
+    levels::is_python(line).then_some(())?;
+    header(Format::PythonLevel, 0, None)
 }
 
 fn header(format: Format, timestamp_len: usize, seconds: Option<i64>) -> Option<Header> {
