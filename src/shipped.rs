@@ -15,6 +15,7 @@ pub mod fanout;
 pub mod json;
 pub mod kinds;
 pub mod shape;
+pub mod undecided;
 
 pub use kinds::{Kind, Wrap};
 pub use shape::{Choice, Clean, Colour, DETECT_LINES, SNIFF_BYTES, Shape, detect, enough};

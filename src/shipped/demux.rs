@@ -17,6 +17,7 @@ use std::io::Write;
 
 use super::kinds::Wrap;
 use super::shape::{Clean, Shape};
+use super::undecided::Undecided;
 use crate::error::Error;
 use crate::fields::Abort;
 use crate::ledger::Ledger;
@@ -34,20 +35,11 @@ struct Stream<'r> {
     key: Vec<u8>,
     assembler: Assembler<'r>,
     /// Its lines handed to the assembler and not yet decided, by their place in the queue.
-    fed: VecDeque<Fed>,
-    /// Bytes of the first of `fed` already decided.
-    covered: usize,
+    fed: Undecided<u64>,
     /// The text of CRI `P` lines whose `F` has not come yet.
     partial: Vec<u8>,
     /// When it was last given a line, to choose which to retire.
     used: u64,
-}
-
-/// A line handed to a stream's assembler: its place in the queue, and the bytes of it the
-/// assembler was given (the server's text, or a part of it).
-struct Fed {
-    seq: u64,
-    len: usize,
 }
 
 /// A line waiting to be written.
@@ -192,10 +184,7 @@ impl<'r> Demux<'r> {
         });
         let s = &mut self.streams[stream];
         s.used = self.seen;
-        s.fed.push_back(Fed {
-            seq,
-            len: clean.len(),
-        });
+        s.fed.push(clean.len(), seq);
         let result = if c.partial {
             s.partial.extend_from_slice(&clean);
             Ok(())
@@ -227,8 +216,7 @@ impl<'r> Demux<'r> {
             self.streams.push(Stream {
                 key,
                 assembler: (self.make)(),
-                fed: VecDeque::new(),
-                covered: 0,
+                fed: Undecided::default(),
                 partial: Vec::new(),
                 used: 0,
             });
@@ -253,7 +241,7 @@ impl<'r> Demux<'r> {
             let part = std::mem::take(&mut s.partial);
             feed(s, &mut self.queue, self.front, seq, self.seen, &part)?;
         }
-        let mut rec = Recorder::new(&mut s.fed, &mut s.covered, &mut self.queue, self.front, seq);
+        let mut rec = Recorder::new(&mut s.fed, &mut self.queue, self.front, seq);
         s.assembler.end_record(&mut rec)
     }
 
@@ -271,8 +259,7 @@ impl<'r> Demux<'r> {
     pub fn idle<W: Write>(&mut self, ledger: &mut Ledger<'_, W>) -> Result<(), Error> {
         let seq = self.front + self.queue.len().saturating_sub(1) as u64;
         for s in &mut self.streams {
-            let mut rec =
-                Recorder::new(&mut s.fed, &mut s.covered, &mut self.queue, self.front, seq);
+            let mut rec = Recorder::new(&mut s.fed, &mut self.queue, self.front, seq);
             s.assembler.idle(&mut rec)?;
         }
         self.release(ledger)
@@ -286,8 +273,7 @@ impl<'r> Demux<'r> {
                 let part = std::mem::take(&mut s.partial);
                 feed(s, &mut self.queue, self.front, seq, self.seen, &part)?;
             }
-            let mut rec =
-                Recorder::new(&mut s.fed, &mut s.covered, &mut self.queue, self.front, seq);
+            let mut rec = Recorder::new(&mut s.fed, &mut self.queue, self.front, seq);
             s.assembler.finish(&mut rec)?;
         }
         self.release(ledger)?;
@@ -356,7 +342,7 @@ fn feed(
     line_no: u64,
     text: &[u8],
 ) -> Result<(), Error> {
-    let mut rec = Recorder::new(&mut s.fed, &mut s.covered, queue, front, seq);
+    let mut rec = Recorder::new(&mut s.fed, queue, front, seq);
     // One line of text, or several where the shipper escaped the line ends (rsyslog's `#012`).
     for line in text.split_inclusive(|&b| b == b'\n') {
         s.assembler.number_next_line(line_no);
@@ -368,8 +354,7 @@ fn feed(
 /// The sink a stream's assembler tells: it marks the lines its decisions cover, and holds
 /// what the ledger is to hear until their turn.
 struct Recorder<'a> {
-    fed: &'a mut VecDeque<Fed>,
-    covered: &'a mut usize,
+    fed: &'a mut Undecided<u64>,
     queue: &'a mut VecDeque<Entry>,
     front: u64,
     /// The line being handed over: clocks and notes go with it.
@@ -378,15 +363,13 @@ struct Recorder<'a> {
 
 impl<'a> Recorder<'a> {
     fn new(
-        fed: &'a mut VecDeque<Fed>,
-        covered: &'a mut usize,
+        fed: &'a mut Undecided<u64>,
         queue: &'a mut VecDeque<Entry>,
         front: u64,
         current: u64,
     ) -> Self {
         Recorder {
             fed,
-            covered,
             queue,
             front,
             current,
@@ -399,31 +382,20 @@ impl<'a> Recorder<'a> {
 
     /// The next `n` bytes the assembler was given are decided: `fate` for every line they
     /// finish (with a line's text that was empty, before them), whose places go to `seqs`.
-    fn cover(&mut self, mut n: usize, fate: Fate, mut seqs: Option<&mut Vec<u64>>) {
-        while n > 0 {
-            let Some(f) = self.fed.front() else {
-                debug_assert!(false, "decided more bytes than were given");
-                return;
-            };
-            let (seq, left) = (f.seq, f.len - *self.covered);
-            let take = left.min(n);
-            n -= take;
-            *self.covered += take;
-            if take < left {
+    fn cover(&mut self, n: usize, fate: Fate, mut seqs: Option<&mut Vec<u64>>) {
+        let (queue, front) = (&mut *self.queue, self.front);
+        self.fed.decide(n, |seq, whole| {
+            let e = &mut queue[(seq - front) as usize];
+            if !whole {
                 // A line partly kept is kept, whatever becomes of the rest of it.
-                if fate == Fate::Keep {
-                    self.entry(seq).kept_part = true;
-                }
-            } else {
-                self.fed.pop_front();
-                *self.covered = 0;
-                let e = self.entry(seq);
-                e.fate = if e.kept_part { Fate::Keep } else { fate };
-                if let Some(seqs) = seqs.as_deref_mut() {
-                    seqs.push(seq);
-                }
+                e.kept_part |= fate == Fate::Keep;
+                return;
             }
-        }
+            e.fate = if e.kept_part { Fate::Keep } else { fate };
+            if let Some(seqs) = seqs.as_deref_mut() {
+                seqs.push(seq);
+            }
+        });
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::demux::MAX_STREAMS;
 use super::shape::Shape;
+use super::undecided::Undecided;
 use crate::error::Error;
 use crate::linebuf::Piece;
 use crate::sink::{Kept, Sink, Squashed, Stats};
@@ -28,48 +29,30 @@ struct FanStream<'r> {
     partial: Vec<u8>,
     /// The stream's latest header time.
     clock: Option<(i64, Vec<u8>)>,
-    lengths: Lengths,
-}
-
-/// The lengths of a stream's lines not yet decided: of the text the assembler was given, and
-/// of the line as it came. A squashed record is counted in the bytes that leave the log, as
-/// the filter counts it.
-#[derive(Default)]
-struct Lengths {
-    lines: std::collections::VecDeque<(usize, usize)>,
-    /// Bytes of the first of `lines` already decided.
-    covered: usize,
-}
-
-impl Lengths {
-    /// The next `n` bytes of text are decided: the bytes, as they came, of the lines they end.
-    fn take(&mut self, mut n: usize) -> u64 {
-        let mut raw = 0;
-        while n > 0 {
-            let Some(&(text, came)) = self.lines.front() else {
-                break;
-            };
-            let step = (text - self.covered).min(n);
-            n -= step;
-            self.covered += step;
-            if self.covered == text {
-                self.lines.pop_front();
-                self.covered = 0;
-                raw += came as u64;
-            }
-        }
-        raw
-    }
+    /// Its lines not yet decided, each with its length as it came: a squashed record is
+    /// counted in the bytes that leave the log, as the filter counts it.
+    lengths: Undecided<usize>,
 }
 
 /// The sink as one stream of a [`Fanout`] tells it: at that stream's clock.
 struct AtClock<'a, S> {
     sink: &'a mut S,
     clock: &'a mut Option<(i64, Vec<u8>)>,
-    lengths: &'a mut Lengths,
+    lengths: &'a mut Undecided<usize>,
 }
 
 impl<S: Sink> AtClock<'_, S> {
+    /// The next `n` bytes of text are decided: the bytes, as they came, of the lines they end.
+    fn take(&mut self, n: usize) -> u64 {
+        let mut came = 0;
+        self.lengths.decide(n, |len, whole| {
+            if whole {
+                came += len as u64;
+            }
+        });
+        came
+    }
+
     fn set(&mut self) -> Result<(), Error> {
         match self.clock {
             Some((seconds, text)) => self.sink.clock(*seconds, text),
@@ -80,16 +63,16 @@ impl<S: Sink> AtClock<'_, S> {
 
 impl<S: Sink> Sink for AtClock<'_, S> {
     fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.lengths.take(bytes.len());
+        self.take(bytes.len());
         self.sink.keep(bytes)
     }
     fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.lengths.take(bytes.len());
+        self.take(bytes.len());
         self.sink.keep_last(bytes)
     }
     fn squash(&mut self, s: &Squashed<'_>) -> Result<(), Error> {
         self.set()?;
-        let bytes = self.lengths.take(s.bytes as usize);
+        let bytes = self.take(s.bytes as usize);
         self.sink.squash(&Squashed { bytes, ..*s })
     }
     fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {
@@ -104,7 +87,7 @@ impl<S: Sink> Sink for AtClock<'_, S> {
     }
     fn kept(&mut self, record: &[u8], why: Kept, last: bool) -> Result<(), Error> {
         self.set()?;
-        self.lengths.take(record.len());
+        self.take(record.len());
         self.sink.kept(record, why, last)
     }
 }
@@ -131,7 +114,7 @@ impl<'r> Fanout<'r> {
                     self.long = None;
                 }
                 let s = &mut self.streams[i];
-                s.lengths.lines.push_back((m.len(), m.len()));
+                s.lengths.push(m.len(), m.len());
                 let mut sink = AtClock {
                     sink,
                     clock: &mut s.clock,
@@ -165,13 +148,13 @@ impl<'r> Fanout<'r> {
                     assembler: (self.make)(),
                     partial: Vec::new(),
                     clock: None,
-                    lengths: Lengths::default(),
+                    lengths: Undecided::default(),
                 });
                 self.streams.len() - 1
             }
         };
         let s = &mut self.streams[i];
-        s.lengths.lines.push_back((clean.len(), raw.len()));
+        s.lengths.push(clean.len(), raw.len());
         let mut sink = AtClock {
             sink,
             clock: &mut s.clock,
