@@ -7,8 +7,8 @@
 //! first that takes a record wins.
 //!
 //! Regexes never run on records that cannot match: every rule carries fixed strings (worked out
-//! from `what`, or given as `literal:`), one of which must occur in any record it takes, and one
-//! Aho-Corasick automaton over all of them picks the candidate rules first. What they find in
+//! from `what`, or given as `literal:`), one of which must occur in any record it takes, and
+//! Aho-Corasick searches over all of them pick the candidate rules first. What they find in
 //! each of a record's lines after the first is kept, line by line, for the next records that
 //! hold the same lines ([`BodyCache`], in `rules/cache.rs`).
 //!
@@ -17,7 +17,8 @@
 //! examples (`rules/load.rs`), the evidence classes and their verdict (`rules/evidence.rs`),
 //! how a pattern is compiled and
 //! its literals found (`rules/pattern.rs`), one compiled rule and what it says about a record
-//! (`rules/rule.rs`), the whole set and its decisions (`rules/set.rs`), the cache
+//! (`rules/rule.rs`), the whole set and its decisions (`rules/set.rs`), the quick search for
+//! any literal (`rules/skim.rs`), the cache
 //! (`rules/cache.rs`), `rules check` (`rules/check.rs`), and what `rules list`, `rules literals`
 //! and `rules check` print (`rules/listing.rs`). Each part reads its siblings, never
 //! this file, so that no two files read each other.
@@ -30,6 +31,7 @@ mod load;
 mod pattern;
 mod rule;
 mod set;
+mod skim;
 mod source;
 #[cfg(test)]
 mod tests;

@@ -716,7 +716,7 @@ fn the_quick_literal_search_finds_a_part_of_every_literal() {
             b"java.io.IOException: Broken pipe".to_vec(),
         ])
         .collect();
-    let cut = super::set::skim_patterns(&literals);
+    let cut = super::skim::skim_patterns(&literals);
     assert!(cut.len() <= 64, "{}", cut.len());
     for l in &literals {
         assert!(
