@@ -67,66 +67,65 @@ fn nanos(i: usize) -> String {
     )
 }
 
+/// A form with a prefix of its own and nothing else about it.
+fn form(name: &'static str, tokens: [&'static str; 2], streams: usize, prefix: Prefix) -> Form {
+    Form {
+        name,
+        streams,
+        prefix,
+        tokens,
+        colour: None,
+        cri: false,
+        json: false,
+        escaped: false,
+    }
+}
+
+fn no_prefix(_: usize, _: usize) -> String {
+    String::new()
+}
+
+/// journald's short format (and rsyslog's traditional file format).
+fn journald_short(s: usize, i: usize) -> String {
+    format!(
+        "Nov 24 15:{:02}:{:02} web1 {}: ",
+        (i / 60) % 60,
+        i % 60,
+        ["java[812]", "nginx[77]"][s]
+    )
+}
+
 fn forms() -> Vec<Form> {
     vec![
-        Form {
-            name: "compose v1",
-            tokens: ["web_1", "nginx_1"],
-            streams: 2,
-            prefix: |s, _| ["web_1    | ", "nginx_1  | "][s].into(),
-            colour: None,
-            cri: false,
-            json: false,
-            escaped: false,
-        },
-        Form {
-            name: "compose v2 --timestamps",
-            tokens: ["shop-web-1", "shop-nginx-1"],
-            streams: 2,
-            prefix: |s, i| {
+        form("compose v1", ["web_1", "nginx_1"], 2, |s, _| {
+            ["web_1    | ", "nginx_1  | "][s].into()
+        }),
+        form(
+            "compose v2 --timestamps",
+            ["shop-web-1", "shop-nginx-1"],
+            2,
+            |s, i| {
                 format!(
                     "{} {} ",
                     ["shop-web-1    |", "shop-nginx-1  |"][s],
                     nanos(i)
                 )
             },
-            colour: None,
-            cri: false,
-            json: false,
-            escaped: false,
-        },
-        Form {
-            name: "kubectl --timestamps",
-            tokens: ["", ""],
-            streams: 1,
-            prefix: |_, i| format!("{} ", nanos(i)),
-            colour: None,
-            cri: false,
-            json: false,
-            escaped: false,
-        },
-        Form {
-            name: "journald short",
-            tokens: ["java[812]", "nginx[77]"],
-            streams: 2,
-            prefix: |s, i| {
-                format!(
-                    "Nov 24 15:{:02}:{:02} web1 {}: ",
-                    (i / 60) % 60,
-                    i % 60,
-                    ["java[812]", "nginx[77]"][s]
-                )
-            },
-            colour: None,
-            cri: false,
-            json: false,
-            escaped: false,
-        },
-        Form {
-            name: "journald short-iso",
-            tokens: ["tomcat10[812]", "nginx[77]"],
-            streams: 2,
-            prefix: |s, i| {
+        ),
+        form("kubectl --timestamps", ["", ""], 1, |_, i| {
+            format!("{} ", nanos(i))
+        }),
+        form(
+            "journald short",
+            ["java[812]", "nginx[77]"],
+            2,
+            journald_short,
+        ),
+        form(
+            "journald short-iso",
+            ["tomcat10[812]", "nginx[77]"],
+            2,
+            |s, i| {
                 format!(
                     "2026-11-24T15:{:02}:{:02}+0000 web1.example.com {}: ",
                     (i / 60) % 60,
@@ -134,103 +133,51 @@ fn forms() -> Vec<Form> {
                     ["tomcat10[812]", "nginx[77]"][s]
                 )
             },
-            colour: None,
-            cri: false,
-            json: false,
-            escaped: false,
-        },
+        ),
+        form("rsyslog RFC 5424", ["java 812", "nginx 77"], 2, |s, i| {
+            format!(
+                "<134>1 2026-11-24T15:{:02}:{:02}.{:06}Z web1 {} - - ",
+                (i / 60) % 60,
+                i % 60,
+                i,
+                ["java 812", "nginx 77"][s]
+            )
+        }),
+        form("heroku", ["app[web.1]", "app[worker.1]"], 2, |s, i| {
+            format!(
+                "2026-11-24T15:{:02}:{:02}.{:06}+00:00 app[{}]: ",
+                (i / 60) % 60,
+                i % 60,
+                i,
+                ["web.1", "worker.1"][s]
+            )
+        }),
         Form {
-            name: "rsyslog RFC 5424",
-            tokens: ["java 812", "nginx 77"],
-            streams: 2,
-            prefix: |s, i| {
-                format!(
-                    "<134>1 2026-11-24T15:{:02}:{:02}.{:06}Z web1 {} - - ",
-                    (i / 60) % 60,
-                    i % 60,
-                    i,
-                    ["java 812", "nginx 77"][s]
-                )
-            },
-            colour: None,
-            cri: false,
-            json: false,
-            escaped: false,
-        },
-        Form {
-            name: "heroku",
-            tokens: ["app[web.1]", "app[worker.1]"],
-            streams: 2,
-            prefix: |s, i| {
-                format!(
-                    "2026-11-24T15:{:02}:{:02}.{:06}+00:00 app[{}]: ",
-                    (i / 60) % 60,
-                    i % 60,
-                    i,
-                    ["web.1", "worker.1"][s]
-                )
-            },
-            colour: None,
-            cri: false,
-            json: false,
-            escaped: false,
-        },
-        Form {
-            name: "CRI",
-            tokens: [" stdout ", " stderr "],
-            streams: 2,
-            prefix: |s, i| format!("{} {} F ", nanos(i), ["stdout", "stderr"][s]),
-            colour: None,
             cri: true,
-            json: false,
-            escaped: false,
+            ..form("CRI", [" stdout ", " stderr "], 2, |s, i| {
+                format!("{} {} F ", nanos(i), ["stdout", "stderr"][s])
+            })
         },
         Form {
-            name: "rsyslog #012",
-            streams: 2,
-            prefix: |s, i| {
-                format!(
-                    "Nov 24 15:{:02}:{:02} web1 {}: ",
-                    (i / 60) % 60,
-                    i % 60,
-                    ["java[812]", "nginx[77]"][s]
-                )
-            },
-            tokens: ["java[812]", "nginx[77]"],
-            colour: None,
-            cri: false,
-            json: false,
             escaped: true,
+            ..form(
+                "rsyslog #012",
+                ["java[812]", "nginx[77]"],
+                2,
+                journald_short,
+            )
         },
         Form {
-            name: "docker json-file",
-            streams: 2,
-            prefix: |_, _| String::new(),
-            tokens: ["", ""],
-            colour: None,
-            cri: false,
             json: true,
-            escaped: false,
+            ..form("docker json-file", ["", ""], 2, no_prefix)
         },
         Form {
-            name: "colour",
-            tokens: ["", ""],
-            streams: 1,
-            prefix: |_, _| String::new(),
             colour: Some("\x1b"),
-            cri: false,
-            json: false,
-            escaped: false,
+            ..form("colour", ["", ""], 1, no_prefix)
         },
         Form {
-            name: "colour without ESC",
-            tokens: ["", ""],
-            streams: 1,
-            prefix: |_, _| String::new(),
             colour: Some(""),
-            cri: false,
-            json: false,
-            escaped: false,
+            ..form("colour without ESC", ["", ""], 1, no_prefix)
         },
     ]
 }
