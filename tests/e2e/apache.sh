@@ -93,14 +93,7 @@ need=()
 [ -e /usr/lib/apache2/modules/mod_proxy_http.so ] || need+=(apache2)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
-if ((${#need[@]})); then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  say "installing: ${need[*]}"
-  $sudo apt-get update -qq || fail "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null \
-    || fail "apt-get install ${need[*]} failed"
-fi
+install_missing ${need[@]+"${need[@]}"}
 APACHE2=$(command -v apache2 2>/dev/null || echo /usr/sbin/apache2)
 [ -x "$APACHE2" ] || fail "no apache2 binary after installing apache2"
 for m in mpm_event authz_core dir mime proxy proxy_http; do

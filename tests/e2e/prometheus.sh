@@ -79,14 +79,7 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v prometheus-node-exporter >/dev/null 2>&1 || need+=(prometheus-node-exporter)
 command -v logrotate >/dev/null 2>&1 || need+=(logrotate)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
-if ((${#need[@]})); then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  say "installing: ${need[*]}"
-  $sudo apt-get update -qq || fail "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null \
-    || fail "apt-get install ${need[*]} failed"
-fi
+install_missing ${need[@]+"${need[@]}"}
 for c in prometheus promtool prometheus-node-exporter logrotate python3; do
   command -v "$c" >/dev/null 2>&1 || fail "no $c after installing it"
 done

@@ -129,14 +129,7 @@ command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v ps >/dev/null 2>&1 || need+=(procps)
-if ((${#need[@]})); then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  say "installing: ${need[*]}"
-  $sudo apt-get update -qq || fail "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null \
-    || fail "apt-get install ${need[*]} failed"
-fi
+install_missing ${need[@]+"${need[@]}"}
 [ -x "$CATALINA_SH" ] || fail "no $CATALINA_SH after installing tomcat10"
 SERVLET_JAR=$(servlet_jar) || fail "no servlet API jar (tomcat10-servlet-api.jar) after installing tomcat10"
 command -v javac >/dev/null 2>&1 || fail "no javac after installing openjdk-17-jdk-headless"
