@@ -37,8 +37,8 @@ const BUDGET: usize = 2 << 20;
 const MIN_BODY: usize = 128;
 
 /// Whether `re` only ever matches inside one line, in the sense above.
-pub(super) fn is_line_local(re: &Regex) -> bool {
-    super::pattern::parse(re.as_str()).is_some_and(|hir| {
+pub(super) fn is_line_local(pattern: &str) -> bool {
+    super::pattern::parse(pattern).is_some_and(|hir| {
         hir.properties().minimum_len().is_some_and(|n| n > 0) && within_a_line(&hir)
     })
 }

@@ -16,7 +16,7 @@
 use regex::bytes::Regex;
 use saphyr::{MarkedYaml, YamlData};
 
-use super::pattern::alternation;
+use super::pattern::{Lazy, alternation};
 use super::rule::Location;
 use super::yaml::{Ctx, key_name, mapping, patterns, string, strings};
 
@@ -49,10 +49,10 @@ pub struct EvidenceClass {
     pub side: Side,
     pub description: String,
     /// Matched against the whole record, as a rule's patterns are.
-    pub(super) patterns: Option<Regex>,
+    pub(super) patterns: Option<Lazy>,
     /// Matched against the innermost frame: the first frame line above the runtime's socket
     /// frames that is not itself a runtime frame.
-    pub(super) innermost: Option<Regex>,
+    pub(super) innermost: Option<Lazy>,
     pub examples: ClassExamples,
     pub location: Location,
 }
@@ -81,9 +81,9 @@ pub struct Evidence {
     classes: Vec<EvidenceClass>,
     /// A frame of the runtime's socket code (`sun.nio.ch.SocketDispatcher.write0`): where the
     /// innermost frames start.
-    socket: Option<Regex>,
+    socket: Option<Lazy>,
     /// Frames of the runtime passed over on the way up to the socket's owner (streams, TLS).
-    runtime: Option<Regex>,
+    runtime: Option<Lazy>,
 }
 
 /// What one file says about evidence.
@@ -104,8 +104,9 @@ impl Evidence {
         classes: Vec<EvidenceClass>,
         socket: &[String],
         runtime: &[String],
+        later: bool,
     ) -> Result<Evidence, regex::Error> {
-        let join = |p: &[String]| (!p.is_empty()).then(|| alternation(p)).transpose();
+        let join = |p: &[String]| (!p.is_empty()).then(|| alternation(p, later)).transpose();
         Ok(Evidence {
             socket: join(socket)?,
             runtime: join(runtime)?,
@@ -126,11 +127,22 @@ impl Evidence {
     /// The regexes a verdict asks about, in the order [`Evidence::judge_with`] numbers them
     /// from its `first` slot: each class's `patterns` (`None` for a class without), then the
     /// socket frames. The rule set keeps their answers line by line, as it does its rules'.
-    pub(super) fn regexes(&self) -> impl Iterator<Item = Option<&Regex>> {
+    pub(super) fn regexes(&self) -> impl Iterator<Item = Option<&Lazy>> {
         self.classes
             .iter()
             .map(|c| c.patterns.as_ref())
             .chain([self.socket.as_ref()])
+    }
+
+    /// Every regex of the set, asked or not (each class's `innermost` too, and the runtime
+    /// frames).
+    #[cfg(test)]
+    pub(super) fn all_regexes(&self) -> impl Iterator<Item = &Lazy> {
+        self.classes
+            .iter()
+            .flat_map(|c| [c.patterns.as_ref(), c.innermost.as_ref()])
+            .chain([self.socket.as_ref(), self.runtime.as_ref()])
+            .flatten()
     }
 
     /// The verdict on `record`: an outbound class if there is one, else an inbound one.

@@ -7,7 +7,7 @@
 use saphyr::{LoadableYamlNode, MarkedYaml, YamlData};
 
 use super::evidence::{self, ParsedEvidence};
-use super::pattern::{compile, required_literals};
+use super::pattern::{Lazy, parse, required_literals};
 use super::rule::{Examples, GroupBy, Rule};
 use super::source::{MAX_FILE_BYTES, RuleSource, too_big};
 use super::yaml::{
@@ -100,6 +100,7 @@ pub(super) fn parse_file(source: &RuleSource, errors: &mut Vec<RuleError>) -> Pa
         file: &source.name,
         end,
         errors,
+        built_in: source.is_built_in(),
     };
     let Some(doc) = docs.first() else {
         cx.errors.push(at_start(
@@ -339,8 +340,8 @@ fn parse_group(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>, rid: Option<&str>) -> Op
     match text.as_str() {
         "chain" => Some(GroupBy::Chain),
         "rule" => Some(GroupBy::Rule),
-        pattern => match compile(pattern) {
-            Ok(re) if re.captures_len() >= 2 => Some(GroupBy::Capture(re)),
+        pattern => match group_regex(pattern, cx.built_in) {
+            Ok((re, groups)) if groups >= 1 => Some(GroupBy::Capture(re)),
             Ok(_) => {
                 cx.err(
                     node,
@@ -355,6 +356,18 @@ fn parse_group(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>, rid: Option<&str>) -> Op
             }
         },
     }
+}
+
+/// A `group` regex and its number of capture groups: a built-in file's parsed now and compiled
+/// when first asked, a user's compiled now (see [`Lazy`]).
+fn group_regex(pattern: &str, built_in: bool) -> Result<(Lazy, usize), regex::Error> {
+    if built_in && let Some(hir) = parse(pattern) {
+        let groups = hir.properties().explicit_captures_len();
+        return Ok((Lazy::later(pattern.to_string()), groups));
+    }
+    let re = Lazy::now(pattern.to_string())?;
+    let groups = re.captures_len() - 1;
+    Ok((re, groups))
 }
 
 fn parse_examples(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>, rid: Option<&str>) -> Examples {

@@ -31,14 +31,74 @@ pub(super) fn parse(pattern: &str) -> Option<regex_syntax::hir::Hir> {
         .ok()
 }
 
-/// One regex matching where any of `patterns` matches.
-pub(super) fn alternation(patterns: &[String]) -> Result<Regex, regex::Error> {
+/// One regex matching where any of `patterns` matches; compiled now, or when first asked if
+/// `later` (see [`Lazy`]).
+pub(super) fn alternation(patterns: &[String], later: bool) -> Result<Lazy, regex::Error> {
     let joined = patterns
         .iter()
         .map(|p| format!("(?:{p})"))
         .collect::<Vec<_>>()
         .join("|");
-    compile(&joined)
+    if later {
+        Ok(Lazy::later(joined))
+    } else {
+        Lazy::now(joined)
+    }
+}
+
+/// A rule's regex, compiled when a record first asks it.
+///
+/// The built-in rules hold some 130 regexes, most of them for servers a given log never
+/// mentions, and compiling them all was most of a run's start; a record asks only the regexes
+/// of the rules whose literals it holds. Only the built-in files are compiled late: the test
+/// suite compiles every one of their regexes, while a user's file is compiled as it is loaded,
+/// so that a regex over the size limit is an error naming its line, never a failure in the
+/// middle of a log.
+#[derive(Clone, Debug)]
+pub struct Lazy {
+    source: String,
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl Lazy {
+    /// `source` compiled now.
+    pub(super) fn now(source: String) -> Result<Lazy, regex::Error> {
+        let re = compile(&source)?;
+        Ok(Lazy {
+            source,
+            compiled: std::sync::OnceLock::from(re),
+        })
+    }
+
+    /// `source`, which parses, compiled when first asked.
+    pub(super) fn later(source: String) -> Lazy {
+        Lazy {
+            source,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The pattern, without compiling it.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The compiled regex.
+    pub fn regex(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            compile(&self.source).expect(
+                "a built-in regex compiles (the test `every_built_in_regex_compiles` checks)",
+            )
+        })
+    }
+}
+
+impl std::ops::Deref for Lazy {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.regex()
+    }
 }
 
 /// The shortest fixed string worth prefiltering on.

@@ -6,6 +6,8 @@
 
 use regex::bytes::Regex;
 
+use super::pattern::Lazy;
+
 use crate::error::RuleError;
 
 /// Where something was written in a rules file.
@@ -36,7 +38,7 @@ pub enum GroupBy {
     /// One count for the whole rule.
     Rule,
     /// The first capture group of this regex; the chain where it does not match.
-    Capture(Regex),
+    Capture(Lazy),
 }
 
 /// A compiled rule.
@@ -44,9 +46,9 @@ pub enum GroupBy {
 pub struct Rule {
     pub id: String,
     pub description: String,
-    pub(super) what: Regex,
-    pub(super) where_: Option<Regex>,
-    pub(super) never: Option<Regex>,
+    pub(super) what: Lazy,
+    pub(super) where_: Option<Lazy>,
+    pub(super) never: Option<Lazy>,
     pub group: GroupBy,
     /// Fixed strings, one of which occurs in every record this rule takes.
     pub literals: Vec<Vec<u8>>,

@@ -10,7 +10,7 @@ use regex::bytes::Regex;
 use super::cache::{self, BodyCache};
 use super::evidence::{Evidence, EvidenceClass, Verdict};
 use super::load;
-use super::pattern::alternation;
+use super::pattern::{Lazy, alternation};
 use super::rule::{Decision, Miss, Rule, Slot};
 use super::source::RuleSource;
 use super::yaml;
@@ -20,7 +20,7 @@ use crate::error::{Error, RuleError};
 #[derive(Clone, Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    pub(super) global_never: Option<Regex>,
+    pub(super) global_never: Option<Lazy>,
     /// The evidence classes of all files, for the rules that ask for evidence.
     evidence: Evidence,
     /// Over every rule's literals, in groups the SIMD searcher takes (each with the indexes of
@@ -44,6 +44,9 @@ impl RuleSet {
     /// Loads and compiles rule files, reporting every problem found in any of them.
     pub fn load(sources: &[RuleSource]) -> Result<RuleSet, Error> {
         let mut errors = Vec::new();
+        // The files' joined patterns are compiled when first asked only if every file is a
+        // built-in one (see [`Lazy`]).
+        let built_in = sources.iter().all(RuleSource::is_built_in);
         let mut rules: Vec<Rule> = Vec::new();
         let mut never = Vec::new();
         let mut classes: Vec<EvidenceClass> = Vec::new();
@@ -83,7 +86,7 @@ impl RuleSet {
             }
             never.extend(file.never);
         }
-        let evidence = Evidence::new(classes, &socket, &runtime).map_err(|e| {
+        let evidence = Evidence::new(classes, &socket, &runtime, built_in).map_err(|e| {
             let file = sources.last().map_or_else(String::new, |s| s.name.clone());
             Error::Rules(vec![RuleError {
                 file,
@@ -109,7 +112,7 @@ impl RuleSet {
             return Err(Error::Rules(errors));
         }
         // Each file's patterns compiled together; those of all files may still be too large.
-        let global_never = match (!never.is_empty()).then(|| alternation(&never)) {
+        let global_never = match (!never.is_empty()).then(|| alternation(&never, built_in)) {
             None => None,
             Some(Ok(re)) => Some(re),
             Some(Err(e)) => {
@@ -130,7 +133,7 @@ impl RuleSet {
         Ok(RuleSet::new(rules, global_never, evidence))
     }
 
-    fn new(rules: Vec<Rule>, global_never: Option<Regex>, evidence: Evidence) -> RuleSet {
+    fn new(rules: Vec<Rule>, global_never: Option<Lazy>, evidence: Evidence) -> RuleSet {
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
@@ -302,7 +305,7 @@ impl RuleSet {
                 .flat_map(|r| [Some(&r.what), r.where_.as_ref(), r.never.as_ref()])
                 .chain([self.global_never.as_ref()])
                 .chain(self.evidence.regexes())
-                .map(|re| re.is_some_and(cache::is_line_local))
+                .map(|re| re.is_some_and(|re| cache::is_line_local(re.as_str())))
                 .collect()
         })
     }

@@ -73,6 +73,13 @@ impl RuleSource {
             .collect()
     }
 
+    /// Whether this is one of the built-in files, unchanged.
+    pub fn is_built_in(&self) -> bool {
+        BUILT_IN
+            .iter()
+            .any(|&(name, text)| name == self.name && text == self.text)
+    }
+
     /// Reads a rules file from disk. A file over the size limit is refused by its size, before
     /// it is read, so that a 100 MB file does not take 100 MB of memory to be refused.
     pub fn read(path: &std::path::Path) -> Result<RuleSource, Error> {

@@ -227,7 +227,7 @@ rules:
 
 #[test]
 fn line_local_regexes_are_told_apart() {
-    let local = |p: &str| cache::is_line_local(&compile(p).unwrap());
+    let local = |p: &str| cache::is_line_local(p);
     // Inside one line, with line anchors and ASCII word boundaries.
     assert!(local(r"\bBroken pipe\b"));
     assert!(local(r"^\d{4}/\d\d/\d\d \[info\] "));
@@ -547,7 +547,7 @@ fn patterns_that_compile_alone_but_not_together_are_named_together() {
         big('z')
     );
     let alone = compile(&format!("(?:{})", big('x')));
-    let joined = alternation(&[big('x'), big('y'), big('z')]);
+    let joined = alternation(&[big('x'), big('y'), big('z')], false);
     assert!(alone.is_ok() && joined.is_err(), "the sizes need adjusting");
     let e = errors(&text);
     assert_eq!(e.len(), 1, "{e:?}");
@@ -729,4 +729,44 @@ fn the_quick_literal_search_finds_a_part_of_every_literal() {
         !cut.contains(&b"java.io.IOException: Broken pipe".to_vec()),
         "held by a shorter one"
     );
+}
+
+#[test]
+fn every_built_in_regex_compiles() {
+    // The built-in files' regexes are compiled when a record first asks them (`Lazy`), so a
+    // run never finds out that one does not: this test does, for every one of them.
+    let set = RuleSet::load(&RuleSource::built_in()).unwrap();
+    let rules = set.rules().iter().flat_map(|r| {
+        let group = match &r.group {
+            crate::rules::GroupBy::Capture(re) => Some(re),
+            _ => None,
+        };
+        [Some(&r.what), r.where_.as_ref(), r.never.as_ref(), group]
+    });
+    let all: Vec<&super::pattern::Lazy> = rules
+        .flatten()
+        .chain(set.global_never.as_ref())
+        .chain(set.evidence().all_regexes())
+        .collect();
+    assert!(all.len() > 100, "only {} regexes", all.len());
+    for re in all {
+        if let Err(e) = super::pattern::compile(re.as_str()) {
+            panic!("{}: {e}", re.as_str());
+        }
+    }
+}
+
+#[test]
+fn the_quick_search_looks_for_the_rarest_word_of_a_literal() {
+    fn part(l: &str) -> &str {
+        &l[super::skim::fingerprint_start(l.as_bytes())..]
+    }
+    // Every Java frame line holds `java.`; far fewer hold `IOException: `.
+    assert_eq!(part("java.io.IOException: "), "IOException: ");
+    assert_eq!(part("java.net.SocketException: "), "SocketException: ");
+    // At least 12 bytes are left, so that the part tells as much as the literal.
+    assert_eq!(part("org.eclipse.jetty.io.EofException"), "EofException");
+    // A short literal is searched whole.
+    assert_eq!(part("Broken pipe"), "Broken pipe");
+    assert_eq!(part("onnection reset by peer"), "onnection reset by peer");
 }

@@ -5,9 +5,7 @@
 
 use saphyr::{MarkedYaml, Scalar, YamlData};
 
-use regex::bytes::Regex;
-
-use super::pattern::{alternation, compile, parse};
+use super::pattern::{Lazy, alternation, compile, parse};
 use super::rule::Location;
 use crate::error::RuleError;
 
@@ -16,6 +14,8 @@ pub(super) struct Ctx<'a> {
     pub file: &'a str,
     pub end: FileEnd,
     pub errors: &'a mut Vec<RuleError>,
+    /// A built-in file: its regexes are compiled when first asked (see [`Lazy`]).
+    pub built_in: bool,
 }
 
 impl Ctx<'_> {
@@ -139,7 +139,7 @@ pub(super) fn strings(
 /// A key's list of regexes, and the one regex that matches where any of them does.
 pub(super) struct Patterns {
     pub list: Vec<(String, Location)>,
-    pub joined: Regex,
+    pub joined: Lazy,
 }
 
 /// A list of regexes, compiled once as their alternation. Each is parsed alone first (cheap),
@@ -180,7 +180,7 @@ pub(super) fn patterns(
         return None;
     }
     let all: Vec<String> = list.iter().map(|(p, _)| p.clone()).collect();
-    match alternation(&all) {
+    match alternation(&all, cx.built_in) {
         Ok(joined) => Some(Patterns { list, joined }),
         Err(e) => {
             let mut alone_ok = true;
