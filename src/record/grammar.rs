@@ -282,7 +282,7 @@ impl Grammar {
                 true
             }
             Kind::Indented => {
-                r.ruby_trace |= is_ruby_frame(line);
+                r.ruby_trace = r.ruby_trace || is_ruby_frame(line);
                 true
             }
             Kind::Exception { indented: true } | Kind::Cause => {

@@ -76,7 +76,10 @@ pub(super) fn is_qualified_exception(line: &[u8]) -> bool {
 pub(super) fn is_ruby_frame(line: &[u8]) -> bool {
     let t = line.trim_ascii_start();
     let t = t.strip_prefix(b"from ").unwrap_or(t);
-    memchr::memmem::find_iter(t, b":in ").any(|i| {
+    // Built once: every indented line of a record is asked until one is a Ruby frame.
+    static IN: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(":in "));
+    IN.find_iter(t).any(|i| {
         i > 0
             && t[i - 1].is_ascii_digit()
             && matches!(t.get(i + 4), Some(b'`' | b'\''))
