@@ -15,7 +15,7 @@
 //! This file only names the parts: where rule files come from (`rules/source.rs`), the YAML
 //! shapes with their positions and unknown keys (`rules/yaml.rs`), a rules file and its
 //! examples (`rules/load.rs`), the evidence classes and their verdict (`rules/evidence.rs`), the records an event absorbs
-//! (`rules/event.rs`),
+//! (`rules/event.rs`, read from YAML in `rules/event_yaml.rs`),
 //! how a pattern is compiled and
 //! its literals found (`rules/pattern.rs`), one compiled rule and what it says about a record
 //! (`rules/rule.rs`), the whole set and its decisions (`rules/set.rs`), the quick search for
@@ -27,6 +27,7 @@
 mod cache;
 mod check;
 mod event;
+mod event_yaml;
 pub mod evidence;
 pub mod listing;
 mod load;

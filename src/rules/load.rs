@@ -6,7 +6,7 @@
 
 use saphyr::{LoadableYamlNode, MarkedYaml, YamlData};
 
-use super::event::parse_event;
+use super::event_yaml::parse_event;
 use super::evidence::{self, ParsedEvidence};
 use super::pattern::{compile, required_literals};
 use super::rule::{Examples, GroupBy, Rule};
