@@ -41,6 +41,8 @@ struct Group {
     /// Records of this group in this window, kept examples included.
     seen: u64,
     count: u64,
+    /// Records absorbed into the events counted (see `rules/event.rs`).
+    absorbed: u64,
     lines: u64,
     bytes: u64,
     first: Option<Vec<u8>>,
@@ -158,7 +160,14 @@ pub struct Ledger<'r, W: Write> {
     ends_line: bool,
     /// With `--explain` over several inputs: where each begins.
     places: Places,
+    /// The first lines of the latest events whose first record `--keep-first` let through,
+    /// with their rules: their follow-ups are let through too.
+    kept_events: std::collections::VecDeque<(u64, usize)>,
 }
+
+/// Events remembered in [`Ledger::kept_events`]: an event's follow-ups come within
+/// [`crate::rules::MAX_WITHIN`] lines of it, so no more can be waiting at once.
+const KEPT_EVENTS: usize = crate::rules::MAX_WITHIN;
 
 impl<'r, W: Write> Ledger<'r, W> {
     /// A ledger over `rules`' groups, writing to `out`; with `explain`, it writes a decision per
@@ -183,6 +192,7 @@ impl<'r, W: Write> Ledger<'r, W> {
             scratch: Vec::new(),
             ends_line: true,
             places: Places::default(),
+            kept_events: Default::default(),
         }
     }
 
@@ -218,7 +228,7 @@ impl<'r, W: Write> Ledger<'r, W> {
 
     /// End of input: every pending count; adds the ledger's counts to `stats`.
     pub fn finish(mut self, stats: Stats) -> Result<(Stats, W), Error> {
-        if !self.ends_line && self.groups.iter().any(|g| g.count > 0) {
+        if !self.ends_line && self.groups.iter().any(|g| g.count + g.absorbed > 0) {
             // The input ended inside a line (a pipe that went quiet mid-record, then closed):
             // end it, rather than glue a summary onto it.
             self.out.write(b"\n")?;
@@ -274,7 +284,9 @@ impl<'r, W: Write> Ledger<'r, W> {
         }
         groups.sort_by(|a, b| key(a).cmp(&key(b)));
         for g in groups {
-            if g.count == 0 {
+            // A group of follow-ups alone: the events they belong to were counted in a summary
+            // line already written (its window closed in between).
+            if g.count == 0 && g.absorbed == 0 {
                 continue;
             }
             self.summaries += 1;
@@ -286,6 +298,7 @@ impl<'r, W: Write> Ledger<'r, W> {
                 count: g.count,
                 rule: self.rules.rules()[g.rule].id.clone(),
                 group: g.key,
+                absorbed: g.absorbed,
                 lines: g.lines,
                 bytes: g.bytes,
                 first: g.first,
@@ -333,39 +346,21 @@ impl<'r, W: Write> Ledger<'r, W> {
         wrap: &Wrap,
         write_first: bool,
     ) -> Result<bool, Error> {
-        if self.groups.len() >= self.max_groups && !self.group_index[s.rule].contains_key(index_key)
-        {
-            self.flush_groups()?;
+        if let Some(begun) = s.event {
+            return self.absorb(s, index_key, wrap, write_first, begun);
         }
-        let eol: &'static [u8] = if s.crlf { b"\r\n" } else { b"\n" };
-        let idx = match self.group_index[s.rule].get(index_key) {
-            Some(&i) => i,
-            None => {
-                self.groups.push(Group {
-                    rule: s.rule,
-                    key: s.key.to_vec(),
-                    wrap: wrap.clone(),
-                    seen: 0,
-                    count: 0,
-                    lines: 0,
-                    bytes: 0,
-                    first: None,
-                    last: None,
-                    last_seconds: 0,
-                    sample: s.headline[..s.headline.len().min(SAMPLE_BYTES)].to_vec(),
-                    eol,
-                    kinds: Kinds::default(),
-                    lists: Default::default(),
-                });
-                self.group_index[s.rule].insert(index_key.to_vec(), self.groups.len() - 1);
-                self.groups.len() - 1
-            }
-        };
+        let idx = self.group_of(s, index_key, wrap)?;
         let keep_first = self.keep_first;
         let g = &mut self.groups[idx];
         g.seen += 1;
         if g.seen <= keep_first {
             self.first_kept += 1;
+            if self.rules.rules()[s.rule].event.is_some() {
+                if self.kept_events.len() == KEPT_EVENTS {
+                    self.kept_events.pop_front();
+                }
+                self.kept_events.push_back((s.line_no, s.rule));
+            }
             if self.explain {
                 let why =
                     format!("keep: first {keep_first} of its group in this window (--keep-first)");
@@ -378,6 +373,11 @@ impl<'r, W: Write> Ledger<'r, W> {
         }
         g.count += 1;
         g.lines += s.lines;
+        if !self.kept_events.is_empty() {
+            // An event of an earlier chunk may have begun on a line of the same number.
+            self.kept_events.retain(|e| *e != (s.line_no, s.rule));
+        }
+        let g = &mut self.groups[idx];
         g.bytes += s.bytes;
         if self.clock.known {
             let now = &self.clock.text;
@@ -389,7 +389,7 @@ impl<'r, W: Write> Ledger<'r, W> {
             last.extend_from_slice(now);
             g.last_seconds = self.clock.seconds;
         }
-        g.eol = eol;
+        g.eol = if s.crlf { b"\r\n" } else { b"\n" };
         g.kinds.count(s.abort.kind, s.abort.download);
         for (counts, value) in g.lists.iter_mut().zip(s.abort.fields.values()) {
             if let Some(v) = value {
@@ -409,6 +409,95 @@ impl<'r, W: Write> Ledger<'r, W> {
             self.explain_line(s.line_no, &why, s.first_line)?;
         }
         Ok(false)
+    }
+
+    /// A record absorbed into the event begun on line `begun`: written whole where that
+    /// event's first record was (`--keep-first`), else counted in its group's lines and bytes.
+    fn absorb(
+        &mut self,
+        s: &Squashed<'_>,
+        index_key: &[u8],
+        wrap: &Wrap,
+        write_first: bool,
+        begun: u64,
+    ) -> Result<bool, Error> {
+        if self.kept_events.contains(&(begun, s.rule)) {
+            if self.explain {
+                let why = format!(
+                    "keep: part of the event begun on line {begun}, kept whole (--keep-first)"
+                );
+                self.explain_line(s.line_no, &why, s.first_line)?;
+            } else if write_first {
+                self.ends_line = s.record.ends_with(b"\n");
+                self.out.write(s.record)?;
+            }
+            return Ok(true);
+        }
+        let idx = self.group_of(s, index_key, wrap)?;
+        let g = &mut self.groups[idx];
+        g.absorbed += 1;
+        g.lines += s.lines;
+        g.bytes += s.bytes;
+        if self.clock.known {
+            let now = &self.clock.text;
+            if g.first.is_none() {
+                g.first = Some(now.clone());
+            }
+            let last = g.last.get_or_insert_with(Vec::new);
+            last.clear();
+            last.extend_from_slice(now);
+            g.last_seconds = self.clock.seconds;
+        }
+        self.squashed_bytes += s.bytes;
+        if self.explain {
+            let why = format!(
+                "squash: rule `{}`: {}",
+                self.rules.rules()[s.rule].id,
+                s.why
+            );
+            self.explain_line(s.line_no, &why, s.first_line)?;
+        }
+        Ok(false)
+    }
+
+    /// The index of `s`'s group in this window, made if it is new (all pending summaries
+    /// written first if there are too many groups).
+    fn group_of(
+        &mut self,
+        s: &Squashed<'_>,
+        index_key: &[u8],
+        wrap: &Wrap,
+    ) -> Result<usize, Error> {
+        if self.groups.len() >= self.max_groups && !self.group_index[s.rule].contains_key(index_key)
+        {
+            self.flush_groups()?;
+        }
+        let eol: &'static [u8] = if s.crlf { b"\r\n" } else { b"\n" };
+        let idx = match self.group_index[s.rule].get(index_key) {
+            Some(&i) => i,
+            None => {
+                self.groups.push(Group {
+                    rule: s.rule,
+                    key: s.key.to_vec(),
+                    wrap: wrap.clone(),
+                    seen: 0,
+                    count: 0,
+                    absorbed: 0,
+                    lines: 0,
+                    bytes: 0,
+                    first: None,
+                    last: None,
+                    last_seconds: 0,
+                    sample: s.headline[..s.headline.len().min(SAMPLE_BYTES)].to_vec(),
+                    eol,
+                    kinds: Kinds::default(),
+                    lists: Default::default(),
+                });
+                self.group_index[s.rule].insert(index_key.to_vec(), self.groups.len() - 1);
+                self.groups.len() - 1
+            }
+        };
+        Ok(idx)
     }
 
     fn explain_line(&mut self, line_no: u64, why: &str, first_line: &[u8]) -> Result<(), Error> {

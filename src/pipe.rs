@@ -318,7 +318,7 @@ fn feed_backlog<W: Write>(
     // A prefixed log's streams are decided on this thread, in one queue.
     let span = stage
         .is_plain()
-        .then(|| parallel::backlog_span(config, data))
+        .then(|| parallel::backlog_span(config, &parallel::follows_of(rules), data))
         .flatten();
     let Some((start, end)) = span else {
         return stage.feed(data);

@@ -117,8 +117,9 @@ fn skim<S: Sink>(
             kept_to = end;
         } else if let Some(rec) = &mut unheld {
             rec.lines += 1;
-            if literal.is_some_and(|at| at < end) {
-                // A literal in this record: from here on it is assembled the usual way.
+            if literal.is_some_and(|at| at < end) || assembler.listening() {
+                // A literal in this record, or an event it may belong to (`rules/event.rs`):
+                // from here on it is assembled the usual way.
                 let rec = unheld.take().expect("unheld above");
                 rec.keep_up_to(lines, &mut kept_to, sink)?;
                 assembler.adopt(&lines[rec.start..start], rec.lines - 1, rec.line_no);

@@ -14,7 +14,8 @@
 //!
 //! This file only names the parts: where rule files come from (`rules/source.rs`), the YAML
 //! shapes with their positions and unknown keys (`rules/yaml.rs`), a rules file and its
-//! examples (`rules/load.rs`), the evidence classes and their verdict (`rules/evidence.rs`),
+//! examples (`rules/load.rs`), the evidence classes and their verdict (`rules/evidence.rs`), the records an event absorbs
+//! (`rules/event.rs`, read from YAML in `rules/event_yaml.rs`),
 //! how a pattern is compiled and
 //! its literals found (`rules/pattern.rs`), one compiled rule and what it says about a record
 //! (`rules/rule.rs`), the whole set and its decisions (`rules/set.rs`), the quick search for
@@ -25,6 +26,8 @@
 
 mod cache;
 mod check;
+mod event;
+mod event_yaml;
 pub mod evidence;
 pub mod listing;
 mod load;
@@ -38,6 +41,7 @@ mod tests;
 mod yaml;
 
 pub use cache::BodyCache;
+pub use event::{Absorbed, EventSpec, Follows, MAX_WITHIN, OpenEvents};
 pub use evidence::{Evidence, EvidenceClass, Side, Verdict};
 pub use pattern::{compile, required_literals};
 pub use rule::{Decision, Examples, GroupBy, Location, Miss, Rule};

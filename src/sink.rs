@@ -78,6 +78,10 @@ pub struct Squashed<'a> {
     /// For `--explain`, what decided beyond the rule's own patterns (the evidence it showed);
     /// empty otherwise.
     pub why: &'a str,
+    /// Absorbed into the event whose first record began on this line (see `rules/event.rs`):
+    /// counted in that event's group, lines and bytes, not as an abort of its own. `rule` and
+    /// `key` are the event's.
+    pub event: Option<u64>,
 }
 
 /// Counts for one run, for `--stats`, `--metrics` and tests.

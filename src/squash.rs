@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::explain;
 use crate::linebuf::{Piece, line_end};
 use crate::record::{self, Grammar, Soundness, Step};
-use crate::rules::{BodyCache, Decision, GroupBy, Miss, RuleSet};
+use crate::rules::{BodyCache, Decision, EventSpec, GroupBy, Miss, OpenEvents, RuleSet};
 
 use crate::sink::{Kept, Sink, Squashed, Stats};
 use crate::summary::MARKER;
@@ -67,6 +67,10 @@ pub struct Assembler<'r> {
     marker: memchr::memmem::Finder<'static>,
     /// What the rules found in the lines of recent records, after their first (see [`BodyCache`]).
     cache: BodyCache,
+    /// Per rule, what its events absorb (`event:`); empty when no rule has one.
+    event_specs: Vec<Option<&'r EventSpec>>,
+    /// The events the next records may still join.
+    events: OpenEvents,
 }
 
 impl<'r> Assembler<'r> {
@@ -89,7 +93,20 @@ impl<'r> Assembler<'r> {
             lookalikes: 0,
             marker: memchr::memmem::Finder::new(MARKER),
             cache: BodyCache::default(),
+            event_specs: if rules.rules().iter().any(|r| r.event.is_some()) {
+                rules.rules().iter().map(|r| r.event.as_ref()).collect()
+            } else {
+                Vec::new()
+            },
+            events: OpenEvents::default(),
         }
+    }
+
+    /// Whether an event is open that a record beginning at the current line could join: the
+    /// literal-first pass must then hold that record, literal or not (see [`crate::prefilter`]).
+    #[inline]
+    pub(crate) fn listening(&self) -> bool {
+        !self.event_specs.is_empty() && self.events.listening(self.line_no, &self.event_specs)
     }
 
     /// With `explain`, the sink is also told, as a note, why each record a rule came close to
@@ -285,6 +302,9 @@ impl<'r> Assembler<'r> {
         self.passthrough = false;
         self.after_idle = false;
         self.grammar.reset();
+        // The records decided elsewhere begin at a cut no event straddles (see
+        // `Follows::cut_is_safe`): no event open here can take a record after them.
+        self.events.clear();
         Ok(())
     }
 
@@ -340,6 +360,47 @@ impl<'r> Assembler<'r> {
         if self.marker.find(first_line).is_some() {
             // One of our own summary lines (a log squashed before): never squashed again.
             return self.keep(record, Kept::Summary, sink);
+        }
+        let seconds = || {
+            crate::header::detect(first_line.strip_suffix(b"\n").unwrap_or(first_line))
+                .and_then(|h| h.seconds)
+        };
+        let last_line = self.pending_first_line + (lines as u64).saturating_sub(1);
+        if !self.event_specs.is_empty()
+            && self.sound.resolve(first_line)
+            && let Some(a) = self.events.absorb(
+                record,
+                seconds(),
+                self.pending_first_line,
+                last_line,
+                &self.event_specs,
+            )
+        {
+            let why = if self.explain {
+                let key = a.key.as_deref().map_or(String::new(), |k| {
+                    format!(" (`{}`)", String::from_utf8_lossy(k))
+                });
+                format!("part of the event begun on line {}{key}", a.first_line)
+            } else {
+                String::new()
+            };
+            return sink.squash(&Squashed {
+                rule: a.rule,
+                key: &a.group,
+                headline: &[],
+                record,
+                lines: lines as u64,
+                bytes: record.len() as u64,
+                crlf: record.ends_with(b"\r\n"),
+                line_no: self.pending_first_line,
+                first_line,
+                abort: &crate::fields::Abort::default(),
+                why: &why,
+                event: Some(a.first_line),
+            });
+        }
+        if !self.event_specs.is_empty() {
+            self.events.close(record, &self.event_specs);
         }
         let decision = self.rules.decide_cached(record, &mut self.cache);
         if !self.sound.resolve(first_line) {
@@ -398,6 +459,11 @@ impl<'r> Assembler<'r> {
         } else {
             String::new()
         };
+        if let Some(Some(spec)) = self.event_specs.get(rule) {
+            let first = self.pending_first_line;
+            self.events
+                .open(rule, spec, record, &key, seconds(), first, last_line);
+        }
         sink.squash(&Squashed {
             rule,
             key: &key,
@@ -410,6 +476,7 @@ impl<'r> Assembler<'r> {
             first_line,
             abort: &abort,
             why: &why,
+            event: None,
         })
     }
 

@@ -8,9 +8,12 @@
 //!
 //! - `TIMESTAMP` is the timestamp of the last record counted, byte for byte as the log wrote it,
 //!   so the line sorts and parses like the log's own records; absent where those records had none.
-//! - `COUNT` is the number of records the line stands for, in decimal: all of them.
+//! - `COUNT` is the number of records the line stands for, in decimal: all of them, but for
+//!   the records absorbed into a multi-record event, which `absorbed` counts (an event is one
+//!   client abort, counted once: see `rules/event.rs`).
 //! - Keys, in this order: `rule` (the rule id), `group` (what the records were counted by),
-//!   `lines` and `bytes` (how much of the log they took), `first` and `last` (their first and
+//!   `lines` and `bytes` (how much of the log they took, absorbed records included),
+//!   `absorbed` (only where non-zero), `first` and `last` (their first and
 //!   last timestamps, absent where they had none), `sample` (the headline of the first one);
 //!   then what the records said, for `report`: `kinds`, and the lists `endpoints`, `clients`,
 //!   `frames` and `threads` (each absent where no record named one).
@@ -151,6 +154,9 @@ pub struct Summary {
     pub count: u64,
     pub rule: String,
     pub group: Vec<u8>,
+    /// Records absorbed into the events counted (see `rules/event.rs`): the line stands for
+    /// `count + absorbed` records of the log, `count` client aborts.
+    pub absorbed: u64,
     pub lines: u64,
     pub bytes: u64,
     pub first: Option<Vec<u8>>,
@@ -175,6 +181,9 @@ impl Summary {
         field(out, "group", &self.group);
         field(out, "lines", self.lines.to_string().as_bytes());
         field(out, "bytes", self.bytes.to_string().as_bytes());
+        if self.absorbed > 0 {
+            field(out, "absorbed", self.absorbed.to_string().as_bytes());
+        }
         if let Some(first) = &self.first {
             field(out, "first", first);
         }
@@ -241,6 +250,7 @@ impl Summary {
                 b"group" => s.group = value,
                 b"lines" => s.lines = number()?,
                 b"bytes" => s.bytes = number()?,
+                b"absorbed" => s.absorbed = number()?,
                 b"first" => s.first = Some(value),
                 b"last" => s.last = Some(value),
                 b"sample" => s.sample = value,
@@ -370,6 +380,7 @@ mod tests {
             count: 12,
             rule: "tomcat-client-abort".into(),
             group: b"ClientAbortException < IOException: Broken pipe".to_vec(),
+            absorbed: 0,
             lines: 480,
             bytes: 51_234,
             first: Some(b"24-Nov-2026 15:35:04.806".to_vec()),

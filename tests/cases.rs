@@ -88,6 +88,8 @@ macro_rules! cases {
 }
 
 cases! {
+    event_uwsgi,
+    event_uwsgi_squash,
     evidence_client_address,
     evidence_client_exception,
     evidence_client_frames,

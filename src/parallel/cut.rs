@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::error::{Damage, Error};
 use crate::input;
 use crate::linebuf::line_start;
+use crate::rules::Follows;
 
 /// How many chunk sizes a chunk may grow to without a header line before the rest is done on one
 /// thread.
@@ -37,10 +38,12 @@ pub(super) struct Chunker<'c> {
     spare: Vec<Vec<u8>>,
     /// The chunk size.
     block: usize,
+    /// Where a cut would split an event (see `rules/event.rs`).
+    follows: Follows,
 }
 
 impl<'c> Chunker<'c> {
-    pub(super) fn new(config: &'c Config) -> Self {
+    pub(super) fn new(config: &'c Config, follows: Follows) -> Self {
         Chunker {
             config,
             next_input: 0,
@@ -50,6 +53,7 @@ impl<'c> Chunker<'c> {
             eof: false,
             spare: Vec::new(),
             block: config.chunk_size.max(1),
+            follows,
         }
     }
 
@@ -132,7 +136,7 @@ impl<'c> Chunker<'c> {
     /// last chunk size of it: the latest place where a record certainly begins.
     fn cut_point(&self) -> Option<usize> {
         let floor = self.carry.len().saturating_sub(self.block);
-        last_cut(self.config, &self.carry, floor)
+        last_cut(self.config, &self.follows, &self.carry, floor)
     }
 }
 
@@ -145,12 +149,22 @@ fn starts_record(config: &Config, line: &[u8]) -> bool {
     }
 }
 
-/// The start of the first line at or after `from` that is whole in `data`, starts a record and
-/// is shorter than the line limit; `from` must be at a line start.
-pub(super) fn next_cut(config: &Config, data: &[u8], mut from: usize) -> Option<usize> {
+/// The start of the first line at or after `from` that is whole in `data`, starts a record, is
+/// shorter than the line limit and splits no event (`ends_at_record`: `data` ends where a
+/// record starts; see [`Follows::cut_is_safe`]); `from` must be at a line start.
+pub(super) fn next_cut(
+    config: &Config,
+    follows: &Follows,
+    data: &[u8],
+    mut from: usize,
+    ends_at_record: bool,
+) -> Option<usize> {
     while let Some(nl) = memchr::memchr(b'\n', &data[from..]) {
         let line = &data[from..from + nl];
-        if line.len() < config.max_line && starts_record(config, line) {
+        if line.len() < config.max_line
+            && starts_record(config, line)
+            && follows.cut_is_safe(data, from, ends_at_record)
+        {
             return Some(from);
         }
         from += nl + 1;
@@ -158,10 +172,10 @@ pub(super) fn next_cut(config: &Config, data: &[u8], mut from: usize) -> Option<
     None
 }
 
-/// The start of the last whole line of `data` that ends past `floor`, starts a record and is
-/// shorter than the line limit, unless that line is `data`'s first: walks back line by line
-/// from the last `\n`.
-fn last_cut(config: &Config, data: &[u8], floor: usize) -> Option<usize> {
+/// The start of the last whole line of `data` that ends past `floor`, starts a record, is
+/// shorter than the line limit and splits no event, unless that line is `data`'s first: walks
+/// back line by line from the last `\n`.
+fn last_cut(config: &Config, follows: &Follows, data: &[u8], floor: usize) -> Option<usize> {
     let mut end = memchr::memrchr(b'\n', data)?;
     while end > floor {
         let start = line_start(data, end);
@@ -169,7 +183,10 @@ fn last_cut(config: &Config, data: &[u8], floor: usize) -> Option<usize> {
             return None;
         }
         let line = &data[start..end];
-        if line.len() < config.max_line && starts_record(config, line) {
+        if line.len() < config.max_line
+            && starts_record(config, line)
+            && follows.cut_is_safe(data, start, false)
+        {
             return Some(start);
         }
         end = start - 1;
@@ -181,9 +198,13 @@ fn last_cut(config: &Config, data: &[u8], floor: usize) -> Option<usize> {
 /// runs from the first to the last record-starting line, not counting a line the previous
 /// buffer left unfinished; `None` when it is shorter than an eighth of a chunk, not worth the
 /// threads.
-pub(crate) fn backlog_span(config: &Config, data: &[u8]) -> Option<(usize, usize)> {
+pub(crate) fn backlog_span(
+    config: &Config,
+    follows: &Follows,
+    data: &[u8],
+) -> Option<(usize, usize)> {
     let first_line_end = memchr::memchr(b'\n', data)?;
-    let start = next_cut(config, data, first_line_end + 1)?;
-    let end = last_cut(config, data, start)?;
+    let start = next_cut(config, follows, data, first_line_end + 1, false)?;
+    let end = last_cut(config, follows, data, start)?;
     (end - start >= (config.chunk_size / 8).max(1)).then_some((start, end))
 }

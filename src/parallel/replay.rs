@@ -58,6 +58,7 @@ enum Event {
         line_no: u64,
         /// What the record said; its values are in `data`.
         abort: StoredAbort,
+        event: Option<u64>,
     },
     Clock {
         seconds: i64,
@@ -138,6 +139,7 @@ impl Recording {
                     crlf,
                     line_no,
                     abort,
+                    event,
                 } => ledger.squash(&Squashed {
                     rule: *rule,
                     key: &d[key.clone()],
@@ -150,6 +152,7 @@ impl Recording {
                     first_line: &[],
                     abort: abort.load(d, &mut what),
                     why: "",
+                    event: *event,
                 })?,
                 Event::Clock { seconds, text } => ledger.clock(*seconds, &d[text.clone()])?,
                 Event::Note(line_no, r) => {
@@ -269,6 +272,7 @@ impl Sink for Recording {
             crlf: s.crlf,
             line_no: s.line_no,
             abort: StoredAbort::store(s.abort, &mut self.data),
+            event: s.event,
         });
         Ok(())
     }

@@ -124,6 +124,8 @@ struct Tallier<'r> {
     summary_lines: Tally,
     /// Records the summary lines stand for, and their lines and bytes.
     summarised: Tally,
+    /// Records that the summary lines' events absorbed (counted in no event of their own).
+    summarised_absorbed: u64,
     noise_index: HashMap<(String, String), usize>,
     /// Of the clusters in `noise_index`, those of one-line records.
     one_line_clusters: usize,
@@ -141,6 +143,7 @@ impl<'r> Tallier<'r> {
             ends_line: true,
             summary_lines: Tally::default(),
             summarised: Tally::default(),
+            summarised_absorbed: 0,
             noise_index: HashMap::new(),
             one_line_clusters: 0,
             previous: Previous::None,
@@ -233,6 +236,7 @@ impl<'r> Tallier<'r> {
             }
         }
         self.summarised.add(&t);
+        self.summarised_absorbed += s.absorbed;
         self.summary_lines.add(&Tally {
             records: 1,
             lines: memchr::memchr_iter(b'\n', line).count() as u64,
@@ -357,8 +361,10 @@ impl<'r> Tallier<'r> {
         // The log as first written: summary lines give back the records, lines and bytes
         // they stand for.
         let trailing = u64::from(!self.ends_line && self.seen.bytes > 0);
-        r.records =
-            records_seen - self.summary_lines.records + self.summarised.records + r.repeated;
+        r.records = records_seen - self.summary_lines.records
+            + self.summarised.records
+            + self.summarised_absorbed
+            + r.repeated;
         r.lines = self.seen.lines + trailing - self.summary_lines.lines + self.summarised.lines;
         r.bytes = self.seen.bytes - self.summary_lines.bytes + self.summarised.bytes;
         r.inputs.push(InputTotals {
@@ -430,6 +436,19 @@ impl Sink for Tallier<'_> {
         let rules = self.rules;
         let rule = rules.rules()[sq.rule].id.as_str();
         let group = String::from_utf8_lossy(sq.key);
+        if sq.event.is_some() {
+            // A follow-up of an event counted already: its lines and bytes, no abort of its own.
+            let t = Tally {
+                records: 0,
+                lines: sq.lines,
+                bytes: sq.bytes,
+            };
+            let at = self.clock.take();
+            self.count(rule, &group, &t, at.as_ref());
+            self.span(at.as_ref(), at.as_ref());
+            self.clock = at;
+            return Ok(());
+        }
         let t = Tally {
             records: 1,
             lines: sq.lines,

@@ -6,6 +6,7 @@
 
 use saphyr::{LoadableYamlNode, MarkedYaml, YamlData};
 
+use super::event_yaml::parse_event;
 use super::evidence::{self, ParsedEvidence};
 use super::pattern::{Lazy, parse, required_literals};
 use super::rule::{Examples, GroupBy, Rule};
@@ -41,6 +42,7 @@ const RULE_KEYS: &[&str] = &[
     "group",
     "literal",
     "evidence",
+    "event",
     "examples",
 ];
 const EXAMPLE_KEYS: &[&str] = &["squash", "keep"];
@@ -241,6 +243,7 @@ fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
     let mut group = GroupBy::Chain;
     let mut literal = None;
     let mut asks_evidence = false;
+    let mut event = None;
     let mut examples = Examples::default();
     for (key, value) in map {
         let Some(name) = key_name(cx, key, rid, RULE_KEYS) else {
@@ -273,6 +276,7 @@ fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
                 ),
                 None => {}
             },
+            "event" => event = parse_event(cx, value, rid),
             "examples" => examples = parse_examples(cx, value, rid),
             _ => unreachable!("key_name only returns known keys"),
         }
@@ -330,6 +334,7 @@ fn parse_rule(cx: &mut Ctx<'_>, node: &MarkedYaml<'_>) -> Option<Rule> {
         group,
         literals,
         evidence: asks_evidence,
+        event,
         examples,
         location: cx.loc(node),
     })

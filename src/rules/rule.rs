@@ -55,6 +55,8 @@ pub struct Rule {
     /// `evidence: inbound`: it also needs an inbound evidence class in the record, and no
     /// outbound one (see `rules/evidence.rs`).
     pub evidence: bool,
+    /// `event:`: the records that follow one it takes and belong to the same abort.
+    pub event: Option<super::event::EventSpec>,
     pub examples: Examples,
     pub location: Location,
 }

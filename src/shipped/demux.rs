@@ -81,6 +81,7 @@ struct Owned {
     abort: Abort,
     /// What decided it, for `--explain`.
     why: String,
+    event: Option<u64>,
     /// Its lines in the queue: written after all if the ledger keeps it (`--keep-first`).
     seqs: Vec<u64>,
 }
@@ -305,6 +306,7 @@ impl<'r> Demux<'r> {
                             first_line: &o.first_line,
                             abort: &o.abort,
                             why: &o.why,
+                            event: o.event,
                         };
                         let stream = &self.streams[e.stream].key;
                         if ledger.squash_in_stream(&s, stream, &wrap)? {
@@ -431,6 +433,7 @@ impl Sink for Recorder<'_> {
             first_line: s.first_line.to_vec(),
             abort: s.abort.clone(),
             why: s.why.to_string(),
+            event: s.event,
             seqs,
         };
         self.entry(first)
