@@ -48,6 +48,13 @@ pub fn run<W: Write + Destination>(
     error::end_of_run(stats, out, out_name, damaged)
 }
 
+/// Catches the signals a run of `config` acts on from now on, if it will read a pipe or
+/// terminal: called before the rules are loaded, so that a SIGTERM or SIGHUP in the first
+/// moments is acted on as it would be later (see `pipe`), not by its default action.
+pub fn catch_signals_early(config: &Config) -> Result<(), Error> {
+    pipe::Signals::catch_early(config)
+}
+
 /// Whether the run's lines carry a shipper's prefix (see [`crate::shipped`]), as its first
 /// input's first lines say: such a log's streams are decided in one queue, on one thread.
 fn prefixed(config: &Config) -> Result<bool, Error> {

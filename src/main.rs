@@ -64,6 +64,9 @@ fn run(invocation: cli::Invocation) -> Result<(), Error> {
                         .into(),
                 ));
             }
+            if in_place.is_none() {
+                resetsquash::driver::catch_signals_early(&config)?;
+            }
             let rules = RuleSet::load(&rules)?;
             hint_if_reading_a_terminal(&config.inputs);
             let counts = match (in_place, output) {

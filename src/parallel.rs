@@ -31,4 +31,4 @@ mod schedule;
 
 pub(crate) use cut::backlog_span;
 pub use schedule::run;
-pub(crate) use schedule::{Workers, decide_span, follows_of};
+pub(crate) use schedule::{Workers, decide_span};

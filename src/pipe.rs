@@ -62,10 +62,34 @@ pub(crate) struct Signals {
     heard: mpsc::Receiver<i32>,
 }
 
+/// Signals caught before the run began (see [`Signals::catch_early`]), for it to take.
+static EARLY: std::sync::Mutex<Option<Signals>> = std::sync::Mutex::new(None);
+
 impl Signals {
+    /// Catches the signals of a run that will read a pipe or terminal from now on, before
+    /// anything slow happens (loading the rules): systemd's SIGTERM, or logrotate's SIGHUP, at
+    /// the moment a server and its filter start must not end the filter by the signal's
+    /// default action while the server goes on logging into a closed pipe. The run takes them
+    /// over when it starts ([`Signals::catch`]).
+    pub(crate) fn catch_early(config: &Config) -> Result<(), Error> {
+        if config.handle_signals && config.inputs.iter().any(input::is_live) {
+            let signals = Signals::catch_now()?;
+            *EARLY.lock().unwrap_or_else(|e| e.into_inner()) = Some(signals);
+        }
+        Ok(())
+    }
+
+    /// The signals caught early, or caught from now on.
+    pub(crate) fn catch() -> Result<Signals, Error> {
+        match EARLY.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            Some(early) => Ok(early),
+            None => Signals::catch_now(),
+        }
+    }
+
     /// Catches SIGTERM, SIGINT and SIGHUP from now on. A terminating signal also starts the
     /// clock of [`TERM_GRACE`].
-    pub(crate) fn catch() -> Result<Signals, Error> {
+    fn catch_now() -> Result<Signals, Error> {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
         let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])
             .map_err(|e| Error::Setup(format!("cannot handle signals: {e}")))?;
@@ -318,7 +342,7 @@ fn feed_backlog<W: Write>(
     // A prefixed log's streams are decided on this thread, in one queue.
     let span = stage
         .is_plain()
-        .then(|| parallel::backlog_span(config, &parallel::follows_of(rules), data))
+        .then(|| parallel::backlog_span(config, rules.follows(), data))
         .flatten();
     let Some((start, end)) = span else {
         return stage.feed(data);

@@ -122,10 +122,28 @@ fn an_input_removed_while_it_is_read_is_read_to_its_end() {
     std::fs::write(dir.path().join("in.log"), &original).unwrap();
     let mut c = cmd(dir.path());
     c.args(["--threads", "1", "in.log"]);
-    let out = run_with_reader_stalled(c, |_| {
-        std::fs::remove_file(dir.path().join("in.log")).unwrap();
+    let input = dir.path().join("in.log");
+    let out = run_with_reader_stalled(c, |pid| {
+        // Removed once it is open (a slow start must not find it gone).
+        let opened = || {
+            std::fs::read_dir(format!("/proc/{pid}/fd")).is_ok_and(|fds| {
+                fds.flatten()
+                    .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|t| t == input))
+            })
+        };
+        let start = std::time::Instant::now();
+        while !opened() {
+            assert!(start.elapsed().as_secs() < 10, "the input was never opened");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::fs::remove_file(&input).unwrap();
     });
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout == original, "got {} bytes", out.stdout.len());
 }
 

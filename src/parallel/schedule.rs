@@ -33,7 +33,7 @@ pub fn run<W: Write>(
         Output::new(out, out_name),
     );
     let mut stats = Stats::default();
-    let mut chunker = Chunker::new(config, follows_of(rules));
+    let mut chunker = Chunker::new(config, rules.follows().clone());
     // Chunks read and not yet replayed. Each chunk is its own task, replayed as soon as it and
     // every chunk before it are decided: a chunk of long traces costs many times a chunk of
     // access lines, and waiting for a whole batch left threads idle behind the slowest chunk.
@@ -196,7 +196,7 @@ pub(crate) fn decide_span<W: Write>(
     // Several chunks per thread, so that a thread done early takes another.
     let size = (data.len() / (4 * workers.pool.current_num_threads().max(1)))
         .max(config.chunk_size.max(1) / 8);
-    let follows = follows_of(rules);
+    let follows = rules.follows();
     let mut chunks = Vec::new();
     let mut start = 0;
     while start < data.len() {
@@ -210,7 +210,7 @@ pub(crate) fn decide_span<W: Write>(
             if line_start <= start {
                 line_start = linebuf::line_end(data, start);
             }
-            cut::next_cut(config, &follows, data, line_start, true).unwrap_or(data.len())
+            cut::next_cut(config, follows, data, line_start, true).unwrap_or(data.len())
         };
         chunks.push(start..end);
         start = end;
@@ -228,9 +228,4 @@ pub(crate) fn decide_span<W: Write>(
         recording.replay(&data[r], ledger)?;
     }
     Ok(())
-}
-
-/// Every rule's follow patterns: where input may be cut without splitting an event.
-pub(crate) fn follows_of(rules: &RuleSet) -> crate::rules::Follows {
-    crate::rules::Follows::of(rules.rules().iter().filter_map(|r| r.event.as_ref()))
 }

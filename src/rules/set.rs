@@ -38,6 +38,9 @@ pub struct RuleSet {
     line_local: std::sync::OnceLock<Vec<bool>>,
     /// No prefilter literal holds a `\n`, so each occurrence lies inside one line.
     pub(super) literals_line_local: bool,
+    /// Every rule's event follow-ups at once, worked out when first needed (see
+    /// [`RuleSet::follows`]).
+    follows: std::sync::OnceLock<super::Follows>,
 }
 
 impl RuleSet {
@@ -183,7 +186,15 @@ impl RuleSet {
             skim,
             pattern_rules: implied,
             line_local: std::sync::OnceLock::new(),
+            follows: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Every rule's event follow-ups at once, for cutting input where no event can straddle
+    /// the cut: built once, as every chunked run and every backlog of a pipe asks.
+    pub fn follows(&self) -> &super::Follows {
+        self.follows
+            .get_or_init(|| super::Follows::of(self.rules.iter().filter_map(|r| r.event.as_ref())))
     }
 
     /// A rule set with no rules: every record is kept.
