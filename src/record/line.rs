@@ -240,16 +240,18 @@ pub fn is_access_line(line: &[u8]) -> bool {
     let Some(quote) = memchr::memchr(b'"', line) else {
         return false;
     };
-    HTTP.find_iter(&line[quote..]).map(|at| quote + at).any(|at| {
-        let rest = &line[at + b"HTTP/".len()..];
-        let version = rest
-            .iter()
-            .take_while(|b| b.is_ascii_digit() || **b == b'.')
-            .count();
-        let rest = &rest[version..];
-        version > 0
-            && rest.starts_with(b"\" ")
-            && rest.len() >= 5
-            && rest[2..5].iter().all(u8::is_ascii_digit)
-    })
+    HTTP.find_iter(&line[quote..])
+        .map(|at| quote + at)
+        .any(|at| {
+            let rest = &line[at + b"HTTP/".len()..];
+            let version = rest
+                .iter()
+                .take_while(|b| b.is_ascii_digit() || **b == b'.')
+                .count();
+            let rest = &rest[version..];
+            version > 0
+                && rest.starts_with(b"\" ")
+                && rest.len() >= 5
+                && rest[2..5].iter().all(u8::is_ascii_digit)
+        })
 }

@@ -40,7 +40,7 @@ pub struct RuleSet {
     pub(super) literals_line_local: bool,
     /// Every rule's event follow-ups at once, worked out when first needed (see
     /// [`RuleSet::follows`]).
-    follows: std::sync::OnceLock<super::Follows>,
+    follows: std::sync::OnceLock<super::event::Follows>,
 }
 
 impl RuleSet {
@@ -192,9 +192,10 @@ impl RuleSet {
 
     /// Every rule's event follow-ups at once, for cutting input where no event can straddle
     /// the cut: built once, as every chunked run and every backlog of a pipe asks.
-    pub fn follows(&self) -> &super::Follows {
-        self.follows
-            .get_or_init(|| super::Follows::of(self.rules.iter().filter_map(|r| r.event.as_ref())))
+    pub fn follows(&self) -> &super::event::Follows {
+        self.follows.get_or_init(|| {
+            super::event::Follows::of(self.rules.iter().filter_map(|r| r.event.as_ref()))
+        })
     }
 
     /// A rule set with no rules: every record is kept.
