@@ -13,9 +13,16 @@
 pub mod demux;
 pub mod fanout;
 pub mod json;
+pub mod jsonout;
 pub mod kinds;
+pub mod profile;
+pub mod scan;
 pub mod shape;
+pub mod trace;
 pub mod undecided;
 
 pub use kinds::{Kind, Wrap};
-pub use shape::{Choice, Clean, Colour, DETECT_LINES, SNIFF_BYTES, Shape, detect, enough};
+pub use profile::{PROFILES, Profile};
+pub use shape::{
+    Choice, Clean, Colour, DETECT_LINES, SNIFF_BYTES, Shape, Structured, detect, enough,
+};

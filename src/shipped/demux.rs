@@ -292,7 +292,7 @@ impl<'r> Demux<'r> {
                     Event::Note(line_no, text) => ledger.note(line_no, &text)?,
                     Event::SummariesNow => ledger.summaries_now()?,
                     Event::Squash(o) => {
-                        let wrap = Wrap::of(self.shape.prefix, &e.raw, e.prefix_len);
+                        let wrap = Wrap::of_shape(&self.shape, &e.raw, e.prefix_len);
                         let s = Squashed {
                             rule: o.rule,
                             key: &o.key,
