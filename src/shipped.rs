@@ -15,14 +15,11 @@ pub mod fanout;
 pub mod json;
 pub mod jsonout;
 pub mod kinds;
-pub mod profile;
-pub mod scan;
 pub mod shape;
-pub mod trace;
 pub mod undecided;
 
 pub use kinds::{Kind, Wrap};
-pub use profile::{PROFILES, Profile};
+pub use crate::structured::{PROFILES, Profile};
 pub use shape::{
     Choice, Clean, Colour, DETECT_LINES, SNIFF_BYTES, Shape, Structured, detect, enough,
 };

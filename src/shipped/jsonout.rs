@@ -7,8 +7,8 @@
 //! `resetsquash.*`, GELF's `_` fields, Serilog properties beside an `@mt` template, a nested
 //! object for pino and bunyan.
 
-use super::profile::{Epoch, Profile, rfc3339};
-use super::scan::{self, Type};
+use crate::structured::profile::{Epoch, Profile, rfc3339};
+use crate::structured::scan::{self, Type};
 use crate::summary::{MARKER, Summary};
 
 /// What a summary record copies from the record it stands for.
@@ -207,7 +207,7 @@ fn write_object(entries: &[(Vec<&str>, &[u8])], out: &mut Vec<u8>) {
     out.push(b'}');
 }
 
-/// A header time (as [`super::profile`] wrote it) as the record wrote its time.
+/// A header time (as [`crate::structured::profile`] wrote it) as the record wrote its time.
 fn time_value(form: Form, t: &[u8]) -> Option<Vec<u8>> {
     if t.is_empty() {
         return None;

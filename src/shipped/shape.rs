@@ -2,7 +2,7 @@
 //! line's parts: prefix, stream, and the server's own text.
 
 use super::kinds::{Kind, Split};
-use super::profile::Profile;
+use crate::structured::Profile;
 
 /// How one log's lines are read: a prefix kind, colour escapes, or both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,7 +11,7 @@ pub struct Shape {
     pub prefix: Option<Kind>,
     pub colour: Colour,
     /// A JSON-lines log's writer: each line one record, read as the text that writer's
-    /// plain-text logger would have written (see [`super::profile`]).
+    /// plain-text logger would have written (see [`crate::structured::profile`]).
     pub json: Option<&'static Profile>,
 }
 
@@ -124,7 +124,7 @@ impl Shape {
 /// joins a record.
 fn structured(p: &'static Profile, line: &[u8], body_len: usize, out: &mut Vec<u8>) -> Clean {
     let body = line[..body_len].strip_suffix(b"\r").unwrap_or(&line[..body_len]);
-    let json = super::profile::render(p, body, out).is_some();
+    let json = crate::structured::profile::render(p, body, out).is_some();
     if json {
         // The record's own terminator on its last line.
         out.pop();
@@ -254,7 +254,7 @@ impl Choice {
 /// What `--json` says: whether lines are a structured log's JSON records, and whose.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Structured {
-    /// Told from the first lines (see [`super::profile::detect`]).
+    /// Told from the first lines (see [`crate::structured::profile::detect`]).
     #[default]
     Auto,
     /// Lines are never read as JSON records.
@@ -277,7 +277,7 @@ impl Structured {
         // Only a log without a prefix: a prefixed one's lines are read as its prefix says.
         shape.json = match self {
             _ if shape.prefix.is_some() || shape.colour != Colour::None => None,
-            Structured::Auto => super::profile::detect(lines),
+            Structured::Auto => crate::structured::profile::detect(lines),
             Structured::None => None,
             Structured::Profile(p) => Some(p),
         };

@@ -18,13 +18,13 @@ pub struct Profile {
     pub about: &'static str,
     /// Keys every record of the writer has (`key#`: a number): how a log is told to be its.
     marks: &'static [&'static str],
-    pub(super) time: &'static [&'static str],
+    pub time: &'static [&'static str],
     /// What a numeric time counts.
-    pub(super) epoch: Epoch,
-    pub(super) level: &'static [&'static str],
-    pub(super) logger: &'static [&'static str],
+    pub epoch: Epoch,
+    pub level: &'static [&'static str],
+    pub logger: &'static [&'static str],
     thread: &'static [&'static str],
-    pub(super) message: &'static [&'static str],
+    pub message: &'static [&'static str],
     /// The parts of the exception's text, each on lines of its own after the message (one
     /// already in the text is left out: zap's `errorVerbose` holds its `error`).
     trace: &'static [&'static str],
@@ -32,7 +32,7 @@ pub struct Profile {
     /// Python's `ERROR:logger:`.
     untimed: Untimed,
     /// How its summary record is written.
-    pub(super) out: Out,
+    pub out: Out,
 }
 
 /// What a numeric time counts since 1970.
@@ -302,7 +302,7 @@ impl Profile {
     }
 
     /// The first of `paths` a record has.
-    pub(super) fn first(line: &[u8], m: &Members, paths: &[&str]) -> Option<Val> {
+    pub fn first(line: &[u8], m: &Members, paths: &[&str]) -> Option<Val> {
         paths.iter().find_map(|p| scan::find(line, m, p))
     }
 }
@@ -435,10 +435,10 @@ pub fn render(p: &Profile, line: &[u8], out: &mut Vec<u8>) -> Option<()> {
 
 /// A value as text: a string decoded (journald's byte arrays as their bytes), anything else as
 /// the JSON wrote it.
-pub(super) fn value_text(line: &[u8], v: &Val, out: &mut Vec<u8>) {
+pub fn value_text(line: &[u8], v: &Val, out: &mut Vec<u8>) {
     match v.ty {
         Type::Str => {
-            super::json::decode(&line[v.at.clone()], out);
+            super::string::decode(&line[v.at.clone()], out);
         }
         Type::Arr => {
             let bytes: Option<Vec<u8>> = scan::elements_of(line, &v.at)
@@ -466,7 +466,7 @@ fn header_time(p: &Profile, line: &[u8], m: &Members, v: &Val) -> Option<Vec<u8>
         }
         (Type::Str, _) => {
             let mut t = Vec::new();
-            super::json::decode(raw, &mut t);
+            super::string::decode(raw, &mut t);
             let mut probe = t.clone();
             probe.extend_from_slice(b" x");
             let h = crate::header::detect(&probe)?;
@@ -500,7 +500,7 @@ fn header_time(p: &Profile, line: &[u8], m: &Members, v: &Val) -> Option<Vec<u8>
 }
 
 /// `2026-11-24T15:35:04.123Z`.
-pub(super) fn rfc3339(seconds: i64, frac: &str) -> Vec<u8> {
+pub fn rfc3339(seconds: i64, frac: &str) -> Vec<u8> {
     let (y, mo, d, h, mi, s) = crate::header::civil(seconds);
     let dot = if frac.is_empty() { "" } else { "." };
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{dot}{frac}Z").into_bytes()
@@ -546,4 +546,24 @@ fn dotnet_level(word: &str) -> &'static str {
         "FATAL" => "crit",
         _ => "info",
     }
+}
+
+/// A text whose every line is a JSON record of one writer (a rule's example, say), each line
+/// read as the filter reads such a log's: one record each; `None` if it is not one.
+pub fn read_records(text: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let lines: Vec<&[u8]> = text
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.is_empty() || !lines.iter().all(|l| l.first() == Some(&b'{')) {
+        return None;
+    }
+    let p = detect(&lines)?;
+    lines
+        .into_iter()
+        .map(|l| {
+            let mut out = Vec::new();
+            render(p, l, &mut out).map(|()| out)
+        })
+        .collect()
 }
