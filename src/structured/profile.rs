@@ -391,7 +391,12 @@ pub fn render(p: &Profile, line: &[u8], out: &mut Vec<u8>) -> Option<()> {
             out.extend_from_slice(dotnet_level(level).as_bytes());
             out.extend_from_slice(b": ");
             one_line(if logger.is_empty() { b"App" } else { &logger }, out);
-            out.extend_from_slice(b"[0]\n      ");
+            out.push(b'[');
+            match scan::find(line, &m, "EventId").filter(|v| v.ty == Type::Num) {
+                Some(v) => out.extend_from_slice(&line[v.at]),
+                None => out.push(b'0'),
+            }
+            out.extend_from_slice(b"]\n      ");
         }
         (None, Untimed::Python) => {
             out.extend_from_slice(python_level(level).as_bytes());
