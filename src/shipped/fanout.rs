@@ -45,12 +45,19 @@ struct AtClock<'a, S> {
 }
 
 impl<S: Sink> AtClock<'_, S> {
-    /// The next `n` bytes of text are decided: the bytes, as they came, of the lines they end.
-    fn take(&mut self, n: usize) -> u64 {
-        self.take_lines(n).0
+    /// Tells the sink what `text` (of a JSON-lines record) took in the log: `raw`, its bytes
+    /// and lines as they came (see [`Sink::came_as`]).
+    fn came_as(&mut self, text: &[u8], raw: (u64, u64)) {
+        if self.json {
+            let lines = memchr::memchr_iter(b'\n', text).count() as u64;
+            // Lines the log ends: its last, without a terminator, as the text's last.
+            let raw_lines = raw.1 - u64::from(!text.ends_with(b"\n") && raw.1 > 0);
+            self.sink.came_as((lines, text.len() as u64), (raw_lines, raw.0));
+        }
     }
 
-    /// [`AtClock::take`], and how many lines as they came.
+    /// The next `n` bytes of text are decided: the bytes, as they came, of the lines they end,
+    /// and how many lines.
     fn take_lines(&mut self, n: usize) -> (u64, u64) {
         let (mut came, mut lines) = (0, 0);
         self.lengths.decide(n, |len, whole| {
@@ -72,18 +79,24 @@ impl<S: Sink> AtClock<'_, S> {
 
 impl<S: Sink> Sink for AtClock<'_, S> {
     fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.take(bytes.len());
-        self.sink.keep(bytes)
+        let raw = self.take_lines(bytes.len());
+        self.sink.keep(bytes)?;
+        self.came_as(bytes, raw);
+        Ok(())
     }
     fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.take(bytes.len());
-        self.sink.keep_last(bytes)
+        let raw = self.take_lines(bytes.len());
+        self.sink.keep_last(bytes)?;
+        self.came_as(bytes, raw);
+        Ok(())
     }
     fn squash(&mut self, s: &Squashed<'_>) -> Result<(), Error> {
         self.set()?;
         let (bytes, lines) = self.take_lines(s.bytes as usize);
         let lines = if self.json { lines } else { s.lines };
-        self.sink.squash(&Squashed { bytes, lines, ..*s })
+        self.sink.squash(&Squashed { bytes, lines, ..*s })?;
+        self.came_as(s.record, (bytes, lines));
+        Ok(())
     }
     fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {
         *self.clock = Some((seconds, text.to_vec()));
@@ -97,8 +110,10 @@ impl<S: Sink> Sink for AtClock<'_, S> {
     }
     fn kept(&mut self, record: &[u8], why: Kept, last: bool) -> Result<(), Error> {
         self.set()?;
-        self.take(record.len());
-        self.sink.kept(record, why, last)
+        let raw = self.take_lines(record.len());
+        self.sink.kept(record, why, last)?;
+        self.came_as(record, raw);
+        Ok(())
     }
 }
 

@@ -307,13 +307,21 @@ impl Profile {
     }
 }
 
-/// The profile of a log whose first non-empty lines are `lines`: three in four of them JSON
-/// objects, and the profile whose marks most of those have (the first such, in table order).
+/// The profile of a log whose first non-empty lines are `lines`: most of them JSON objects
+/// (a crash's stderr and a broken line may mix in, as may our own summaries), and the profile
+/// the first in table order whose marks most of those have.
 pub fn detect(lines: &[&[u8]]) -> Option<&'static Profile> {
+    // Our own summaries are records of the log's writer, but need not have all of its keys
+    // (a log4j2 summary has no thread): they are left out, unless there is nothing else.
+    let ours = |l: &&&[u8]| memchr::memmem::find(l, MARKER).is_some();
+    let lines: Vec<&[u8]> = match lines.iter().filter(|l| !ours(l)).count() {
+        0 => lines.to_vec(),
+        _ => lines.iter().filter(|l| !ours(l)).copied().collect(),
+    };
     let mut m = Vec::new();
     let mut objects = 0;
     let mut hits = [0usize; PROFILES.len()];
-    for line in lines {
+    for line in &lines {
         if !scan::object(line, &mut m) {
             continue;
         }
@@ -322,14 +330,13 @@ pub fn detect(lines: &[&[u8]]) -> Option<&'static Profile> {
             *hit += usize::from(p.marks(line, &m));
         }
     }
-    if objects == 0 || objects * 4 < lines.len() * 3 {
+    if objects * 2 <= lines.len() {
         return None;
     }
-    let best = *hits.iter().max()?;
-    // Most of the records have the writer's keys (a few lines of another writer may mix in).
-    (best * 2 > objects)
-        .then(|| hits.iter().position(|&h| h == best))
-        .flatten()
+    // The most specific writer whose keys most records have: every ECS record also has a
+    // `message`, as python-json-logger's does.
+    hits.iter()
+        .position(|&h| h * 2 > objects)
         .map(|i| &PROFILES[i])
 }
 
