@@ -281,8 +281,7 @@ impl<'r> Assembler<'r> {
     /// whatever its message and trace hold; see [`crate::structured`]). A header time still
     /// sets the clock.
     pub fn cut_by_caller(mut self) -> Self {
-        let never = regex::bytes::Regex::new(r"\b\B").expect("a valid regex");
-        self.grammar = Grammar::new(Some(never));
+        self.grammar = Grammar::cut_by_caller();
         self
     }
 

@@ -421,6 +421,7 @@ pub fn render(p: &Profile, line: &[u8], out: &mut Vec<u8>) -> Option<()> {
         out.push(b'\n');
     }
     let mut part = Vec::new();
+    let mut parts = 0;
     for path in p.trace {
         part.clear();
         let Some(v) = scan::find(line, &m, path) else {
@@ -434,9 +435,11 @@ pub fn render(p: &Profile, line: &[u8], out: &mut Vec<u8>) -> Option<()> {
         {
             t = rest.strip_prefix(b"\n").unwrap_or(rest);
         }
-        if t.is_empty() || memchr::memmem::find(&out[start..], t).is_some() {
+        // Looked for only where there is more than one part (a long needle costs its length).
+        if t.is_empty() || (parts > 0 && memchr::memmem::find(&out[start..], t).is_some()) {
             continue;
         }
+        parts += 1;
         out.extend_from_slice(t);
         if !out.ends_with(b"\n") {
             out.push(b'\n');
