@@ -18,8 +18,8 @@ pub mod kinds;
 pub mod shape;
 pub mod undecided;
 
-pub use kinds::{Kind, Wrap};
 pub use crate::structured::{PROFILES, Profile};
+pub use kinds::{Kind, Wrap};
 pub use shape::{
     Choice, Clean, Colour, DETECT_LINES, SNIFF_BYTES, Shape, Structured, detect, enough,
 };

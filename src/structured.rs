@@ -7,4 +7,7 @@ pub mod scan;
 pub mod string;
 pub mod trace;
 
+#[cfg(test)]
+mod tests;
+
 pub use profile::{PROFILES, Profile};

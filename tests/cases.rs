@@ -256,11 +256,9 @@ fn check_case(name: &str) {
         let max_line = resetsquash::Config::default().max_line;
         let records = match json_lines(name) {
             Some(records) => records(&input),
-            None => resetsquash::record::split_records_starting(
-                &input,
-                record_start.as_ref(),
-                max_line,
-            ),
+            None => {
+                resetsquash::record::split_records_starting(&input, record_start.as_ref(), max_line)
+            }
         };
         check_invariants_cut(&input, &got, &records);
     }
@@ -292,7 +290,8 @@ fn json_lines(name: &str) -> Option<fn(&[u8]) -> Vec<std::ops::Range<usize>>> {
             })
             .collect()
     }
-    name.starts_with("json-").then_some(per_line as fn(&[u8]) -> _)
+    name.starts_with("json-")
+        .then_some(per_line as fn(&[u8]) -> _)
 }
 
 /// Whole logs, real and generated, come out byte for byte the same on every path: one thread

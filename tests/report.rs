@@ -199,10 +199,20 @@ fn a_squashed_json_lines_log_reports_the_same_as_the_original_in_every_profile()
     let mut files: Vec<PathBuf> = std::fs::read_dir(testdata("cases"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("json-"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("json-")
+        })
         .map(|p| p.join("input.log"))
         .collect();
-    for writer in ["node/pino.log", "node/bunyan.log", "python/python-json.log", "python/structlog.log"] {
+    for writer in [
+        "node/pino.log",
+        "node/bunyan.log",
+        "python/python-json.log",
+        "python/structlog.log",
+    ] {
         files.push(testdata("json").join(writer));
     }
     files.sort();
@@ -210,7 +220,10 @@ fn a_squashed_json_lines_log_reports_the_same_as_the_original_in_every_profile()
     for file in files {
         let name = file.display().to_string();
         let raw = report_json(&[&name], None);
-        assert!(raw["squashed"].as_u64().unwrap() > 0, "{name}: nothing to squash");
+        assert!(
+            raw["squashed"].as_u64().unwrap() > 0,
+            "{name}: nothing to squash"
+        );
         for (window, flag) in [(60, "1m"), (1, "1s")] {
             let squashed_log = squash(&["--window", flag], &file);
             let squashed = report_json(&[], Some(&squashed_log));

@@ -162,7 +162,10 @@ impl Grammar {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if self.caller_cuts || self.custom_start.is_some() {
             let previous = self.soundness();
-            let starts = self.custom_start.as_ref().is_some_and(|re| re.is_match(line))
+            let starts = self
+                .custom_start
+                .as_ref()
+                .is_some_and(|re| re.is_match(line))
                 || self.rec.kind == RecordKind::None
                 || self.rec.closed
                 || is_summary(line, None);

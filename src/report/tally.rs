@@ -398,7 +398,8 @@ impl Sink for Tallier<'_> {
     }
 
     fn kept(&mut self, record: &[u8], why: Kept, _last: bool) -> Result<(), Error> {
-        self.last_was_summary = why == Kept::Summary && Summary::parse(first_line(record)).is_some();
+        self.last_was_summary =
+            why == Kept::Summary && Summary::parse(first_line(record)).is_some();
         self.see(record);
         if why != Kept::Summary
             && let Some(n) = repeated(record)

@@ -457,7 +457,11 @@ impl Sink for Recorder<'_> {
             rule: s.rule,
             key: s.key.to_vec(),
             headline: s.headline.to_vec(),
-            lines: if self.json { seqs.len() as u64 } else { s.lines },
+            lines: if self.json {
+                seqs.len() as u64
+            } else {
+                s.lines
+            },
             bytes,
             crlf: s.crlf,
             line_no: s.line_no,

@@ -52,7 +52,8 @@ impl<S: Sink> AtClock<'_, S> {
             let lines = memchr::memchr_iter(b'\n', text).count() as u64;
             // Lines the log ends: its last, without a terminator, as the text's last.
             let raw_lines = raw.1 - u64::from(!text.ends_with(b"\n") && raw.1 > 0);
-            self.sink.came_as((lines, text.len() as u64), (raw_lines, raw.0));
+            self.sink
+                .came_as((lines, text.len() as u64), (raw_lines, raw.0));
         }
     }
 

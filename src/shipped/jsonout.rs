@@ -65,7 +65,9 @@ impl JsonWrap {
                 (Type::Str, Epoch::Micros) => Form::Micros,
                 (Type::Str, _) => Form::Text,
                 (Type::Num, Epoch::Seconds) => Form::Seconds(
-                    raw.iter().position(|&b| b == b'.').map_or(0, |d| raw.len() - d - 1),
+                    raw.iter()
+                        .position(|&b| b == b'.')
+                        .map_or(0, |d| raw.len() - d - 1),
                 ),
                 (Type::Num, _) => Form::Millis,
                 _ => return None,
@@ -223,8 +225,9 @@ fn time_value(form: Form, t: &[u8]) -> Option<Vec<u8>> {
             let (secs, frac) = parse_time(t)?;
             match digits {
                 0 => secs.to_string().into_bytes(),
-                _ => format!("{secs}.{:0<digits$}", frac.get(..digits.min(frac.len()))?)
-                    .into_bytes(),
+                _ => {
+                    format!("{secs}.{:0<digits$}", frac.get(..digits.min(frac.len()))?).into_bytes()
+                }
             }
         }
         Form::Micros => {
@@ -245,8 +248,13 @@ fn parse_time(t: &[u8]) -> Option<(i64, String)> {
     let mut h = hms.splitn(3, ':').map(|x| x.parse::<i64>().ok());
     let tod = h.next()?? * 3600 + h.next()?? * 60 + h.next()??;
     let secs = crate::header::civil_seconds(y, mo, dd, tod)?;
-    (rfc3339(secs, frac) == t.as_bytes().iter().chain(b"Z").copied().collect::<Vec<u8>>())
-        .then(|| (secs, frac.to_string()))
+    (rfc3339(secs, frac)
+        == t.as_bytes()
+            .iter()
+            .chain(b"Z")
+            .copied()
+            .collect::<Vec<u8>>())
+    .then(|| (secs, frac.to_string()))
 }
 
 #[cfg(test)]
@@ -274,7 +282,10 @@ mod tests {
         let nested = r#"{"@timestamp":"2026-11-24T15:35:04.123Z","log":{"level":"ERROR"},"ecs":{"version":"8.11"},"message":"x"}"#;
         let out = wrap("ecs", nested, SUMMARY);
         assert!(out.starts_with(r#"{"@timestamp":"2026-11-24T15:35:04.123Z","log":{"level":"INFO","logger":"resetsquash"},"message":"#), "{out}");
-        assert!(out.contains(r#""resetsquash":{"log_count":2,"rule":"r","#), "{out}");
+        assert!(
+            out.contains(r#""resetsquash":{"log_count":2,"rule":"r","#),
+            "{out}"
+        );
         assert!(out.ends_with("\"ecs\":{\"version\":\"8.11\"}}\n"), "{out}");
 
         let pino = r#"{"level":50,"time":1796407977251,"pid":7,"hostname":"lab","msg":"x"}"#;
@@ -285,12 +296,26 @@ mod tests {
         let gelf = r#"{"version":"1.1","host":"web","short_message":"x","timestamp":1795534504.123,"level":3}"#;
         let out = wrap("gelf", gelf, SUMMARY);
         assert!(out.starts_with(r#"{"timestamp":1795534504.123,"level":6,"_logger_name":"resetsquash","short_message":"resetsquash"#), "{out}");
-        assert!(out.contains(r#""_log_count":2,"_rule":"r""#) && !out.contains("\"_id\""), "{out}");
-        assert!(out.ends_with("\"version\":\"1.1\",\"host\":\"web\"}\n"), "{out}");
+        assert!(
+            out.contains(r#""_log_count":2,"_rule":"r""#) && !out.contains("\"_id\""),
+            "{out}"
+        );
+        assert!(
+            out.ends_with("\"version\":\"1.1\",\"host\":\"web\"}\n"),
+            "{out}"
+        );
 
         let clef = r#"{"@t":"2026-11-24T15:35:04.123Z","@mt":"x {A}","@l":"Error"}"#;
         let out = wrap("clef", clef, SUMMARY);
-        assert!(out.contains(r#""@l":"Information","SourceContext":"resetsquash","@m":"resetsquash: squashed 2 "#), "{out}");
-        assert!(out.contains(r#","@mt":"resetsquash: squashed 2 rule=r"#), "{out}");
+        assert!(
+            out.contains(
+                r#""@l":"Information","SourceContext":"resetsquash","@m":"resetsquash: squashed 2 "#
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#","@mt":"resetsquash: squashed 2 rule=r"#),
+            "{out}"
+        );
     }
 }

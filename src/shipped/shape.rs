@@ -123,7 +123,9 @@ impl Shape {
 /// line that is not a JSON object is read as it is, as a stream of its own, so that it never
 /// joins a record.
 fn structured(p: &'static Profile, line: &[u8], body_len: usize, out: &mut Vec<u8>) -> Clean {
-    let body = line[..body_len].strip_suffix(b"\r").unwrap_or(&line[..body_len]);
+    let body = line[..body_len]
+        .strip_suffix(b"\r")
+        .unwrap_or(&line[..body_len]);
     let json = crate::structured::profile::render(p, body, out).is_some();
     if json {
         // The record's own terminator on its last line.
@@ -317,9 +319,7 @@ pub fn detect<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Shape {
         return Shape::PLAIN;
     }
     // A JSON object per line has no prefix (Docker's json-file lines are a kind of their own).
-    if lines.iter().all(|l| l.first() == Some(&b'{'))
-        && super::json::fields(lines[0]).is_none()
-    {
+    if lines.iter().all(|l| l.first() == Some(&b'{')) && super::json::fields(lines[0]).is_none() {
         return Shape::PLAIN;
     }
     let escapes = lines.iter().filter(|l| has_escape(l)).count();

@@ -477,7 +477,10 @@ fn header_time(p: &Profile, line: &[u8], m: &Members, v: &Val) -> Option<Vec<u8>
     let t = match (v.ty, p.epoch) {
         (Type::Str, Epoch::Micros) if digits_only(raw) => {
             let n: i64 = std::str::from_utf8(raw).ok()?.parse().ok()?;
-            rfc3339(n.div_euclid(1_000_000), &format!("{:06}", n.rem_euclid(1_000_000)))
+            rfc3339(
+                n.div_euclid(1_000_000),
+                &format!("{:06}", n.rem_euclid(1_000_000)),
+            )
         }
         (Type::Str, _) => {
             let mut t = Vec::new();

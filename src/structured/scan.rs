@@ -273,14 +273,21 @@ mod tests {
 
     #[test]
     fn a_field_path_resolves_flat_nested_and_mixed() {
-        let flat = r#"{"@timestamp":"2026-11-24T15:35:04.123Z","log.level":"ERROR","log.logger":"x"}"#;
+        let flat =
+            r#"{"@timestamp":"2026-11-24T15:35:04.123Z","log.level":"ERROR","log.logger":"x"}"#;
         let nested = r#"{"@timestamp":"2026","log":{"level":"ERROR","logger":"x"}}"#;
         let mixed = r#"{"error":{"stack_trace":"a\nb"},"process.thread.name":"exec-1"}"#;
         assert_eq!(text(flat, "log.level").as_deref(), Some("ERROR"));
         assert_eq!(text(nested, "log.level").as_deref(), Some("ERROR"));
-        assert_eq!(text(nested, "log").as_deref(), Some(r#"{"level":"ERROR","logger":"x"}"#));
+        assert_eq!(
+            text(nested, "log").as_deref(),
+            Some(r#"{"level":"ERROR","logger":"x"}"#)
+        );
         assert_eq!(text(mixed, "error.stack_trace").as_deref(), Some(r"a\nb"));
-        assert_eq!(text(mixed, "process.thread.name").as_deref(), Some("exec-1"));
+        assert_eq!(
+            text(mixed, "process.thread.name").as_deref(),
+            Some("exec-1")
+        );
         assert_eq!(text(flat, "log.thread"), None);
     }
 

@@ -103,8 +103,9 @@ fn json_summary(line: &[u8]) -> Option<Summary> {
     }
     members.iter().find_map(|(_, v)| {
         let mut text = Vec::new();
-        (v.ty == scan::Type::Str && resetsquash::structured::string::decode(&body[v.at.clone()], &mut text))
-            .then_some(())?;
+        (v.ty == scan::Type::Str
+            && resetsquash::structured::string::decode(&body[v.at.clone()], &mut text))
+        .then_some(())?;
         text.starts_with(resetsquash::summary::MARKER)
             .then(|| Summary::parse(&text))
             .flatten()
