@@ -254,12 +254,9 @@ fn check_case(name: &str) {
             .position(|a| a == "--record-start")
             .map(|i| regex::bytes::Regex::new(&args[i + 1]).unwrap());
         let max_line = resetsquash::Config::default().max_line;
-        let records = match json_lines(name) {
-            Some(records) => records(&input),
-            None => {
-                resetsquash::record::split_records_starting(&input, record_start.as_ref(), max_line)
-            }
-        };
+        let records = json_lines(name, &input).unwrap_or_else(|| {
+            resetsquash::record::split_records_starting(&input, record_start.as_ref(), max_line)
+        });
         check_invariants_cut(&input, &got, &records);
     }
     if bless {
@@ -278,20 +275,20 @@ fn check_case(name: &str) {
 }
 
 /// A JSON-lines case (`json-*`) is cut one record per line: every line of such a log is one
-/// record, a JSON object or not (see `resetsquash::structured`).
-fn json_lines(name: &str) -> Option<fn(&[u8]) -> Vec<std::ops::Range<usize>>> {
-    fn per_line(input: &[u8]) -> Vec<std::ops::Range<usize>> {
-        let mut at = 0;
-        input
-            .split_inclusive(|&b| b == b'\n')
-            .map(|l| {
-                at += l.len();
-                at - l.len()..at
-            })
-            .collect()
+/// record, a JSON object or not (see `resetsquash::structured`); `None` for any other case.
+fn json_lines(name: &str, input: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
+    if !name.starts_with("json-") {
+        return None;
     }
-    name.starts_with("json-")
-        .then_some(per_line as fn(&[u8]) -> _)
+    let mut at = 0;
+    let records = input
+        .split_inclusive(|&b| b == b'\n')
+        .map(|l| {
+            at += l.len();
+            at - l.len()..at
+        })
+        .collect();
+    Some(records)
 }
 
 /// Whole logs, real and generated, come out byte for byte the same on every path: one thread
