@@ -321,7 +321,12 @@ impl<'r> Demux<'r> {
                         }
                     }
                     Event::Squash(o) => {
-                        let wrap = Wrap::of_shape(&self.shape, &e.raw, e.prefix_len);
+                        let wrap = Wrap::of_record(
+                            self.shape.prefix,
+                            self.shape.json,
+                            &e.raw,
+                            e.prefix_len,
+                        );
                         let s = Squashed {
                             rule: o.rule,
                             key: &o.key,

@@ -399,15 +399,21 @@ impl Wrap {
         }
     }
 
-    /// [`Wrap::of`] in a log of `shape`: a JSON-lines log's summary is a record of its writer.
-    pub fn of_shape(shape: &super::Shape, first: &[u8], prefix_len: usize) -> Wrap {
-        if let Some(p) = shape.json
-            && shape.prefix.is_none()
+    /// [`Wrap::of`] in a log of prefix `kind` whose records are `json`'s: a JSON-lines log's
+    /// summary is a record of its writer.
+    pub fn of_record(
+        kind: Option<Kind>,
+        json: Option<&'static crate::structured::Profile>,
+        first: &[u8],
+        prefix_len: usize,
+    ) -> Wrap {
+        if let Some(p) = json
+            && kind.is_none()
             && let Some(j) = super::jsonout::JsonWrap::of(p, first)
         {
             return Wrap::Json(Box::new(j));
         }
-        Wrap::of(shape.prefix, first, prefix_len)
+        Wrap::of(kind, first, prefix_len)
     }
 
     /// `line` (a summary line, terminator included) as this wrap writes it, into `out`.

@@ -7,6 +7,7 @@
 //! writes `"log.level"`, 3.5 `{"log":{"level":…}}`, and one profile reads both.
 
 use super::scan::{self, Members, Type, Val};
+use super::trace::value_text;
 use crate::summary::MARKER;
 
 /// One writer's record: which keys hold what, and how its summary is written.
@@ -446,27 +447,6 @@ pub fn render(p: &Profile, line: &[u8], out: &mut Vec<u8>) -> Option<()> {
         }
     }
     Some(())
-}
-
-/// A value as text: a string decoded (journald's byte arrays as their bytes), anything else as
-/// the JSON wrote it.
-pub fn value_text(line: &[u8], v: &Val, out: &mut Vec<u8>) {
-    match v.ty {
-        Type::Str => {
-            super::string::decode(&line[v.at.clone()], out);
-        }
-        Type::Arr => {
-            let bytes: Option<Vec<u8>> = scan::elements_of(line, &v.at)
-                .iter()
-                .map(|e| std::str::from_utf8(&line[e.at.clone()]).ok()?.parse().ok())
-                .collect();
-            match bytes {
-                Some(b) => out.extend_from_slice(&b),
-                None => out.extend_from_slice(&line[v.at.clone()]),
-            }
-        }
-        _ => out.extend_from_slice(&line[v.at.clone()]),
-    }
 }
 
 /// The record's time as its header's: a string as the writer wrote it, if a header reads it

@@ -3,7 +3,6 @@
 //! object its `stack`, log4j2's `thrown` its frames, structlog's dict tracebacks a Python
 //! traceback.
 
-use super::profile::value_text;
 use super::scan::{self, Type, Val};
 
 /// The text of the exception value `v` of a record of profile `profile`, into `out`.
@@ -160,4 +159,25 @@ fn python_exception(line: &[u8], e: &Val, out: &mut Vec<u8>) {
     out.extend_from_slice(b": ");
     get("exc_value", out);
     out.push(b'\n');
+}
+
+/// A value as text: a string decoded (journald's byte arrays as their bytes), anything else as
+/// the JSON wrote it.
+pub fn value_text(line: &[u8], v: &Val, out: &mut Vec<u8>) {
+    match v.ty {
+        Type::Str => {
+            super::string::decode(&line[v.at.clone()], out);
+        }
+        Type::Arr => {
+            let bytes: Option<Vec<u8>> = scan::elements_of(line, &v.at)
+                .iter()
+                .map(|e| std::str::from_utf8(&line[e.at.clone()]).ok()?.parse().ok())
+                .collect();
+            match bytes {
+                Some(b) => out.extend_from_slice(&b),
+                None => out.extend_from_slice(&line[v.at.clone()]),
+            }
+        }
+        _ => out.extend_from_slice(&line[v.at.clone()]),
+    }
 }
