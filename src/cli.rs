@@ -10,9 +10,9 @@ mod values;
 use clap::{Args, Parser, Subcommand};
 use resetsquash::input::Source;
 use resetsquash::rules::RuleSource;
-use resetsquash::shipped::Choice;
+use resetsquash::shipped::{Choice, Structured};
 use resetsquash::{Config, Error};
-use values::{parse_count, parse_duration, prefix_choice, record_start, threads};
+use values::{json_choice, parse_count, parse_duration, prefix_choice, record_start, threads};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -216,6 +216,14 @@ struct FilterArgs {
     /// cri, docker-json (json-file lines), colour (only colour escapes).
     #[arg(long, value_name = "KIND", default_value = "auto", value_parser = prefix_choice)]
     prefix: Choice,
+
+    /// Whose JSON records each line is, in a JSON-lines log: `auto` (told from the first 16
+    /// lines), `none` (lines as they are), or ecs, logstash, gelf, log4j2-json, clef, dotnet,
+    /// journald, bunyan, pino, zap, slog, structlog, python-json, json (any object with `msg`).
+    /// Each record is read as its message then its exception's text; summaries are records of
+    /// the same writer.
+    #[arg(long, value_name = "PROFILE", default_value = "auto", value_parser = json_choice)]
+    json: Structured,
 
     /// Instead of the log, print one line per record that a rule looked at: squashed by which
     /// rule, or kept and why; each begins `line N:`, or over several files `FILE:N:` (the line
@@ -444,6 +452,7 @@ impl Cli {
                 let mut config = Config {
                     inputs,
                     prefix: f.prefix,
+                    json: f.json,
                     record_start,
                     read_size: f.buffer_size.max(1),
                     max_line: f.max_line.max(64),

@@ -58,6 +58,9 @@ pub struct Config {
     /// `--prefix`: whether lines carry a shipper's prefix (compose, kubectl, journald, CRI…),
     /// told from the input's first lines unless said.
     pub prefix: crate::shipped::Choice,
+    /// `--json`: whether lines are a structured log's JSON records, and which writer's, told
+    /// from the first lines unless said.
+    pub json: crate::shipped::Structured,
 }
 
 impl Default for Config {
@@ -65,6 +68,7 @@ impl Default for Config {
         Config {
             inputs: vec![Source::Stdin],
             prefix: crate::shipped::Choice::Auto,
+            json: crate::shipped::Structured::Auto,
             limits: Limits::default(),
             windows: TimeWindows::default(),
             explain: false,

@@ -61,7 +61,12 @@ fn prefixed(config: &Config) -> Result<bool, Error> {
     let Some(first) = config.inputs.first() else {
         return Ok(false);
     };
-    if config.prefix == crate::shipped::Choice::None {
+    if config.prefix == crate::shipped::Choice::None
+        && matches!(
+            config.json,
+            crate::shipped::Structured::Auto | crate::shipped::Structured::None
+        )
+    {
         return Ok(false);
     }
     let mut head = vec![0; crate::shipped::SNIFF_BYTES];
@@ -102,7 +107,10 @@ fn prefixed(config: &Config) -> Result<bool, Error> {
             }
         }
     }
-    Ok(!config.prefix.decide(&head[..len], at_end).is_plain())
+    Ok(!config
+        .prefix
+        .decide_with(config.json, &head[..len], at_end)
+        .is_plain())
 }
 
 /// The run's `--metrics` writer, if it asks for one. In front of a server (a live input), a

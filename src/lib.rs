@@ -6,6 +6,7 @@
 //! input       open a path or stdin; gzip by magic bytes
 //! linebuf     bytes → lines (terminators kept; over-long lines in bounded pieces)
 //! shipped     a shipper's line prefix (compose, kubectl, journald, CRI…): each stream alone
+//! structured  JSON-lines records (ECS, logstash, GELF, pino, zap…) read as plain-text records
 //! header      is this line a record header? its timestamp, in the log's format and in seconds
 //! record      lines → records (the grammar), and a record's headline and exception chain
 //! rules       YAML rules → literal prefilter + regexes; the decision for one record
@@ -69,6 +70,7 @@ pub mod sequential;
 pub mod shipped;
 pub mod sink;
 pub mod squash;
+pub mod structured;
 pub mod summary;
 pub mod words;
 

@@ -13,7 +13,7 @@ use crate::output::Output;
 use crate::prefilter;
 use crate::rules::RuleSet;
 use crate::shipped::demux::Demux;
-use crate::shipped::{self, Choice};
+use crate::shipped::{self, Choice, Structured};
 use crate::sink::Stats;
 use crate::squash::Assembler;
 
@@ -27,6 +27,7 @@ pub struct Sequential<'r, W: Write> {
     /// Whether the lines carry a shipper's prefix: not known until the first lines are in.
     shape: Shaping<'r>,
     choice: Choice,
+    json: Structured,
     /// Makes the assembler of each stream of a shipped log (taken when the shape is decided).
     make: Option<Box<dyn Fn() -> Assembler<'r> + 'r>>,
 }
@@ -49,11 +50,12 @@ impl<'r, W: Write> Sequential<'r, W> {
             ledger: Ledger::new(rules, &config.windows, config.explain, out),
             lines: LineSplitter::new(config.max_line),
             decided_elsewhere: Stats::default(),
-            shape: match config.prefix {
-                Choice::None => Shaping::Plain,
+            shape: match (config.prefix, config.json) {
+                (Choice::None, Structured::Auto | Structured::None) => Shaping::Plain,
                 _ => Shaping::Sniffing(Vec::new()),
             },
             choice: config.prefix,
+            json: config.json,
             make: Some(Box::new(config.assemblers(rules))),
         }
     }
@@ -67,7 +69,7 @@ impl<'r, W: Write> Sequential<'r, W> {
         let Shaping::Sniffing(head) = std::mem::replace(&mut self.shape, Shaping::Plain) else {
             unreachable!("sniffing, as matched above")
         };
-        let shape = self.choice.decide(&head, at_end);
+        let shape = self.choice.decide_with(self.json, &head, at_end);
         if !shape.is_plain() {
             let make = self.make.take().expect("the shape is decided once");
             self.shape = Shaping::Shipped(Box::new(Demux::new(shape, make)));

@@ -13,9 +13,13 @@
 pub mod demux;
 pub mod fanout;
 pub mod json;
+pub mod jsonout;
 pub mod kinds;
 pub mod shape;
 pub mod undecided;
 
+pub use crate::structured::{PROFILES, Profile};
 pub use kinds::{Kind, Wrap};
-pub use shape::{Choice, Clean, Colour, DETECT_LINES, SNIFF_BYTES, Shape, detect, enough};
+pub use shape::{
+    Choice, Clean, Colour, DETECT_LINES, SNIFF_BYTES, Shape, Structured, detect, enough,
+};

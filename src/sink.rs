@@ -27,6 +27,12 @@ pub trait Sink {
     /// Write the pending summaries now: a record too large to hold is about to stream through,
     /// and its last line may be the input's last, without a terminator to end it.
     fn summaries_now(&mut self) -> Result<(), Error>;
+    /// The text just kept (`text`: its lines and bytes) came as `raw` in the log: a JSON-lines
+    /// record is one line of JSON, read as the several lines of its message and trace (see
+    /// [`crate::structured`]). Only `report` counts the log's own lines and bytes from it.
+    fn came_as(&mut self, text: (u64, u64), raw: (u64, u64)) {
+        let _ = (text, raw);
+    }
     /// A whole record that is kept, and why: the filter only writes it (through [`Sink::keep`],
     /// or [`Sink::keep_last`] for the input's unterminated last record); `report` also reads it.
     fn kept(&mut self, record: &[u8], why: Kept, last: bool) -> Result<(), Error> {

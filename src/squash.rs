@@ -293,6 +293,15 @@ impl<'r> Assembler<'r> {
         Ok(())
     }
 
+    /// Records cut by the caller, not by the grammar: no line starts a record of its own, and
+    /// the caller ends each with [`Assembler::end_record`] (a JSON-lines record is one line,
+    /// whatever its message and trace hold; see [`crate::structured`]). A header time still
+    /// sets the clock.
+    pub fn cut_by_caller(mut self) -> Self {
+        self.grammar = Grammar::cut_by_caller();
+        self
+    }
+
     /// The next line is known to start a record (a backlog's record-starting line, decided
     /// elsewhere from there on): decides the held record now, as that line would, and leaves
     /// the grammar at a record boundary.

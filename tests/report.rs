@@ -191,6 +191,53 @@ fn a_squashed_log_reports_the_same_totals_rules_groups_timeline_kinds_and_where_
     }
 }
 
+/// JSON-lines logs of every profile (the case files, and the real writers' captures): the
+/// summaries are records of the log's own writer, and `report` reads them back as it reads a
+/// plain summary line.
+#[test]
+fn a_squashed_json_lines_log_reports_the_same_as_the_original_in_every_profile() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(testdata("cases"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("json-")
+        })
+        .map(|p| p.join("input.log"))
+        .collect();
+    for writer in [
+        "node/pino.log",
+        "node/bunyan.log",
+        "python/python-json.log",
+        "python/structlog.log",
+    ] {
+        files.push(testdata("json").join(writer));
+    }
+    files.sort();
+    assert!(files.len() >= 18, "the JSON-lines case files are missing");
+    for file in files {
+        let name = file.display().to_string();
+        let raw = report_json(&[&name], None);
+        assert!(
+            raw["squashed"].as_u64().unwrap() > 0,
+            "{name}: nothing to squash"
+        );
+        for (window, flag) in [(60, "1m"), (1, "1s")] {
+            let squashed_log = squash(&["--window", flag], &file);
+            let squashed = report_json(&[], Some(&squashed_log));
+            let what = format!("{name} --window {flag}");
+            assert_same_report(&raw, &squashed, window, &what);
+            assert_same_where_and_kinds(&raw, &squashed, &what);
+            assert_eq!(
+                squashed["from_summaries"], raw["squashed"],
+                "{what}: every abort came back from a summary record"
+            );
+        }
+    }
+}
+
 /// Squash first, report later: the logrotate recipe's own output (a squashed, gzipped
 /// `catalina.out.1.gz`) reports the same kinds and "where" as the log did, and says so.
 #[test]

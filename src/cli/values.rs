@@ -97,6 +97,20 @@ pub fn parse_duration(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{s}` is too long: give at most {}d", u64::MAX / 86_400))
 }
 
+/// `--json PROFILE`.
+pub fn json_choice(s: &str) -> Result<resetsquash::shipped::Structured, String> {
+    resetsquash::shipped::Structured::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = resetsquash::shipped::PROFILES
+            .iter()
+            .map(|p| p.name)
+            .collect();
+        format!(
+            "`{s}` is not a JSON profile: auto, none, or one of {}",
+            names.join(", ")
+        )
+    })
+}
+
 /// `--prefix KIND`.
 pub fn prefix_choice(s: &str) -> Result<resetsquash::shipped::Choice, String> {
     resetsquash::shipped::Choice::parse(s).ok_or_else(|| {

@@ -53,6 +53,8 @@ impl Soundness {
 #[derive(Debug, Default)]
 pub struct Grammar {
     custom_start: Option<Regex>,
+    /// No line starts a record: the caller cuts them (see [`Grammar::cut_by_caller`]).
+    caller_cuts: bool,
     rec: RecordShape,
 }
 
@@ -117,7 +119,18 @@ impl Grammar {
     pub fn new(custom_start: Option<Regex>) -> Self {
         Grammar {
             custom_start,
+            caller_cuts: false,
             rec: RecordShape::default(),
+        }
+    }
+
+    /// A grammar in which no line starts a record of its own: the caller cuts records, with
+    /// [`Grammar::reset`] between them (a JSON-lines record is one line of the log, whatever
+    /// its text holds). A timestamp it recognises at a record's start still sets the clock.
+    pub fn cut_by_caller() -> Self {
+        Grammar {
+            caller_cuts: true,
+            ..Grammar::new(None)
         }
     }
 
@@ -147,9 +160,12 @@ impl Grammar {
     /// Classifies `line` (its terminator removed) and advances the grammar.
     pub fn step(&mut self, line: &[u8]) -> Step {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if let Some(re) = &self.custom_start {
+        if self.caller_cuts || self.custom_start.is_some() {
             let previous = self.soundness();
-            let starts = re.is_match(line)
+            let starts = self
+                .custom_start
+                .as_ref()
+                .is_some_and(|re| re.is_match(line))
                 || self.rec.kind == RecordKind::None
                 || self.rec.closed
                 || is_summary(line, None);

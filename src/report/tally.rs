@@ -118,6 +118,8 @@ struct Tallier<'r> {
     clock: Option<Moment>,
     /// Everything the input held, as it is (summary lines included).
     seen: Tally,
+    /// Whether the record last kept was one of our summaries (see [`Sink::came_as`]).
+    last_was_summary: bool,
     /// Whether what was seen so far ends with a line terminator.
     ends_line: bool,
     /// Our own summary lines: how many, and the lines and bytes they took themselves.
@@ -140,6 +142,7 @@ impl<'r> Tallier<'r> {
             report: Report::default(),
             clock: None,
             seen: Tally::default(),
+            last_was_summary: false,
             ends_line: true,
             summary_lines: Tally::default(),
             summarised: Tally::default(),
@@ -389,7 +392,20 @@ impl Sink for Tallier<'_> {
         Ok(())
     }
 
+    fn came_as(&mut self, text: (u64, u64), raw: (u64, u64)) {
+        self.seen.lines = self.seen.lines + raw.0 - text.0;
+        self.seen.bytes = self.seen.bytes + raw.1 - text.1;
+        if self.last_was_summary {
+            // A summary record: the lines and bytes it took in the log are its own.
+            let s = &mut self.summary_lines;
+            s.lines = s.lines + raw.0 - text.0;
+            s.bytes = s.bytes + raw.1 - text.1;
+        }
+    }
+
     fn kept(&mut self, record: &[u8], why: Kept, _last: bool) -> Result<(), Error> {
+        self.last_was_summary =
+            why == Kept::Summary && Summary::parse(first_line(record)).is_some();
         self.see(record);
         if why != Kept::Summary
             && let Some(n) = repeated(record)

@@ -11,6 +11,12 @@ use super::set::RuleSet;
 use crate::error::Error;
 use crate::record::{self, CutReason};
 
+/// An example of JSON lines as the filter reads them: each line one record, its writer's
+/// plain text (see [`crate::structured`]); `None` for any other text.
+fn json_records(text: &str) -> Option<Vec<Vec<u8>>> {
+    crate::structured::profile::read_records(text.as_bytes())
+}
+
 /// The most cuts an error lists one by one.
 const CUTS_SHOWN: usize = 3;
 
@@ -28,6 +34,21 @@ impl RuleSet {
         for (i, rule) in self.rules().iter().enumerate() {
             for (n, (text, loc)) in rule.examples.squash.iter().enumerate() {
                 let n = n + 1;
+                if let Some(records) = json_records(text) {
+                    // JSON lines: each line one record, as the filter reads them.
+                    let taken = records.len() == 1 && self.test_rule(i, &records[0]).is_ok();
+                    if !taken {
+                        errors.push(loc.error(
+                            Some(&rule.id),
+                            format!(
+                                "squash example {n} (JSON lines, read as {}) is not one record \
+                                 this rule takes",
+                                String::from_utf8_lossy(records.concat().as_slice()).trim_end()
+                            ),
+                        ));
+                    }
+                    continue;
+                }
                 let records =
                     record::split_records_starting(text.as_bytes(), record_start, usize::MAX);
                 if records.len() != 1 {
@@ -62,10 +83,14 @@ impl RuleSet {
                 }
             }
             for (n, (text, loc)) in rule.examples.keep.iter().enumerate() {
-                for range in
+                let records = json_records(text).unwrap_or_else(|| {
                     record::split_records_starting(text.as_bytes(), record_start, usize::MAX)
-                {
-                    if let Decision::Squash(by) = self.decide(&text.as_bytes()[range]) {
+                        .into_iter()
+                        .map(|r| text.as_bytes()[r].to_vec())
+                        .collect()
+                });
+                for record in records {
+                    if let Decision::Squash(by) = self.decide(&record) {
                         errors.push(loc.error(
                             Some(&rule.id),
                             format!(

@@ -40,6 +40,9 @@ struct Stream<'r> {
     partial: Vec<u8>,
     /// When it was last given a line, to choose which to retire.
     used: u64,
+    /// Its lines are JSON-lines records: a record is one line of the log, however many its
+    /// text has.
+    json: bool,
 }
 
 /// A line waiting to be written.
@@ -189,6 +192,12 @@ impl<'r> Demux<'r> {
         let result = if c.partial {
             s.partial.extend_from_slice(&clean);
             Ok(())
+        } else if self.shape.json.is_some() && c.prefixed {
+            // One JSON record, whole: decided at once.
+            feed(s, &mut self.queue, self.front, seq, self.seen, &clean).and_then(|()| {
+                let mut rec = Recorder::new(s.json, &mut s.fed, &mut self.queue, self.front, seq);
+                s.assembler.end_record(&mut rec)
+            })
         } else if s.partial.is_empty() {
             feed(s, &mut self.queue, self.front, seq, self.seen, &clean)
         } else {
@@ -214,12 +223,18 @@ impl<'r> Demux<'r> {
         let mut key = vec![u8::from(c.prefixed)];
         key.extend_from_slice(name);
         if self.streams.len() < MAX_STREAMS {
+            let json = self.shape.json.is_some() && c.prefixed;
+            let assembler = match json {
+                true => (self.make)().cut_by_caller(),
+                false => (self.make)(),
+            };
             self.streams.push(Stream {
                 key,
-                assembler: (self.make)(),
+                assembler,
                 fed: Undecided::default(),
                 partial: Vec::new(),
                 used: 0,
+                json,
             });
             return Ok(self.streams.len() - 1);
         }
@@ -231,6 +246,11 @@ impl<'r> Demux<'r> {
             .expect("MAX_STREAMS streams");
         self.end_stream(i)?;
         self.streams[i].key = key;
+        self.streams[i].json = false;
+        if self.shape.json.is_some() && c.prefixed {
+            self.streams[i].json = true;
+            self.streams[i].assembler = (self.make)().cut_by_caller();
+        }
         Ok(i)
     }
 
@@ -242,7 +262,7 @@ impl<'r> Demux<'r> {
             let part = std::mem::take(&mut s.partial);
             feed(s, &mut self.queue, self.front, seq, self.seen, &part)?;
         }
-        let mut rec = Recorder::new(&mut s.fed, &mut self.queue, self.front, seq);
+        let mut rec = Recorder::new(s.json, &mut s.fed, &mut self.queue, self.front, seq);
         s.assembler.end_record(&mut rec)
     }
 
@@ -260,7 +280,7 @@ impl<'r> Demux<'r> {
     pub fn idle<W: Write>(&mut self, ledger: &mut Ledger<'_, W>) -> Result<(), Error> {
         let seq = self.front + self.queue.len().saturating_sub(1) as u64;
         for s in &mut self.streams {
-            let mut rec = Recorder::new(&mut s.fed, &mut self.queue, self.front, seq);
+            let mut rec = Recorder::new(s.json, &mut s.fed, &mut self.queue, self.front, seq);
             s.assembler.idle(&mut rec)?;
         }
         self.release(ledger)
@@ -274,7 +294,7 @@ impl<'r> Demux<'r> {
                 let part = std::mem::take(&mut s.partial);
                 feed(s, &mut self.queue, self.front, seq, self.seen, &part)?;
             }
-            let mut rec = Recorder::new(&mut s.fed, &mut self.queue, self.front, seq);
+            let mut rec = Recorder::new(s.json, &mut s.fed, &mut self.queue, self.front, seq);
             s.assembler.finish(&mut rec)?;
         }
         self.release(ledger)?;
@@ -292,8 +312,22 @@ impl<'r> Demux<'r> {
                     Event::Clock(seconds, text) => ledger.clock(seconds, &text)?,
                     Event::Note(line_no, text) => ledger.note(line_no, &text)?,
                     Event::SummariesNow => ledger.summaries_now()?,
+                    Event::Squash(o) if e.fate == Fate::Keep => {
+                        // A line of it is kept (a record cut inside one line, partly kept):
+                        // the record stays whole, and is not counted.
+                        for &seq in &o.seqs[1..] {
+                            if let Some(later) = self.queue.get_mut((seq - self.front) as usize) {
+                                later.fate = Fate::Keep;
+                            }
+                        }
+                    }
                     Event::Squash(o) => {
-                        let wrap = Wrap::of(self.shape.prefix, &e.raw, e.prefix_len);
+                        let wrap = Wrap::of_record(
+                            self.shape.prefix,
+                            self.shape.json,
+                            &e.raw,
+                            e.prefix_len,
+                        );
                         let s = Squashed {
                             rule: o.rule,
                             key: &o.key,
@@ -344,7 +378,7 @@ fn feed(
     line_no: u64,
     text: &[u8],
 ) -> Result<(), Error> {
-    let mut rec = Recorder::new(&mut s.fed, queue, front, seq);
+    let mut rec = Recorder::new(s.json, &mut s.fed, queue, front, seq);
     // One line of text, or several where the shipper escaped the line ends (rsyslog's `#012`).
     for line in text.split_inclusive(|&b| b == b'\n') {
         s.assembler.number_next_line(line_no);
@@ -356,6 +390,8 @@ fn feed(
 /// The sink a stream's assembler tells: it marks the lines its decisions cover, and holds
 /// what the ledger is to hear until their turn.
 struct Recorder<'a> {
+    /// Lines of the log are what a squashed record counts (see [`Stream::json`]).
+    json: bool,
     fed: &'a mut Undecided<u64>,
     queue: &'a mut VecDeque<Entry>,
     front: u64,
@@ -365,12 +401,14 @@ struct Recorder<'a> {
 
 impl<'a> Recorder<'a> {
     fn new(
+        json: bool,
         fed: &'a mut Undecided<u64>,
         queue: &'a mut VecDeque<Entry>,
         front: u64,
         current: u64,
     ) -> Self {
         Recorder {
+            json,
             fed,
             queue,
             front,
@@ -426,7 +464,11 @@ impl Sink for Recorder<'_> {
             rule: s.rule,
             key: s.key.to_vec(),
             headline: s.headline.to_vec(),
-            lines: s.lines,
+            lines: if self.json {
+                seqs.len() as u64
+            } else {
+                s.lines
+            },
             bytes,
             crlf: s.crlf,
             line_no: s.line_no,

@@ -32,6 +32,8 @@ struct FanStream<'r> {
     /// Its lines not yet decided, each with its length as it came: a squashed record is
     /// counted in the bytes that leave the log, as the filter counts it.
     lengths: Undecided<usize>,
+    /// Its lines are JSON-lines records (see [`super::demux`]): a record counts lines of the log.
+    json: bool,
 }
 
 /// The sink as one stream of a [`Fanout`] tells it: at that stream's clock.
@@ -39,18 +41,33 @@ struct AtClock<'a, S> {
     sink: &'a mut S,
     clock: &'a mut Option<(i64, Vec<u8>)>,
     lengths: &'a mut Undecided<usize>,
+    json: bool,
 }
 
 impl<S: Sink> AtClock<'_, S> {
-    /// The next `n` bytes of text are decided: the bytes, as they came, of the lines they end.
-    fn take(&mut self, n: usize) -> u64 {
-        let mut came = 0;
+    /// Tells the sink what `text` (of a JSON-lines record) took in the log: `raw`, its bytes
+    /// and lines as they came (see [`Sink::came_as`]).
+    fn came_as(&mut self, text: &[u8], raw: (u64, u64)) {
+        if self.json {
+            let lines = memchr::memchr_iter(b'\n', text).count() as u64;
+            // Lines the log ends: its last, without a terminator, as the text's last.
+            let raw_lines = raw.1 - u64::from(!text.ends_with(b"\n") && raw.1 > 0);
+            self.sink
+                .came_as((lines, text.len() as u64), (raw_lines, raw.0));
+        }
+    }
+
+    /// The next `n` bytes of text are decided: the bytes, as they came, of the lines they end,
+    /// and how many lines.
+    fn take_lines(&mut self, n: usize) -> (u64, u64) {
+        let (mut came, mut lines) = (0, 0);
         self.lengths.decide(n, |len, whole| {
             if whole {
                 came += len as u64;
+                lines += 1;
             }
         });
-        came
+        (came, lines)
     }
 
     fn set(&mut self) -> Result<(), Error> {
@@ -63,17 +80,24 @@ impl<S: Sink> AtClock<'_, S> {
 
 impl<S: Sink> Sink for AtClock<'_, S> {
     fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.take(bytes.len());
-        self.sink.keep(bytes)
+        let raw = self.take_lines(bytes.len());
+        self.sink.keep(bytes)?;
+        self.came_as(bytes, raw);
+        Ok(())
     }
     fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.take(bytes.len());
-        self.sink.keep_last(bytes)
+        let raw = self.take_lines(bytes.len());
+        self.sink.keep_last(bytes)?;
+        self.came_as(bytes, raw);
+        Ok(())
     }
     fn squash(&mut self, s: &Squashed<'_>) -> Result<(), Error> {
         self.set()?;
-        let bytes = self.take(s.bytes as usize);
-        self.sink.squash(&Squashed { bytes, ..*s })
+        let (bytes, lines) = self.take_lines(s.bytes as usize);
+        let lines = if self.json { lines } else { s.lines };
+        self.sink.squash(&Squashed { bytes, lines, ..*s })?;
+        self.came_as(s.record, (bytes, lines));
+        Ok(())
     }
     fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {
         *self.clock = Some((seconds, text.to_vec()));
@@ -87,8 +111,10 @@ impl<S: Sink> Sink for AtClock<'_, S> {
     }
     fn kept(&mut self, record: &[u8], why: Kept, last: bool) -> Result<(), Error> {
         self.set()?;
-        self.take(record.len());
-        self.sink.kept(record, why, last)
+        let raw = self.take_lines(record.len());
+        self.sink.kept(record, why, last)?;
+        self.came_as(record, raw);
+        Ok(())
     }
 }
 
@@ -119,6 +145,7 @@ impl<'r> Fanout<'r> {
                     sink,
                     clock: &mut s.clock,
                     lengths: &mut s.lengths,
+                    json: s.json,
                 };
                 return s.assembler.long_line_more(m, &mut sink);
             }
@@ -137,18 +164,25 @@ impl<'r> Fanout<'r> {
                         sink: &mut *sink,
                         clock: &mut s.clock,
                         lengths: &mut s.lengths,
+                        json: s.json,
                     };
                     if !s.partial.is_empty() {
                         s.assembler.line(&s.partial, &mut sink)?;
                     }
                     s.assembler.end_record(&mut sink)?;
                 }
+                let json = self.shape.json.is_some() && c.prefixed;
+                let assembler = match json {
+                    true => (self.make)().cut_by_caller(),
+                    false => (self.make)(),
+                };
                 self.streams.push(FanStream {
                     key,
-                    assembler: (self.make)(),
+                    assembler,
                     partial: Vec::new(),
                     clock: None,
                     lengths: Undecided::default(),
+                    json,
                 });
                 self.streams.len() - 1
             }
@@ -159,6 +193,7 @@ impl<'r> Fanout<'r> {
             sink,
             clock: &mut s.clock,
             lengths: &mut s.lengths,
+            json: s.json,
         };
         let result = if long {
             self.long = Some(i);
@@ -166,6 +201,10 @@ impl<'r> Fanout<'r> {
         } else if c.partial {
             s.partial.extend_from_slice(&clean);
             Ok(())
+        } else if self.shape.json.is_some() && c.prefixed {
+            // One JSON record, whole: decided at once.
+            lines(&mut s.assembler, &clean, &mut sink)
+                .and_then(|()| s.assembler.end_record(&mut sink))
         } else if s.partial.is_empty() {
             lines(&mut s.assembler, &clean, &mut sink)
         } else {
@@ -185,6 +224,7 @@ impl<'r> Fanout<'r> {
                 sink: &mut *sink,
                 clock: &mut s.clock,
                 lengths: &mut s.lengths,
+                json: s.json,
             };
             if !s.partial.is_empty() {
                 s.assembler.line(&s.partial, &mut sink)?;

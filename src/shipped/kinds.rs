@@ -367,6 +367,8 @@ pub enum Wrap {
         stream: Vec<u8>,
         time: Vec<u8>,
     },
+    /// A record of a JSON-lines log: the summary is a record of the same writer.
+    Json(Box<super::jsonout::JsonWrap>),
 }
 
 impl Wrap {
@@ -397,6 +399,23 @@ impl Wrap {
         }
     }
 
+    /// [`Wrap::of`] in a log of prefix `kind` whose records are `json`'s: a JSON-lines log's
+    /// summary is a record of its writer.
+    pub fn of_record(
+        kind: Option<Kind>,
+        json: Option<&'static crate::structured::Profile>,
+        first: &[u8],
+        prefix_len: usize,
+    ) -> Wrap {
+        if let Some(p) = json
+            && kind.is_none()
+            && let Some(j) = super::jsonout::JsonWrap::of(p, first)
+        {
+            return Wrap::Json(Box::new(j));
+        }
+        Wrap::of(kind, first, prefix_len)
+    }
+
     /// `line` (a summary line, terminator included) as this wrap writes it, into `out`.
     pub fn write(&self, line: &[u8], out: &mut Vec<u8>) {
         match self {
@@ -405,6 +424,7 @@ impl Wrap {
                 out.extend_from_slice(p);
                 out.extend_from_slice(line);
             }
+            Wrap::Json(j) => j.write(line, out),
             Wrap::DockerJson { stream, time } => {
                 out.extend_from_slice(b"{\"log\":\"");
                 let body = line.strip_suffix(b"\n").unwrap_or(line);

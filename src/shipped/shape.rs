@@ -2,6 +2,7 @@
 //! line's parts: prefix, stream, and the server's own text.
 
 use super::kinds::{Kind, Split};
+use crate::structured::Profile;
 
 /// How one log's lines are read: a prefix kind, colour escapes, or both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -9,6 +10,9 @@ pub struct Shape {
     /// `None`: no prefix (only colours, if `colour` says so).
     pub prefix: Option<Kind>,
     pub colour: Colour,
+    /// A JSON-lines log's writer: each line one record, read as the text that writer's
+    /// plain-text logger would have written (see [`crate::structured::profile`]).
+    pub json: Option<&'static Profile>,
 }
 
 /// Colour escapes to take out of the server's text before the record grammar reads it.
@@ -26,6 +30,7 @@ impl Shape {
     pub const PLAIN: Shape = Shape {
         prefix: None,
         colour: Colour::None,
+        json: None,
     };
 
     /// Whether there is anything to take off a line.
@@ -38,6 +43,11 @@ impl Shape {
         out.clear();
         let body_len = line.strip_suffix(b"\n").map_or(line.len(), <[u8]>::len);
         let body = &line[..body_len];
+        if let Some(p) = self.json
+            && self.prefix.is_none()
+        {
+            return structured(p, line, body_len, out);
+        }
         if self.prefix == Some(Kind::DockerJson)
             && let Some(c) = self.decoded(body, out)
         {
@@ -109,6 +119,30 @@ impl Shape {
     }
 }
 
+/// A JSON-lines record's text (see [`Shape::clean`]): the one stream of the log's records; a
+/// line that is not a JSON object is read as it is, as a stream of its own, so that it never
+/// joins a record.
+fn structured(p: &'static Profile, line: &[u8], body_len: usize, out: &mut Vec<u8>) -> Clean {
+    let body = line[..body_len]
+        .strip_suffix(b"\r")
+        .unwrap_or(&line[..body_len]);
+    let json = crate::structured::profile::render(p, body, out).is_some();
+    if json {
+        // The record's own terminator on its last line.
+        out.pop();
+        out.extend_from_slice(&line[body.len()..]);
+    } else {
+        out.clear();
+        out.extend_from_slice(line);
+    }
+    Clean {
+        prefix_len: 0,
+        stream: 0..0,
+        partial: false,
+        prefixed: json,
+    }
+}
+
 /// rsyslog's `#012` (line feed) and `#011` (tab) in `text` made the characters they stand for
 /// again (`#015`, a carriage return, too).
 fn unescape_octal(text: &mut Vec<u8>) {
@@ -177,6 +211,11 @@ impl Choice {
     /// from at most [`SNIFF_BYTES`] of them, so that any way of reading the input decides
     /// alike.
     pub fn decide(self, head: &[u8], at_end: bool) -> Shape {
+        self.decide_with(Structured::Auto, head, at_end)
+    }
+
+    /// [`Choice::decide`] with what `--json` says.
+    pub fn decide_with(self, json: Structured, head: &[u8], at_end: bool) -> Shape {
         let head = &head[..head.len().min(SNIFF_BYTES)];
         let whole = if at_end && head.len() < SNIFF_BYTES {
             head
@@ -184,21 +223,67 @@ impl Choice {
             &head[..memchr::memrchr(b'\n', head).map_or(0, |i| i + 1)]
         };
         let lines = whole.split_inclusive(|&b| b == b'\n');
-        match self {
+        let shape = match self {
             Choice::None => Shape::PLAIN,
-            Choice::Auto => detect(lines),
+            Choice::Auto => detect(lines.clone()),
             Choice::Kind(Kind::Colour) => Shape {
                 prefix: None,
-                colour: match detect(lines).colour {
+                colour: match detect(lines.clone()).colour {
                     Colour::None => Colour::Escapes,
                     c => c,
                 },
+                json: None,
             },
             Choice::Kind(k) => Shape {
                 prefix: Some(k),
-                colour: detect(lines).colour,
+                colour: detect(lines.clone()).colour,
+                json: None,
             },
+        };
+        if self == Choice::None && json == Structured::Auto {
+            return shape;
         }
+        let first: Vec<&[u8]> = lines
+            .take(DETECT_LINES)
+            .map(|l| l.strip_suffix(b"\n").unwrap_or(l))
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .filter(|l| !l.is_empty())
+            .collect();
+        json.apply(shape, &first)
+    }
+}
+
+/// What `--json` says: whether lines are a structured log's JSON records, and whose.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Structured {
+    /// Told from the first lines (see [`crate::structured::profile::detect`]).
+    #[default]
+    Auto,
+    /// Lines are never read as JSON records.
+    None,
+    Profile(&'static Profile),
+}
+
+impl Structured {
+    /// The `--json` value `name`: `auto`, `none` or a [`Profile::name`].
+    pub fn parse(name: &str) -> Option<Structured> {
+        match name {
+            "auto" => Some(Structured::Auto),
+            "none" => Some(Structured::None),
+            _ => Profile::named(name).map(Structured::Profile),
+        }
+    }
+
+    /// `shape` with this choice's JSON profile, from the first lines `lines`.
+    fn apply(self, mut shape: Shape, lines: &[&[u8]]) -> Shape {
+        // Only a log without a prefix: a prefixed one's lines are read as its prefix says.
+        shape.json = match self {
+            _ if shape.prefix.is_some() || shape.colour != Colour::None => None,
+            Structured::Auto => crate::structured::profile::detect(lines),
+            Structured::None => None,
+            Structured::Profile(p) => Some(p),
+        };
+        shape
     }
 }
 
@@ -233,6 +318,10 @@ pub fn detect<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Shape {
     if lines.is_empty() {
         return Shape::PLAIN;
     }
+    // A JSON object per line has no prefix (Docker's json-file lines are a kind of their own).
+    if lines.iter().all(|l| l.first() == Some(&b'{')) && super::json::fields(lines[0]).is_none() {
+        return Shape::PLAIN;
+    }
     let escapes = lines.iter().filter(|l| has_escape(l)).count();
     let bare = lines.iter().filter(|l| has_bare(l)).count();
     let colour = if escapes >= 2.min(lines.len()) {
@@ -247,6 +336,7 @@ pub fn detect<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Shape {
         let shape = Shape {
             prefix: Some(k),
             colour,
+            json: None,
         };
         let has = lines
             .iter()
@@ -263,7 +353,11 @@ pub fn detect<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Shape {
             .count();
         has * 4 >= lines.len() * 3
     });
-    Shape { prefix, colour }
+    Shape {
+        prefix,
+        colour,
+        json: None,
+    }
 }
 
 /// A line with its colour escapes taken out, as [`detect`] reads it.
@@ -416,7 +510,8 @@ mod tests {
             s,
             Shape {
                 prefix: None,
-                colour: Colour::Escapes
+                colour: Colour::Escapes,
+                json: None,
             }
         );
         let (text, _) = clean(
@@ -438,6 +533,7 @@ mod tests {
         let compose = Shape {
             prefix: Some(Kind::Compose),
             colour: Colour::None,
+            json: None,
         };
         let line =
             "shop-web-1  | 2026-11-24T15:35:04.123456789Z java.io.IOException: Broken pipe\r\n";
@@ -458,6 +554,7 @@ mod tests {
         let cri = Shape {
             prefix: Some(Kind::Cri),
             colour: Colour::None,
+            json: None,
         };
         let line = "2026-11-24T15:35:04.1Z stderr P \tat org.apache.catalina.connector.OutputBuffer.realWriteBytes(Out\n";
         let (text, c) = clean(cri, line);
@@ -471,6 +568,7 @@ mod tests {
         let syslog = Shape {
             prefix: Some(Kind::Syslog),
             colour: Colour::None,
+            json: None,
         };
         let line = "Nov  4 05:35:04 web-1.example tomcat10[812]: \tat x\n";
         let (text, c) = clean(syslog, line);

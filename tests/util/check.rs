@@ -54,7 +54,7 @@ pub fn check_invariants_cut(
     while pos < output.len() {
         let end = memchr_nl(output, pos);
         let line = &output[pos..end];
-        match Summary::parse(line) {
+        match Summary::parse(line).or_else(|| json_summary(line)) {
             Some(s) if !input_contains_line(input, line) => {
                 // An event is one count; the records it absorbed are `absorbed`.
                 summed.0 += s.count + s.absorbed;
@@ -90,6 +90,27 @@ pub fn check_invariants_cut(
     assert_eq!(summed.2, bytes, "summary bytes= vs bytes removed");
     acc.squashed = removed;
     acc
+}
+
+/// A summary written as a JSON-lines record (see `resetsquash::shipped::jsonout`): the plain
+/// summary text in one of its top-level string fields.
+fn json_summary(line: &[u8]) -> Option<Summary> {
+    use resetsquash::structured::scan;
+    let body = line.strip_suffix(b"\n").unwrap_or(line);
+    let body = body.strip_suffix(b"\r").unwrap_or(body);
+    let mut members = Vec::new();
+    if !scan::object(body, &mut members) {
+        return None;
+    }
+    members.iter().find_map(|(_, v)| {
+        let mut text = Vec::new();
+        (v.ty == scan::Type::Str
+            && resetsquash::structured::string::decode(&body[v.at.clone()], &mut text))
+        .then_some(())?;
+        text.starts_with(resetsquash::summary::MARKER)
+            .then(|| Summary::parse(&text))
+            .flatten()
+    })
 }
 
 /// Which records, kept in order and whole, make up `out` exactly. Prefers keeping a record;
