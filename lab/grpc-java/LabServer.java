@@ -91,14 +91,17 @@ public class LabServer {
         }
     }
 
+    // The lab's phase marker: one record "LabServer phase" / "INFO: LAB PHASE name".
+    static void phase(byte[] name, StreamObserver<byte[]> out) {
+        LOG.info("LAB PHASE " + text(name));
+        out.onNext(bytes("ok"));
+        out.onCompleted();
+    }
+
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(System.getenv("PORT"));
         ServerServiceDefinition lab = ServerServiceDefinition.builder("lab.Lab")
-            .addMethod(method(MethodDescriptor.MethodType.UNARY, "Phase"), ServerCalls.asyncUnaryCall((req, out) -> {
-                LOG.info("LAB PHASE " + text(req));
-                out.onNext(bytes("ok"));
-                out.onCompleted();
-            }))
+            .addMethod(method(MethodDescriptor.MethodType.UNARY, "Phase"), ServerCalls.asyncUnaryCall(LabServer::phase))
             .addMethod(method(MethodDescriptor.MethodType.UNARY, "Small"), ServerCalls.asyncUnaryCall((req, out) -> {
                 out.onNext(bytes("hello\n"));
                 out.onCompleted();
