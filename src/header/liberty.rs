@@ -8,7 +8,7 @@ use super::civil::civil_seconds;
 /// milliseconds follow a colon, not a dot, and the zone is a name (`UTC`, `CET`, `EST`).
 pub fn timestamp(line: &[u8]) -> Option<(usize, i64)> {
     let mut i = 0;
-    let mut byte = |b: u8, i: &mut usize| (line.get(*i) == Some(&b)).then(|| *i += 1);
+    let byte = |b: u8, i: &mut usize| (line.get(*i) == Some(&b)).then(|| *i += 1);
     // One to `max` digits (at least `min`), as a number.
     let number = |i: &mut usize, min: usize, max: usize| {
         let n = line[(*i).min(line.len())..]
