@@ -24,6 +24,7 @@ import json
 import os
 import re
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -58,20 +59,36 @@ def settle(log, quiet=0.5, limit=15.0):
 
 
 class Base:
+    """The server under test: http://127.0.0.1:PORT, or https:// for a family whose every
+    request goes over TLS (tomcat10-apr: the aborts then meet the server's TLS engine). The
+    certificate is the capture's self-signed one, so it is not verified."""
+
     def __init__(self, base):
-        m = re.match(r"^http://127\.0\.0\.1:(\d+)$", base)
+        m = re.match(r"^(https?)://127\.0\.0\.1:(\d+)$", base)
         if not m:
-            sys.exit("client.py: --base must be http://127.0.0.1:PORT")
-        self.port = int(m.group(1))
+            sys.exit("client.py: --base must be http://127.0.0.1:PORT or https://127.0.0.1:PORT")
+        self.tls = m.group(1) == "https"
+        self.port = int(m.group(2))
         self.base = base
+
+    def context(self):
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        return ctx
 
     def connect(self):
         s = socket.create_connection((HOST, self.port), timeout=TIMEOUT)
+        if self.tls:
+            s = self.context().wrap_socket(s, server_hostname="localhost")
         return s
 
     def request(self, method, path, body=b"", headers=None):
         """One request on a fresh connection; returns (status, body bytes)."""
-        c = http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT)
+        if self.tls:
+            c = http.client.HTTPSConnection(HOST, self.port, timeout=TIMEOUT, context=self.context())
+        else:
+            c = http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT)
         try:
             c.request(method, path, body=body if method == "POST" else None, headers=headers or {})
             r = c.getresponse()
@@ -227,7 +244,7 @@ def abort_early(b, i):
 
 def abort_maxtime(b, i):
     r = subprocess.run(
-        ["curl", "-s", "-o", "/dev/null", "--limit-rate", "1M", "--max-time", "0.5", b.base + download(i)],
+        ["curl", "-s", "-k", "-o", "/dev/null", "--limit-rate", "1M", "--max-time", "0.5", b.base + download(i)],
         timeout=TIMEOUT,
     )
     if r.returncode != 28:
@@ -371,8 +388,6 @@ PHASES.update({
 # The server's TLS port is LAB_TLS_PORT in the environment (127.0.0.1 only). The client hello
 # is made by Python's ssl module on memory buffers, so a phase can send all of it, part of it,
 # or nothing, and leave in its own way.
-
-import ssl  # noqa: E402 - kept with the TLS phases it serves
 
 
 def tls_connect():
@@ -543,6 +558,177 @@ PHASES.update({
 })
 
 
+# --- gRPC (over h2c, prior knowledge): calls cancelled or cut off by their client ------------
+# A gRPC call is an HTTP/2 POST to /SERVICE/METHOD with content-type application/grpc whose
+# DATA frames hold length-prefixed messages; the grpc-java family's service (lab.Lab) takes
+# and gives raw bytes, so no protobuf is needed. --marker grpc sends the phase markers as the
+# unary call lab.Lab/Phase. The reply's trailers (grpc-status) are not decoded (HPACK with
+# Huffman): a call is done when its stream ends, either way.
+
+GRPC_FRAME = 16384 - 5  # one message per DATA frame of the default maximum frame size
+
+
+def grpc_open(b, method):
+    """Opens an h2c connection with a gRPC call to `method` on stream 1; returns the socket."""
+
+    def literal(index, value):  # literal header field without indexing, indexed name (< 15)
+        v = value.encode()
+        return bytes([index, len(v)]) + v
+
+    s = b.connect()
+    settings = h2_frame(0x4, 0, 0, struct.pack(">HI", 0x4, 0x7FFFFFFF))
+    window = h2_frame(0x8, 0, 0, struct.pack(">I", 0x7FFFFFFF - 65535))
+    s.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + settings + window)
+    block = (b"\x83\x86" + literal(0x04, method) + literal(0x01, "127.0.0.1:%d" % b.port)
+             + b"\x0f\x10\x10application/grpc" + b"\x00\x02te\x08trailers")
+    s.sendall(h2_frame(0x1, 0x4, 1, block))  # HEADERS, END_HEADERS (the messages follow)
+    return s
+
+
+def grpc_send(s, message, end=False):
+    s.sendall(h2_frame(0x0, 0x1 if end else 0, 1, b"\x00" + struct.pack(">I", len(message)) + message))
+
+
+def grpc_read(s, want=None):
+    """Reads frames of stream 1 (ACKing SETTINGS and PING) until `want` bytes of DATA came or,
+    without `want`, until the call ends (trailers or RST_STREAM); returns the DATA bytes read."""
+    got = 0
+    for _ in range(100000):
+        ftype, flags, stream, body = h2_read_frame(s)
+        if ftype == 0x4 and not flags & 0x1:
+            s.sendall(h2_frame(0x4, 0x1, 0))
+        elif ftype == 0x6 and not flags & 0x1:
+            s.sendall(h2_frame(0x6, 0x1, 0, body))
+        elif ftype == 0x0 and stream == 1:
+            got += len(body)
+            if want is not None and got >= want:
+                return got
+        elif (ftype == 0x1 and stream == 1 and flags & 0x1) or (ftype == 0x3 and stream == 1):
+            return got
+        elif ftype == 0x7:
+            raise ConnectionError("HTTP/2 connection ended by the server")
+    return got
+
+
+def grpc_unary(b, method, message):
+    s = grpc_open(b, method)
+    try:
+        grpc_send(s, message, end=True)
+        return grpc_read(s)
+    finally:
+        s.close()
+
+
+def grpc_download(b, how, i):
+    s = grpc_open(b, download(i))
+    grpc_send(s, b"big.bin", end=True)
+    if how == "early":
+        rst_close(s)
+        return
+    grpc_read(s, PART)
+    if how == "cancel":
+        s.sendall(h2_frame(0x3, 0, 1, struct.pack(">I", 0x8)))  # RST_STREAM CANCEL
+        time.sleep(0.2)
+        s.sendall(h2_frame(0x7, 0, 0, struct.pack(">II", 1, 0)))  # GOAWAY NO_ERROR
+        drain(s)
+        s.close()
+    else:
+        rst_close(s)
+
+
+def grpc_events(b):
+    s = grpc_open(b, "/lab.Lab/Events")
+    grpc_send(s, b"", end=True)
+    grpc_read(s, 1)
+    time.sleep(0.2)
+    s.sendall(h2_frame(0x3, 0, 1, struct.pack(">I", 0x8)))  # RST_STREAM CANCEL
+    time.sleep(0.2)
+    drain(s)
+    s.close()
+
+
+def grpc_upload(b, how):
+    s = grpc_open(b, "/lab.Lab/Upload")
+    for _ in range(3):  # within HTTP/2's initial 64 KiB window
+        grpc_send(s, b"x" * GRPC_FRAME)
+    if how == "whole":
+        grpc_send(s, b"x" * 1000, end=True)
+        grpc_read(s)
+        s.close()
+        return
+    time.sleep(0.05)
+    if how == "cancel":
+        s.sendall(h2_frame(0x3, 0, 1, struct.pack(">I", 0x8)))  # RST_STREAM CANCEL
+        time.sleep(0.2)
+        drain(s)
+        s.close()
+    elif how == "fin":
+        s.shutdown(socket.SHUT_WR)
+        drain(s)
+        s.close()
+    else:
+        rst_close(s)
+
+
+def grpc_ok(b, i):
+    if i % 10 == 8:
+        got = grpc_unary(b, DOWNLOADS[0], b"big.bin")
+        expect(got >= 32 * 1024 * 1024, "whole download", got)
+    elif i % 10 == 9:
+        grpc_upload(b, "whole")
+    else:
+        grpc_unary(b, "/lab.Lab/Small", b"")
+
+
+def grpc_outbound(b, spec):
+    grpc_unary(b, "/lab.Lab/Outbound", spec.encode())
+
+
+def grpc_http1(b):
+    # An HTTP/1.1 request on the gRPC port (a health check pointed at the wrong protocol).
+    s = b.connect()
+    s.sendall(get("/small"))
+    time.sleep(0.1)
+    drain(s)
+    s.close()
+
+
+PHASES.update({
+    "grpc-ok": ("ok", 20, "ordinary gRPC calls: unary lab.Lab/Small, a whole server-streaming download (32 MiB in 64 KiB messages), a whole client-streaming upload",
+                lambda b, h, i: grpc_ok(b, i)),
+    "grpc-cancel": ("abort", 20, "server-streaming download, read 256 KiB, RST_STREAM CANCEL (what a gRPC client's cancel() sends), then GOAWAY and close",
+                    lambda b, h, i: grpc_download(b, "cancel", i)),
+    "grpc-reset": ("abort", 20, "server-streaming download, read 256 KiB, reset the TCP connection (SO_LINGER 0)",
+                   lambda b, h, i: grpc_download(b, "reset", i)),
+    "grpc-early": ("abort", 20, "server-streaming download, reset the TCP connection right after sending the request",
+                   lambda b, h, i: grpc_download(b, "early", i)),
+    "grpc-events": ("abort", 10, "server-streaming watch (a tick every 50 ms), read the first tick, RST_STREAM CANCEL, close",
+                    lambda b, h, i: grpc_events(b)),
+    "grpc-upload-cancel": ("abort", 20, "client-streaming upload, three 16 KiB messages, RST_STREAM CANCEL, close",
+                           lambda b, h, i: grpc_upload(b, "cancel")),
+    "grpc-upload-fin": ("abort", 20, "client-streaming upload, three 16 KiB messages, shutdown(SHUT_WR) and close (EOF mid-call)",
+                        lambda b, h, i: grpc_upload(b, "fin")),
+    "grpc-upload-reset": ("abort", 20, "client-streaming upload, three 16 KiB messages, reset the TCP connection (SO_LINGER 0)",
+                          lambda b, h, i: grpc_upload(b, "reset")),
+    "genuine-grpc-outbound-reset": ("genuine", 5, "unary call whose handler GETs a helper that reads the request and resets (an OUTBOUND Connection reset)",
+                                    lambda b, h, i: grpc_outbound(b, "%d:/quote:5000" % h["reset"].port)),
+    "genuine-grpc-outbound-hangup": ("genuine", 5, "unary call whose handler GETs a helper that closes without answering",
+                                     lambda b, h, i: grpc_outbound(b, "%d:/quote:5000" % h["hangup"].port)),
+    "genuine-grpc-outbound-partial": ("genuine", 5, "unary call whose handler GETs a helper that cuts its answer off with a reset",
+                                      lambda b, h, i: grpc_outbound(b, "%d:/report:5000" % h["partial"].port)),
+    "genuine-grpc-outbound-epipe": ("genuine", 5, "unary call whose handler writes 4 MiB on a raw socket to a helper that closes at once (an OUTBOUND Broken pipe)",
+                                    lambda b, h, i: grpc_unary(b, "/lab.Lab/Push", b"%d" % h["close"].port)),
+    "genuine-grpc-refused": ("genuine", 5, "unary call whose handler GETs a closed port (Connection refused)",
+                             lambda b, h, i: grpc_outbound(b, "%d:/quote:5000" % h["refused"])),
+    "genuine-grpc-timeout": ("genuine", 5, "unary call whose handler GETs a helper that never answers, with a 300 ms read timeout",
+                             lambda b, h, i: grpc_outbound(b, "%d:/quote:300" % h["hang"].port)),
+    "genuine-grpc-exception": ("genuine", 5, "unary lab.Lab/Boom: the handler throws a NullPointerException",
+                               lambda b, h, i: grpc_unary(b, "/lab.Lab/Boom", b"")),
+    "genuine-grpc-http1": ("genuine", 1, "an HTTP/1.1 GET on the gRPC port (not HTTP/2)",
+                           lambda b, h, i: grpc_http1(b)),
+})
+
+
 # --- proxies: the upstream is the failure (lab/proxy_backend.py) --------------------------
 
 
@@ -586,7 +772,13 @@ PHASES.update({
 })
 
 
+MARKER = ["http"]  # --marker: how the phase markers are asked for
+
+
 def marker(b, name):
+    if MARKER[0] == "grpc":
+        grpc_unary(b, "/lab.Lab/Phase", name.encode())
+        return
     status, _ = b.request("GET", "/__lab/phase?name=" + name)
     expect(status == 200, "phase marker " + name, status)
 
@@ -606,6 +798,8 @@ def main():
                     help="PHASE=REGEX: a line the abort phase may keep (an access line, say); PHASE * for all")
     ap.add_argument("--download-paths", default="/big",
                     help="comma-separated paths of the 32 MiB download, taken in turn by the abort phases")
+    ap.add_argument("--marker", choices=("http", "grpc"), default="http",
+                    help="grpc: the markers are the unary call lab.Lab/Phase (the grpc-java family)")
     ap.add_argument("--note", action="append", default=[], help="PHASE=TEXT: what was seen")
     ap.add_argument("--pending", default="",
                     help="why this family's aborts cannot be squashed yet (the check then holds it to precision only)")
@@ -616,6 +810,7 @@ def main():
     a = ap.parse_args()
     b = Base(a.base)
     DOWNLOADS[:] = a.download_paths.split(",")
+    MARKER[0] = a.marker
     helpers = {
         "reset": Helper("reset"),
         "close": Helper("close"),

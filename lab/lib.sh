@@ -48,6 +48,7 @@ NODE_PHASES=ok,abort-fin,abort-rst,abort-early,abort-maxtime,upload-fin,upload-r
 # service manager that merges them does), drives it with lab/client.py through PHASES (a comma
 # list of lab/client.py phases), stops it by PID. Writes WORK/out/truth.json. The families of
 # any language start their server with it; CLIENT_ARGS holds the family's notes and allowances.
+# LAB_SCHEME=https: the server speaks only TLS there, and every request goes over it.
 serve_capture() {
   local work=$1 log=$2 phases=$3 port pid status=0 cmd
   shift 3
@@ -60,7 +61,7 @@ serve_capture() {
   pid=$!
   wait_port "$port" "$pid" || { cat "$work/out/$log" >&2; die "the app did not start"; }
   printf -v cmd '%q ' "$@"
-  python3 "$LAB/client.py" --base "http://127.0.0.1:$port" --log "$work/out/$log" \
+  python3 "$LAB/client.py" --base "${LAB_SCHEME:-http}://127.0.0.1:$port" --log "$work/out/$log" \
     --truth "$work/out/truth.json" --family "$FAMILY" --phases "$phases" \
     --port-in-use-cmd "cd '$work/app' && PORT=$port BIG_FILE=$work/big.bin UPLOAD_DIR=$work/uploads exec $cmd >>'$work/out/$log' 2>&1" \
     ${CLIENT_ARGS[@]+"${CLIENT_ARGS[@]}"} || status=$?

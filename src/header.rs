@@ -12,6 +12,7 @@
 mod access;
 mod civil;
 mod levels;
+mod liberty;
 
 pub use civil::{civil, civil_seconds};
 
@@ -30,6 +31,9 @@ pub enum Format {
     /// `[2026-11-24 15:45:25 +0000]`: gunicorn, or an ISO/slash timestamp in brackets, or
     /// `[24/Nov/2026 15:42:53]` (Django's runserver) or `[24/Nov/2026:15:42:53]` (CherryPy).
     Bracketed,
+    /// `[12/6/26 20:52:17:123 UTC]`: WebSphere's basic format (Liberty's `messages.log`,
+    /// traditional WebSphere's `SystemOut.log`), traces unindented under the message.
+    Liberty,
     /// `[E 261204 18:15:10 web:1820]`: tornado's LogFormatter, which indents the traces it
     /// prints under the message.
     Tornado,
@@ -108,6 +112,7 @@ pub fn detect(line: &[u8]) -> Option<Header> {
             .or_else(|| access_line(line))
     } else if first == b'[' {
         bracketed(line)
+            .or_else(|| liberty(line))
             .or_else(|| apache(line))
             .or_else(|| tornado(line))
             .or_else(|| gin_access(line))
@@ -298,6 +303,12 @@ impl<'a> Scan<'a> {
 fn access_line(line: &[u8]) -> Option<Header> {
     (access::is_squid(line) || access::is_haproxy(line)).then_some(())?;
     header(Format::AccessLog, 0, None)
+}
+
+/// WebSphere's basic format (`header/liberty.rs`): `[12/6/26 20:52:17:123 UTC] …`.
+fn liberty(line: &[u8]) -> Option<Header> {
+    let (len, secs) = liberty::timestamp(line)?;
+    header(Format::Liberty, len, Some(secs))
 }
 
 /// .NET's and Python's level-only lines (`header/levels.rs`): no time.
@@ -631,6 +642,10 @@ mod tests {
         assert_eq!(
             ts("[Tue Nov 24 15:48:49.123456 2026] [core:info] [pid 1] x"),
             Some((Format::Apache, "[Tue Nov 24 15:48:49.123456 2026]"))
+        );
+        assert_eq!(
+            ts("[12/6/26 20:52:17:123 UTC] 0000004f com.example.ReportServlet E boom"),
+            Some((Format::Liberty, "[12/6/26 20:52:17:123 UTC]"))
         );
         assert_eq!(
             ts("Nov 24, 2026 3:55:49 PM JdkServers lambda$main$2"),

@@ -25,6 +25,11 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../rules/undertow.yaml"),
     ),
     ("rules/netty.yaml", include_str!("../../rules/netty.yaml")),
+    (
+        "rules/websphere.yaml",
+        include_str!("../../rules/websphere.yaml"),
+    ),
+    ("rules/grpc.yaml", include_str!("../../rules/grpc.yaml")),
     ("rules/spring.yaml", include_str!("../../rules/spring.yaml")),
     ("rules/jdk.yaml", include_str!("../../rules/jdk.yaml")),
     (
