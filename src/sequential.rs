@@ -70,7 +70,7 @@ impl<'r, W: Write> Sequential<'r, W> {
         let shape = self.choice.decide(&head, at_end);
         if !shape.is_plain() {
             let make = self.make.take().expect("the shape is decided once");
-            self.shape = Shaping::Shipped(Box::new(Demux::new(shape, make)));
+            self.shape = Shaping::Shipped(Box::new(Demux::new(shape, make, self.lines.max_line())));
         }
         self.feed(&head)
     }

@@ -623,3 +623,75 @@ fn a_plain_log_is_read_as_it_always_was_and_prefix_none_reads_a_shipped_one_whol
         "{err}"
     );
 }
+
+/// Memory stays bounded whatever the streams do: a line the runtime cut in more parts than the
+/// line limit holds goes through as a plain log's over-long line does, and a stream whose
+/// record the other streams' lines have waited behind for more than a few records' worth lets
+/// it go, kept as it came. (Full size, with memory measured: `tests/hostile/run.sh`.)
+#[test]
+fn a_cut_line_past_the_line_limit_and_a_record_held_behind_many_lines_pass_through() {
+    use resetsquash::input::Source;
+    use resetsquash::{Config, run};
+    use resetsquash::rules::{RuleSet, RuleSource};
+    let rules = RuleSet::load(&RuleSource::built_in()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let squash = |input: &[u8], limits: resetsquash::squash::Limits, read_size| {
+        let path = dir.path().join("in.log");
+        std::fs::write(&path, input).unwrap();
+        let config = Config {
+            inputs: vec![Source::Path(path)],
+            limits,
+            read_size,
+            max_line: 512,
+            ..Config::default()
+        };
+        run(&config, &rules, Vec::new(), "test").unwrap().1
+    };
+    let abort = corpus_lines("corpus/tomcat10/catalina.out", 700);
+    // Catalina's first abort record, in CRI lines, with a line cut in 40 parts of 100 bytes
+    // (4000 bytes joined, over the 512-byte line limit) on stdout before it.
+    let mut cri = Vec::new();
+    let t = "2026-11-24T15:35:04.123456789Z";
+    for k in 0..40 {
+        let tag = if k == 39 { "F" } else { "P" };
+        cri.extend_from_slice(format!("{t} stdout {tag} {}", "x".repeat(100)).as_bytes());
+        cri.push(b'\n');
+    }
+    let plain: Vec<u8> = abort.concat();
+    let mut shipped = cri.clone();
+    for line in &abort {
+        shipped.extend_from_slice(format!("{t} stderr F ").as_bytes());
+        shipped.extend_from_slice(line);
+    }
+    let defaults = resetsquash::squash::Limits::default();
+    let out = squash(&shipped, defaults, 1 << 16);
+    assert_bytes_eq(&squash(&shipped, defaults, 7), &out, "CRI, read 7 bytes at a time");
+    assert!(out.starts_with(&cri), "the cut line comes out as it came");
+    assert_eq!(
+        summary_count(&out),
+        summary_count(&squash(&plain, defaults, 1 << 16)),
+        "the other stream squashes as its plain log"
+    );
+
+    // The same records in compose lines, and a second service writing 400 lines after the
+    // first line of each record of the first: with records of at most 50 lines, those waiting
+    // behind a record are past 4 records' worth, and the record is let go, kept whole.
+    let mut compose = Vec::new();
+    for line in &abort {
+        compose.extend_from_slice(b"web-1  | ");
+        compose.extend_from_slice(line);
+        if !line.starts_with(b"\t") {
+            for i in 0..400 {
+                compose.extend_from_slice(format!("db-1   | LOG:  checkpoint {i}\n").as_bytes());
+            }
+        }
+    }
+    let small = resetsquash::squash::Limits {
+        max_record_lines: 50,
+        ..defaults
+    };
+    assert!(summary_count(&squash(&compose, defaults, 1 << 16)) > 0);
+    let out = squash(&compose, small, 1 << 16);
+    assert_bytes_eq(&out, &compose, "records held behind too many lines are kept");
+    assert_bytes_eq(&squash(&compose, small, 7), &compose, "read 7 bytes at a time");
+}

@@ -25,6 +25,11 @@ use crate::linebuf::Piece;
 use crate::sink::{Sink, Squashed, Stats};
 use crate::squash::Assembler;
 
+/// Records' worth of lines (and bytes) the queue holds at most behind one stream's undecided
+/// line: a stream whose record the others' lines have waited behind for longer lets it go,
+/// kept as it came, so that memory stays bounded whatever the streams do.
+pub(crate) const QUEUE_RECORDS: usize = 4;
+
 /// Streams followed at once. A log with more (a journal of many short-lived processes) has
 /// the one least recently seen decide what it holds and make room.
 pub(crate) const MAX_STREAMS: usize = 64;
@@ -38,6 +43,9 @@ struct Stream<'r> {
     fed: Undecided<u64>,
     /// The text of CRI `P` lines whose `F` has not come yet.
     partial: Vec<u8>,
+    /// The line the runtime cut that it is in went over the line limit: the rest of it goes
+    /// straight through, as a plain log's over-long line does.
+    cut_long: bool,
     /// When it was last given a line, to choose which to retire.
     used: u64,
 }
@@ -101,11 +109,15 @@ pub struct Demux<'r> {
     /// Records counted here, not by an assembler: lines over the line limit.
     long_lines: u64,
     clean: Vec<u8>,
+    /// The longest line read whole (a line the runtime cut, joined, included).
+    max_line: usize,
+    /// Bytes of the lines in the queue.
+    queued: usize,
 }
 
 impl<'r> Demux<'r> {
     /// A stage for lines of `shape`, each stream's records assembled by one of `make`'s.
-    pub fn new(shape: Shape, make: Box<dyn Fn() -> Assembler<'r> + 'r>) -> Self {
+    pub fn new(shape: Shape, make: Box<dyn Fn() -> Assembler<'r> + 'r>, max_line: usize) -> Self {
         Demux {
             shape,
             make,
@@ -116,6 +128,8 @@ impl<'r> Demux<'r> {
             long: false,
             long_lines: 0,
             clean: Vec::new(),
+            max_line,
+            queued: 0,
         }
     }
 
@@ -174,6 +188,7 @@ impl<'r> Demux<'r> {
         let mut clean = std::mem::take(&mut self.clean);
         let c = self.shape.clean(raw, &mut clean);
         let stream = self.stream_for(raw, &c)?;
+        self.queued += raw.len();
         self.queue.push_back(Entry {
             raw: raw.to_vec(),
             prefix_len: c.prefix_len,
@@ -185,7 +200,18 @@ impl<'r> Demux<'r> {
         let s = &mut self.streams[stream];
         s.used = self.seen;
         s.fed.push(clean.len(), seq);
-        let result = if c.partial {
+        let result = if s.cut_long {
+            s.cut_long = c.partial;
+            let mut rec = Recorder::new(&mut s.fed, &mut self.queue, self.front, seq);
+            s.assembler.long_line_more(&clean, &mut rec)
+        } else if s.partial.len() + clean.len() > self.max_line {
+            let mut head = std::mem::take(&mut s.partial);
+            head.extend_from_slice(&clean);
+            s.cut_long = c.partial;
+            s.assembler.number_next_line(self.seen);
+            let mut rec = Recorder::new(&mut s.fed, &mut self.queue, self.front, seq);
+            s.assembler.long_line_start(&head, &mut rec)
+        } else if c.partial {
             s.partial.extend_from_slice(&clean);
             Ok(())
         } else if s.partial.is_empty() {
@@ -199,7 +225,37 @@ impl<'r> Demux<'r> {
             r
         };
         self.clean = clean;
-        result
+        result?;
+        self.bound()
+    }
+
+    /// Keeps the queue within [`QUEUE_RECORDS`] records' worth of lines and bytes: past it,
+    /// the stream whose line holds the front lets what it holds go, kept as it came.
+    fn bound(&mut self) -> Result<(), Error> {
+        let Some(front) = self.queue.front().filter(|e| e.fate == Fate::Pending) else {
+            return Ok(());
+        };
+        let i = front.stream;
+        let limits = self.streams[i].assembler.limits();
+        if self.queue.len() <= QUEUE_RECORDS * limits.max_record_lines
+            && self.queued <= QUEUE_RECORDS * limits.max_record_bytes
+        {
+            return Ok(());
+        }
+        let seq = self.front + self.queue.len() as u64 - 1;
+        let s = &mut self.streams[i];
+        let mut rec = Recorder::new(&mut s.fed, &mut self.queue, self.front, seq);
+        if s.partial.is_empty() {
+            s.assembler.let_go(&mut rec)?;
+        } else {
+            let head = std::mem::take(&mut s.partial);
+            s.cut_long = true;
+            s.assembler.long_line_start(&head, &mut rec)?;
+        }
+        if self.queue.front().is_some_and(|e| e.fate == Fate::Pending) {
+            self.end_stream(i)?;
+        }
+        Ok(())
     }
 
     /// The stream a line belongs to: found, made, or made in the place of the one least
@@ -218,6 +274,7 @@ impl<'r> Demux<'r> {
                 assembler: (self.make)(),
                 fed: Undecided::default(),
                 partial: Vec::new(),
+                cut_long: false,
                 used: 0,
             });
             return Ok(self.streams.len() - 1);
@@ -230,6 +287,7 @@ impl<'r> Demux<'r> {
             .expect("MAX_STREAMS streams");
         self.end_stream(i)?;
         self.streams[i].key = key;
+        self.streams[i].cut_long = false;
         Ok(i)
     }
 
@@ -286,6 +344,7 @@ impl<'r> Demux<'r> {
         while self.queue.front().is_some_and(|e| e.fate != Fate::Pending) {
             let mut e = self.queue.pop_front().expect("looked at above");
             self.front += 1;
+            self.queued -= e.raw.len();
             for ev in e.events.drain(..) {
                 match ev {
                     Event::Clock(seconds, text) => ledger.clock(seconds, &text)?,
