@@ -18,7 +18,9 @@
 //! - `report` counts the same over the shipped log, the squashed one and the plain ones;
 //! - one thread or two, any buffer size, a file or a pipe: the same bytes.
 
-use crate::util::{assert_bytes_eq, cmd, run_with_stdin, stdout_of, summary_count, testdata};
+use crate::util::{
+    assert_bytes_eq, check_shipped, cmd, run_with_stdin, stdout_of, summary_count, testdata,
+};
 
 /// The first `n` lines of a corpus log.
 fn corpus_lines(rel: &str, n: usize) -> Vec<Vec<u8>> {
@@ -428,8 +430,34 @@ fn report_counts(dir: &std::path::Path, files: &[&str]) -> Vec<String> {
 #[test]
 fn every_shipped_form_squashes_each_stream_as_its_plain_log_and_writes_every_other_line_as_it_came()
 {
+    check_forms(&services(), true);
+}
+
+/// The held-out check: whole real logs of the capture lab (whose aborts and genuine errors
+/// `tests/corpus.rs` holds to their truth.json as plain logs), each as the first service with
+/// nginx's error.log as the second, re-shipped in every form: each stream squashes as its plain
+/// log (every abort squashed and counted, every other line as it came), and the invariant
+/// checker finds every line kept byte for byte and every summary in its form's shape.
+#[test]
+fn whole_lab_logs_reshipped_in_every_form_squash_as_their_plain_logs() {
+    for log in [
+        "corpus/tomcat10-h2/catalina.out",
+        "corpus/jetty9/jetty.log",
+        "corpus/jetty9-slf4j/jetty.log",
+        "corpus/netty/netty.log",
+    ] {
+        let services = [
+            corpus_lines(log, usize::MAX),
+            corpus_lines("corpus/nginx/error.log", usize::MAX),
+        ];
+        check_forms(&services, false);
+    }
+}
+
+/// Every form of [`forms`] over `services`: squashed, read back and compared with each
+/// service's plain log squashed alone (`all_paths`: on every path, and `report` too).
+fn check_forms(services: &[Vec<Vec<u8>>; 2], all_paths: bool) {
     let dir = tempfile::tempdir().unwrap();
-    let services = services();
     // Each service's plain log, squashed alone: the reference (with invalid UTF-8 replaced,
     // for the json-file form, as the driver replaces it).
     let reference = |lossy: bool| -> Vec<Vec<u8>> {
@@ -454,24 +482,33 @@ fn every_shipped_form_squashes_each_stream_as_its_plain_log_and_writes_every_oth
         let input: Vec<u8> = made.iter().flat_map(|m| m.raw.clone()).collect();
         let out = squash_file(dir.path(), "shipped.log", &input, &["-j1"]);
 
+        // Every promise the invariant checker knows, in the form the run told.
+        let shape = resetsquash::shipped::Choice::Auto.decide(&input, true);
+        assert!(!shape.is_plain(), "{}: told as a plain log", form.name);
+        let acc = check_shipped(&input, &out, shape);
+        assert!(acc.squashed > 0, "{}: nothing squashed", form.name);
+
         // One thread or two, tiny reads, a pipe: the same bytes.
-        for args in [
-            &["-j2"][..],
-            &["-j1", "--buffer-size", "7"],
-            &["-j2", "--buffer-size", "300"],
-        ] {
+        let paths: &[&[&str]] = if all_paths {
+            &[&["-j2"], &["-j1", "--buffer-size", "7"], &["-j2", "--buffer-size", "300"]]
+        } else {
+            &[&["-j2"]]
+        };
+        for args in paths {
             let again = squash_file(dir.path(), "shipped.log", &input, args);
             assert_bytes_eq(&again, &out, &format!("{}: {args:?}", form.name));
         }
-        let mut piped = cmd(dir.path());
-        piped.args(["-j2", "--idle-ms", "60000", "--idle-in-trace-ms", "60000"]);
-        let piped = run_with_stdin(piped, &input);
-        assert!(piped.status.success());
-        assert_bytes_eq(
-            &piped.stdout,
-            &out,
-            &format!("{}: through a pipe", form.name),
-        );
+        if all_paths {
+            let mut piped = cmd(dir.path());
+            piped.args(["-j2", "--idle-ms", "60000", "--idle-in-trace-ms", "60000"]);
+            let piped = run_with_stdin(piped, &input);
+            assert!(piped.status.success());
+            assert_bytes_eq(
+                &piped.stdout,
+                &out,
+                &format!("{}: through a pipe", form.name),
+            );
+        }
 
         // The lines written, summaries aside, are input lines in order.
         let mut rest = made.iter();

@@ -30,6 +30,9 @@ use crate::squash::Assembler;
 /// kept as it came, so that memory stays bounded whatever the streams do.
 pub(crate) const QUEUE_RECORDS: usize = 4;
 
+/// Events held back while a cut line is open in the output, at most.
+const MAX_DEFERRED: usize = 4096;
+
 /// Streams followed at once. A log with more (a journal of many short-lived processes) has
 /// the one least recently seen decide what it holds and make room.
 pub(crate) const MAX_STREAMS: usize = 64;
@@ -48,6 +51,11 @@ struct Stream<'r> {
     cut_long: bool,
     /// When it was last given a line, to choose which to retire.
     used: u64,
+    /// The last of its lines written left a record unfinished, or was a part the runtime cut
+    /// (CRI `P`, a json-file object without `\n`): a summary line written before the rest
+    /// would split the record for its readers, or be joined to the part (see
+    /// [`Demux::release`]).
+    open: bool,
 }
 
 /// A line waiting to be written.
@@ -58,6 +66,10 @@ struct Entry {
     fate: Fate,
     /// Some of its text was kept (a decision covered only part of it).
     kept_part: bool,
+    /// A part of a line the runtime cut, continued by the stream's next line.
+    partial: bool,
+    /// The last line of a record kept (or of a kept part of one).
+    ends: bool,
     /// What the ledger is to hear before this line's bytes.
     events: Vec<Event>,
 }
@@ -113,6 +125,9 @@ pub struct Demux<'r> {
     max_line: usize,
     /// Bytes of the lines in the queue.
     queued: usize,
+    /// What the ledger is to hear (and may write summary lines for) once no stream's line is
+    /// open in the output, in order.
+    deferred: Vec<Event>,
 }
 
 impl<'r> Demux<'r> {
@@ -130,6 +145,7 @@ impl<'r> Demux<'r> {
             clean: Vec::new(),
             max_line,
             queued: 0,
+            deferred: Vec::new(),
         }
     }
 
@@ -195,6 +211,8 @@ impl<'r> Demux<'r> {
             stream,
             fate: Fate::Pending,
             kept_part: false,
+            partial: c.partial,
+            ends: false,
             events: Vec::new(),
         });
         let s = &mut self.streams[stream];
@@ -276,6 +294,7 @@ impl<'r> Demux<'r> {
                 partial: Vec::new(),
                 cut_long: false,
                 used: 0,
+                open: false,
             });
             return Ok(self.streams.len() - 1);
         }
@@ -288,6 +307,7 @@ impl<'r> Demux<'r> {
         self.end_stream(i)?;
         self.streams[i].key = key;
         self.streams[i].cut_long = false;
+        self.streams[i].open = false;
         Ok(i)
     }
 
@@ -336,7 +356,7 @@ impl<'r> Demux<'r> {
         }
         self.release(ledger)?;
         debug_assert!(self.queue.is_empty(), "every line decided at the end");
-        Ok(())
+        self.tell_deferred(ledger)
     }
 
     /// Tells `ledger` about the lines at the front of the queue that are decided, in order.
@@ -345,8 +365,18 @@ impl<'r> Demux<'r> {
             let mut e = self.queue.pop_front().expect("looked at above");
             self.front += 1;
             self.queued -= e.raw.len();
+            let open = self.streams.iter().any(|s| s.open);
             for ev in e.events.drain(..) {
                 match ev {
+                    // A summary line written now would land inside a record of a stream (or a
+                    // line the runtime cut): what may write one waits for it to end.
+                    // (At most [`MAX_DEFERRED`]: a cut line that never ends holds nothing back.)
+                    Event::Clock(..) | Event::Note(..) | Event::SummariesNow if open => {
+                        self.deferred.push(ev);
+                        if self.deferred.len() >= MAX_DEFERRED {
+                            self.tell_deferred(ledger)?;
+                        }
+                    }
                     Event::Clock(seconds, text) => ledger.clock(seconds, &text)?,
                     Event::Note(line_no, text) => ledger.note(line_no, &text)?,
                     Event::SummariesNow => ledger.summaries_now()?,
@@ -369,6 +399,12 @@ impl<'r> Demux<'r> {
                         if ledger.squash_in_stream(&s, stream, &wrap)? {
                             // Kept whole after all (`--keep-first`): its lines are written.
                             e.fate = Fate::Keep;
+                            e.ends = o.seqs.len() == 1;
+                            if let Some(&last) = o.seqs.last().filter(|_| o.seqs.len() > 1)
+                                && let Some(later) = self.queue.get_mut((last - self.front) as usize)
+                            {
+                                later.ends = true;
+                            }
                             for &seq in &o.seqs[1..] {
                                 if let Some(later) = self.queue.get_mut((seq - self.front) as usize)
                                 {
@@ -385,6 +421,24 @@ impl<'r> Demux<'r> {
                 } else {
                     ledger.keep_last(&e.raw)?;
                 }
+                let open = e.partial || !e.ends;
+                self.streams[e.stream].open = open;
+                if !open && !self.streams.iter().any(|s| s.open) {
+                    self.tell_deferred(ledger)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What waited for the lines open in the output to end, told now.
+    fn tell_deferred<W: Write>(&mut self, ledger: &mut Ledger<'_, W>) -> Result<(), Error> {
+        for ev in self.deferred.drain(..) {
+            match ev {
+                Event::Clock(seconds, text) => ledger.clock(seconds, &text)?,
+                Event::Note(line_no, text) => ledger.note(line_no, &text)?,
+                Event::SummariesNow => ledger.summaries_now()?,
+                Event::Squash(_) => unreachable!("a squashed record is told at once"),
             }
         }
         Ok(())
@@ -443,6 +497,7 @@ impl<'a> Recorder<'a> {
     /// finish (with a line's text that was empty, before them), whose places go to `seqs`.
     fn cover(&mut self, n: usize, fate: Fate, mut seqs: Option<&mut Vec<u64>>) {
         let (queue, front) = (&mut *self.queue, self.front);
+        let mut last = None;
         self.fed.decide(n, |seq, whole| {
             let e = &mut queue[(seq - front) as usize];
             if !whole {
@@ -451,10 +506,16 @@ impl<'a> Recorder<'a> {
                 return;
             }
             e.fate = if e.kept_part { Fate::Keep } else { fate };
+            last = Some(seq);
             if let Some(seqs) = seqs.as_deref_mut() {
                 seqs.push(seq);
             }
         });
+        // What one decision keeps ends there (a record, or the part of one it covers).
+        if let Some(seq) = last {
+            let e = &mut queue[(seq - front) as usize];
+            e.ends |= e.fate == Fate::Keep;
+        }
     }
 }
 
