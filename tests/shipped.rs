@@ -490,7 +490,11 @@ fn check_forms(services: &[Vec<Vec<u8>>; 2], all_paths: bool) {
 
         // One thread or two, tiny reads, a pipe: the same bytes.
         let paths: &[&[&str]] = if all_paths {
-            &[&["-j2"], &["-j1", "--buffer-size", "7"], &["-j2", "--buffer-size", "300"]]
+            &[
+                &["-j2"],
+                &["-j1", "--buffer-size", "7"],
+                &["-j2", "--buffer-size", "300"],
+            ]
         } else {
             &[&["-j2"]]
         };
@@ -668,8 +672,8 @@ fn a_plain_log_is_read_as_it_always_was_and_prefix_none_reads_a_shipped_one_whol
 #[test]
 fn a_cut_line_past_the_line_limit_and_a_record_held_behind_many_lines_pass_through() {
     use resetsquash::input::Source;
-    use resetsquash::{Config, run};
     use resetsquash::rules::{RuleSet, RuleSource};
+    use resetsquash::{Config, run};
     let rules = RuleSet::load(&RuleSource::built_in()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let squash = |input: &[u8], limits: resetsquash::squash::Limits, read_size| {
@@ -702,7 +706,11 @@ fn a_cut_line_past_the_line_limit_and_a_record_held_behind_many_lines_pass_throu
     }
     let defaults = resetsquash::squash::Limits::default();
     let out = squash(&shipped, defaults, 1 << 16);
-    assert_bytes_eq(&squash(&shipped, defaults, 7), &out, "CRI, read 7 bytes at a time");
+    assert_bytes_eq(
+        &squash(&shipped, defaults, 7),
+        &out,
+        "CRI, read 7 bytes at a time",
+    );
     assert!(out.starts_with(&cri), "the cut line comes out as it came");
     assert_eq!(
         summary_count(&out),
@@ -729,6 +737,14 @@ fn a_cut_line_past_the_line_limit_and_a_record_held_behind_many_lines_pass_throu
     };
     assert!(summary_count(&squash(&compose, defaults, 1 << 16)) > 0);
     let out = squash(&compose, small, 1 << 16);
-    assert_bytes_eq(&out, &compose, "records held behind too many lines are kept");
-    assert_bytes_eq(&squash(&compose, small, 7), &compose, "read 7 bytes at a time");
+    assert_bytes_eq(
+        &out,
+        &compose,
+        "records held behind too many lines are kept",
+    );
+    assert_bytes_eq(
+        &squash(&compose, small, 7),
+        &compose,
+        "read 7 bytes at a time",
+    );
 }

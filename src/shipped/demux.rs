@@ -401,7 +401,8 @@ impl<'r> Demux<'r> {
                             e.fate = Fate::Keep;
                             e.ends = o.seqs.len() == 1;
                             if let Some(&last) = o.seqs.last().filter(|_| o.seqs.len() > 1)
-                                && let Some(later) = self.queue.get_mut((last - self.front) as usize)
+                                && let Some(later) =
+                                    self.queue.get_mut((last - self.front) as usize)
                             {
                                 later.ends = true;
                             }

@@ -146,7 +146,11 @@ pub fn check_shipped(input: &[u8], output: &[u8], shape: Shape) -> Accounting {
         left_out.iter().map(|l| wrap_of(shape, l)).collect();
     let mut summed = (0u64, 0u64);
     for (line, s) in &summaries {
-        assert!(s.count > 0, "a summary of no record: {:?}", String::from_utf8_lossy(line));
+        assert!(
+            s.count > 0,
+            "a summary of no record: {:?}",
+            String::from_utf8_lossy(line)
+        );
         summed.0 += s.count;
         summed.1 += s.bytes;
         *acc.per_rule.entry(s.rule.clone()).or_default() += s.count;
@@ -169,16 +173,20 @@ pub fn check_shipped(input: &[u8], output: &[u8], shape: Shape) -> Accounting {
             let body = line.strip_suffix(b"\n").unwrap_or(line);
             let f = json::fields(body);
             assert!(
-                f.as_ref().is_some_and(|f| body[f.log.clone()].ends_with(b"\\n")
-                    && body[f.log.end..f.stream.start] == *b"\",\"stream\":\""
-                    && body[f.stream.end..f.time.start] == *b"\",\"time\":\""
-                    && body[f.time.end..] == *b"\"}"),
+                f.as_ref()
+                    .is_some_and(|f| body[f.log.clone()].ends_with(b"\\n")
+                        && body[f.log.end..f.stream.start] == *b"\",\"stream\":\""
+                        && body[f.stream.end..f.time.start] == *b"\",\"time\":\""
+                        && body[f.time.end..] == *b"\"}"),
                 "a json-file summary is an object of the driver's: {:?}",
                 String::from_utf8_lossy(line)
             );
         }
     }
-    assert_eq!(summed.1, bytes, "summary bytes= vs the bytes of the lines left out");
+    assert_eq!(
+        summed.1, bytes,
+        "summary bytes= vs the bytes of the lines left out"
+    );
     acc.records = lines.len();
     acc.kept = kept.iter().filter(|k| **k).count();
     acc.squashed = summed.0;
