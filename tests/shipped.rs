@@ -444,7 +444,6 @@ fn whole_lab_logs_reshipped_in_every_form_squash_as_their_plain_logs() {
         "corpus/tomcat10-h2/catalina.out",
         "corpus/jetty9/jetty.log",
         "corpus/jetty9-slf4j/jetty.log",
-        "corpus/netty/netty.log",
     ] {
         let services = [
             corpus_lines(log, usize::MAX),
