@@ -477,7 +477,7 @@ fn check_forms(services: &[Vec<Vec<u8>>; 2], all_paths: bool) {
     let mut checked = 0;
     for form in forms() {
         let plain = if form.json { &lossy } else { &exact };
-        let made = ship(&form, &services);
+        let made = ship(&form, services);
         let input: Vec<u8> = made.iter().flat_map(|m| m.raw.clone()).collect();
         let out = squash_file(dir.path(), "shipped.log", &input, &["-j1"]);
 

@@ -210,7 +210,6 @@ impl<'r> Fanout<'r> {
             r
         };
         self.clean = clean;
-        drop(at_clock);
         result?;
         self.bound(sink)
     }
