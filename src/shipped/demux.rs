@@ -86,6 +86,8 @@ enum Event {
     Note(u64, String),
     SummariesNow,
     Squash(Box<Owned>),
+    /// A squashed record waiting its turn, with its summary's wrap and its stream.
+    Told(Box<Owned>, Wrap, Vec<u8>),
 }
 
 /// A squashed record, until its first line's turn.
@@ -103,6 +105,24 @@ struct Owned {
     why: String,
     /// Its lines in the queue: written after all if the ledger keeps it (`--keep-first`).
     seqs: Vec<u64>,
+}
+
+impl Owned {
+    fn squashed(&self) -> Squashed<'_> {
+        Squashed {
+            rule: self.rule,
+            key: &self.key,
+            headline: &self.headline,
+            record: &[],
+            lines: self.lines,
+            bytes: self.bytes,
+            crlf: self.crlf,
+            line_no: self.line_no,
+            first_line: &self.first_line,
+            abort: &self.abort,
+            why: &self.why,
+        }
+    }
 }
 
 /// The record stage of a prefixed log.
@@ -365,18 +385,21 @@ impl<'r> Demux<'r> {
             let mut e = self.queue.pop_front().expect("looked at above");
             self.front += 1;
             self.queued -= e.raw.len();
-            let open = self.streams.iter().any(|s| s.open);
+            // A summary line written now would land inside a record of a stream (or a line the
+            // runtime cut): what the ledger is to hear waits for it to end, in order (at most
+            // [`MAX_DEFERRED`] events: a cut line that never ends holds nothing back). Not with
+            // `--keep-first`, whose first record of a group is written after all.
+            let hold = !ledger.keeps_first()
+                && (!self.deferred.is_empty() || self.streams.iter().any(|s| s.open));
             for ev in e.events.drain(..) {
                 match ev {
-                    // A summary line written now would land inside a record of a stream (or a
-                    // line the runtime cut): what may write one waits for it to end.
-                    // (At most [`MAX_DEFERRED`]: a cut line that never ends holds nothing back.)
-                    Event::Clock(..) | Event::Note(..) | Event::SummariesNow if open => {
-                        self.deferred.push(ev);
-                        if self.deferred.len() >= MAX_DEFERRED {
-                            self.tell_deferred(ledger)?;
-                        }
+                    Event::Squash(o) if hold => {
+                        let wrap = Wrap::of(self.shape.prefix, &e.raw, e.prefix_len);
+                        let stream = self.streams[e.stream].key.clone();
+                        self.deferred.push(Event::Told(o, wrap, stream));
                     }
+                    ev if hold => self.deferred.push(ev),
+                    Event::Told(..) => unreachable!("told only once deferred"),
                     Event::Clock(seconds, text) => ledger.clock(seconds, &text)?,
                     Event::Note(line_no, text) => ledger.note(line_no, &text)?,
                     Event::SummariesNow => ledger.summaries_now()?,
@@ -424,9 +447,11 @@ impl<'r> Demux<'r> {
                 }
                 let open = e.partial || !e.ends;
                 self.streams[e.stream].open = open;
-                if !open && !self.streams.iter().any(|s| s.open) {
-                    self.tell_deferred(ledger)?;
-                }
+            }
+            if !self.deferred.is_empty()
+                && (self.deferred.len() >= MAX_DEFERRED || !self.streams.iter().any(|s| s.open))
+            {
+                self.tell_deferred(ledger)?;
             }
         }
         Ok(())
@@ -439,7 +464,10 @@ impl<'r> Demux<'r> {
                 Event::Clock(seconds, text) => ledger.clock(seconds, &text)?,
                 Event::Note(line_no, text) => ledger.note(line_no, &text)?,
                 Event::SummariesNow => ledger.summaries_now()?,
-                Event::Squash(_) => unreachable!("a squashed record is told at once"),
+                Event::Told(o, wrap, stream) => {
+                    ledger.squash_in_stream(&o.squashed(), &stream, &wrap)?;
+                }
+                Event::Squash(_) => unreachable!("deferred as told"),
             }
         }
         Ok(())
