@@ -337,6 +337,11 @@ impl<'r, W: Write> Ledger<'r, W> {
         self.count(s, &key, wrap, false)
     }
 
+    /// Whether the first records of each group are written whole (`--keep-first`).
+    pub(crate) fn keeps_first(&self) -> bool {
+        self.keep_first > 0
+    }
+
     /// Counts `s` in its group (`index_key`: the group's key in the index) and window; with
     /// `--keep-first`, writes it whole instead (if `write_first`), and says so.
     fn count(

@@ -72,7 +72,7 @@ impl<'r, W: Write> Sequential<'r, W> {
         let shape = self.choice.decide_with(self.json, &head, at_end);
         if !shape.is_plain() {
             let make = self.make.take().expect("the shape is decided once");
-            self.shape = Shaping::Shipped(Box::new(Demux::new(shape, make)));
+            self.shape = Shaping::Shipped(Box::new(Demux::new(shape, make, self.lines.max_line())));
         }
         self.feed(&head)
     }

@@ -24,9 +24,11 @@
 use std::path::Path;
 use std::process::Output;
 
+use resetsquash::shipped::Choice;
+
 use crate::util::{
-    assert_bytes_eq, check_invariants, check_invariants_cut, cmd, real_and_generated_logs, root,
-    run_with_stdin, testdata,
+    assert_bytes_eq, check_invariants, check_invariants_cut, check_shipped, cmd,
+    real_and_generated_logs, root, run_with_stdin, testdata,
 };
 
 /// Every code path a case runs through: one thread at several read sizes, and several threads
@@ -126,6 +128,20 @@ cases! {
     python_stream_server,
     rails_record_start,
     rules_unescaped_paren,
+    shipped_colour,
+    shipped_colour_bare,
+    shipped_compose_colour,
+    shipped_compose_v1,
+    shipped_compose_v2_timestamps,
+    shipped_cri,
+    shipped_docker_json,
+    shipped_heroku,
+    shipped_journald_short,
+    shipped_journald_short_iso,
+    shipped_kubectl_timestamps,
+    shipped_rfc5424,
+    shipped_rsyslog_escaped,
+    shipped_rsyslog_rfc3164,
     tomcat_catalina_out,
     tomcat_keep_first,
     tomcat_localhost_root_cause,
@@ -259,7 +275,19 @@ fn check_case(name: &str) {
         let records = json_lines(name, &input).unwrap_or_else(|| {
             resetsquash::record::split_records_starting(&input, record_start.as_ref(), max_line)
         });
-        check_invariants_cut(&input, &got, &records);
+        // A prefix said with `--prefix` (without it, the checker tells it as the run did).
+        let prefix = args
+            .iter()
+            .position(|a| a == "--prefix")
+            .map(|i| Choice::parse(&args[i + 1]).unwrap().decide(&input, true));
+        match prefix {
+            Some(shape) if !shape.is_plain() => {
+                check_shipped(&input, &got, shape);
+            }
+            _ => {
+                check_invariants_cut(&input, &got, &records);
+            }
+        }
     }
     if bless {
         std::fs::write(dir.join("expected.log"), &got).unwrap();
@@ -352,8 +380,13 @@ fn summary_lines_written_together_are_in_timestamp_order() {
         let out = cmd(&root()).arg(&path).output().unwrap();
         assert!(out.status.success(), "{name}");
         let mut previous: Option<(i64, Vec<u8>)> = None;
-        for line in out.stdout.split(|&b| b == b'\n') {
-            let Some(t) = summary_time(line) else {
+        // A shipped log's summary lines, read after their prefix (whose time is the first
+        // record's): it is the server's own clock they follow.
+        let shape = Choice::Auto.decide(input, true);
+        let mut text = Vec::new();
+        for line in out.stdout.split_inclusive(|&b| b == b'\n') {
+            shape.clean(line, &mut text);
+            let Some(t) = summary_time(&text) else {
                 previous = None;
                 continue;
             };

@@ -18,7 +18,9 @@
 //! - `report` counts the same over the shipped log, the squashed one and the plain ones;
 //! - one thread or two, any buffer size, a file or a pipe: the same bytes.
 
-use crate::util::{assert_bytes_eq, cmd, run_with_stdin, stdout_of, summary_count, testdata};
+use crate::util::{
+    assert_bytes_eq, check_shipped, cmd, run_with_stdin, stdout_of, summary_count, testdata,
+};
 
 /// The first `n` lines of a corpus log.
 fn corpus_lines(rel: &str, n: usize) -> Vec<Vec<u8>> {
@@ -428,8 +430,33 @@ fn report_counts(dir: &std::path::Path, files: &[&str]) -> Vec<String> {
 #[test]
 fn every_shipped_form_squashes_each_stream_as_its_plain_log_and_writes_every_other_line_as_it_came()
 {
+    check_forms(&services(), true);
+}
+
+/// The held-out check: whole real logs of the capture lab (whose aborts and genuine errors
+/// `tests/corpus.rs` holds to their truth.json as plain logs), each as the first service with
+/// nginx's error.log as the second, re-shipped in every form: each stream squashes as its plain
+/// log (every abort squashed and counted, every other line as it came), and the invariant
+/// checker finds every line kept byte for byte and every summary in its form's shape.
+#[test]
+fn whole_lab_logs_reshipped_in_every_form_squash_as_their_plain_logs() {
+    for log in [
+        "corpus/tomcat10-h2/catalina.out",
+        "corpus/jetty9/jetty.log",
+        "corpus/jetty9-slf4j/jetty.log",
+    ] {
+        let services = [
+            corpus_lines(log, usize::MAX),
+            corpus_lines("corpus/nginx/error.log", usize::MAX),
+        ];
+        check_forms(&services, false);
+    }
+}
+
+/// Every form of [`forms`] over `services`: squashed, read back and compared with each
+/// service's plain log squashed alone (`all_paths`: on every path, and `report` too).
+fn check_forms(services: &[Vec<Vec<u8>>; 2], all_paths: bool) {
     let dir = tempfile::tempdir().unwrap();
-    let services = services();
     // Each service's plain log, squashed alone: the reference (with invalid UTF-8 replaced,
     // for the json-file form, as the driver replaces it).
     let reference = |lossy: bool| -> Vec<Vec<u8>> {
@@ -450,28 +477,41 @@ fn every_shipped_form_squashes_each_stream_as_its_plain_log_and_writes_every_oth
     let mut checked = 0;
     for form in forms() {
         let plain = if form.json { &lossy } else { &exact };
-        let made = ship(&form, &services);
+        let made = ship(&form, services);
         let input: Vec<u8> = made.iter().flat_map(|m| m.raw.clone()).collect();
         let out = squash_file(dir.path(), "shipped.log", &input, &["-j1"]);
 
+        // Every promise the invariant checker knows, in the form the run told.
+        let shape = resetsquash::shipped::Choice::Auto.decide(&input, true);
+        assert!(!shape.is_plain(), "{}: told as a plain log", form.name);
+        let acc = check_shipped(&input, &out, shape);
+        assert!(acc.squashed > 0, "{}: nothing squashed", form.name);
+
         // One thread or two, tiny reads, a pipe: the same bytes.
-        for args in [
-            &["-j2"][..],
-            &["-j1", "--buffer-size", "7"],
-            &["-j2", "--buffer-size", "300"],
-        ] {
+        let paths: &[&[&str]] = if all_paths {
+            &[
+                &["-j2"],
+                &["-j1", "--buffer-size", "7"],
+                &["-j2", "--buffer-size", "300"],
+            ]
+        } else {
+            &[&["-j2"]]
+        };
+        for args in paths {
             let again = squash_file(dir.path(), "shipped.log", &input, args);
             assert_bytes_eq(&again, &out, &format!("{}: {args:?}", form.name));
         }
-        let mut piped = cmd(dir.path());
-        piped.args(["-j2", "--idle-ms", "60000", "--idle-in-trace-ms", "60000"]);
-        let piped = run_with_stdin(piped, &input);
-        assert!(piped.status.success());
-        assert_bytes_eq(
-            &piped.stdout,
-            &out,
-            &format!("{}: through a pipe", form.name),
-        );
+        if all_paths {
+            let mut piped = cmd(dir.path());
+            piped.args(["-j2", "--idle-ms", "60000", "--idle-in-trace-ms", "60000"]);
+            let piped = run_with_stdin(piped, &input);
+            assert!(piped.status.success());
+            assert_bytes_eq(
+                &piped.stdout,
+                &out,
+                &format!("{}: through a pipe", form.name),
+            );
+        }
 
         // The lines written, summaries aside, are input lines in order.
         let mut rest = made.iter();
@@ -621,5 +661,89 @@ fn a_plain_log_is_read_as_it_always_was_and_prefix_none_reads_a_shipped_one_whol
     assert!(
         err.contains("`docker` is not a prefix") && err.contains("compose, "),
         "{err}"
+    );
+}
+
+/// Memory stays bounded whatever the streams do: a line the runtime cut in more parts than the
+/// line limit holds goes through as a plain log's over-long line does, and a stream whose
+/// record the other streams' lines have waited behind for more than a few records' worth lets
+/// it go, kept as it came. (Full size, with memory measured: `tests/hostile/run.sh`.)
+#[test]
+fn a_cut_line_past_the_line_limit_and_a_record_held_behind_many_lines_pass_through() {
+    use resetsquash::input::Source;
+    use resetsquash::rules::{RuleSet, RuleSource};
+    use resetsquash::{Config, run};
+    let rules = RuleSet::load(&RuleSource::built_in()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let squash = |input: &[u8], limits: resetsquash::squash::Limits, read_size| {
+        let path = dir.path().join("in.log");
+        std::fs::write(&path, input).unwrap();
+        let config = Config {
+            inputs: vec![Source::Path(path)],
+            limits,
+            read_size,
+            max_line: 512,
+            ..Config::default()
+        };
+        run(&config, &rules, Vec::new(), "test").unwrap().1
+    };
+    let abort = corpus_lines("corpus/tomcat10/catalina.out", 700);
+    // Catalina's first abort record, in CRI lines, with a line cut in 40 parts of 100 bytes
+    // (4000 bytes joined, over the 512-byte line limit) on stdout before it.
+    let mut cri = Vec::new();
+    let t = "2026-11-24T15:35:04.123456789Z";
+    for k in 0..40 {
+        let tag = if k == 39 { "F" } else { "P" };
+        cri.extend_from_slice(format!("{t} stdout {tag} {}", "x".repeat(100)).as_bytes());
+        cri.push(b'\n');
+    }
+    let plain: Vec<u8> = abort.concat();
+    let mut shipped = cri.clone();
+    for line in &abort {
+        shipped.extend_from_slice(format!("{t} stderr F ").as_bytes());
+        shipped.extend_from_slice(line);
+    }
+    let defaults = resetsquash::squash::Limits::default();
+    let out = squash(&shipped, defaults, 1 << 16);
+    assert_bytes_eq(
+        &squash(&shipped, defaults, 7),
+        &out,
+        "CRI, read 7 bytes at a time",
+    );
+    assert!(out.starts_with(&cri), "the cut line comes out as it came");
+    assert_eq!(
+        summary_count(&out),
+        summary_count(&squash(&plain, defaults, 1 << 16)),
+        "the other stream squashes as its plain log"
+    );
+
+    // The same records in compose lines, and a second service writing 400 lines after the
+    // first line of each record of the first: with records of at most 50 lines, those waiting
+    // behind a record are past 4 records' worth, and the record is let go, kept whole.
+    let mut compose = Vec::new();
+    for line in &abort {
+        compose.extend_from_slice(b"web-1  | ");
+        compose.extend_from_slice(line);
+        if !line.starts_with(b"\t") {
+            for i in 0..400 {
+                compose.extend_from_slice(format!("db-1   | LOG:  checkpoint {i}\n").as_bytes());
+            }
+        }
+    }
+    let small = resetsquash::squash::Limits {
+        max_record_lines: 50,
+        ..defaults
+    };
+    assert!(summary_count(&squash(&compose, defaults, 1 << 16)) > 0);
+    let out = squash(&compose, small, 1 << 16);
+    assert_bytes_eq(
+        &out,
+        &compose,
+        "records held behind too many lines are kept",
+    );
+    assert_bytes_eq(
+        &squash(&compose, small, 7),
+        &compose,
+        "read 7 bytes at a time",
     );
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod check;
-pub use check::{check_invariants, check_invariants_at, check_invariants_cut};
+pub use check::{check_invariants, check_invariants_at, check_invariants_cut, check_shipped};
 
 /// The crate's root folder (where `testdata/` is).
 pub fn root() -> PathBuf {

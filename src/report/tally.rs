@@ -83,7 +83,7 @@ pub(super) fn scan_one(
         assembler.finish(&mut sink)?;
         assembler.stats().records
     } else {
-        let mut streams = Fanout::new(shape, Box::new(make));
+        let mut streams = Fanout::new(shape, Box::new(make), MAX_LINE);
         read_all(&mut |p| streams.piece(p, &mut sink))?;
         streams.finish(&mut sink)?;
         streams.stats().records

@@ -25,6 +25,14 @@ use crate::linebuf::Piece;
 use crate::sink::{Sink, Squashed, Stats};
 use crate::squash::Assembler;
 
+/// Records' worth of lines (and bytes) the queue holds at most behind one stream's undecided
+/// line: a stream whose record the others' lines have waited behind for longer lets it go,
+/// kept as it came, so that memory stays bounded whatever the streams do.
+pub(crate) const QUEUE_RECORDS: usize = 4;
+
+/// Events held back while a cut line is open in the output, at most.
+const MAX_DEFERRED: usize = 4096;
+
 /// Streams followed at once. A log with more (a journal of many short-lived processes) has
 /// the one least recently seen decide what it holds and make room.
 pub(crate) const MAX_STREAMS: usize = 64;
@@ -38,11 +46,19 @@ struct Stream<'r> {
     fed: Undecided<u64>,
     /// The text of CRI `P` lines whose `F` has not come yet.
     partial: Vec<u8>,
+    /// The line the runtime cut that it is in went over the line limit: the rest of it goes
+    /// straight through, as a plain log's over-long line does.
+    cut_long: bool,
     /// When it was last given a line, to choose which to retire.
     used: u64,
     /// Its lines are JSON-lines records: a record is one line of the log, however many its
     /// text has.
     json: bool,
+    /// The last of its lines written left a record unfinished, or was a part the runtime cut
+    /// (CRI `P`, a json-file object without `\n`): a summary line written before the rest
+    /// would split the record for its readers, or be joined to the part (see
+    /// [`Demux::release`]).
+    open: bool,
 }
 
 /// A line waiting to be written.
@@ -53,6 +69,10 @@ struct Entry {
     fate: Fate,
     /// Some of its text was kept (a decision covered only part of it).
     kept_part: bool,
+    /// A part of a line the runtime cut, continued by the stream's next line.
+    partial: bool,
+    /// The last line of a record kept (or of a kept part of one).
+    ends: bool,
     /// What the ledger is to hear before this line's bytes.
     events: Vec<Event>,
 }
@@ -69,6 +89,8 @@ enum Event {
     Note(u64, String),
     SummariesNow,
     Squash(Box<Owned>),
+    /// A squashed record waiting its turn, with its summary's wrap and its stream.
+    Told(Box<Owned>, Wrap, Vec<u8>),
 }
 
 /// A squashed record, until its first line's turn.
@@ -89,6 +111,25 @@ struct Owned {
     seqs: Vec<u64>,
 }
 
+impl Owned {
+    fn squashed(&self) -> Squashed<'_> {
+        Squashed {
+            rule: self.rule,
+            key: &self.key,
+            headline: &self.headline,
+            record: &[],
+            lines: self.lines,
+            bytes: self.bytes,
+            crlf: self.crlf,
+            line_no: self.line_no,
+            first_line: &self.first_line,
+            abort: &self.abort,
+            why: &self.why,
+            event: self.event,
+        }
+    }
+}
+
 /// The record stage of a prefixed log.
 pub struct Demux<'r> {
     shape: Shape,
@@ -105,11 +146,18 @@ pub struct Demux<'r> {
     /// Records counted here, not by an assembler: lines over the line limit.
     long_lines: u64,
     clean: Vec<u8>,
+    /// The longest line read whole (a line the runtime cut, joined, included).
+    max_line: usize,
+    /// Bytes of the lines in the queue.
+    queued: usize,
+    /// What the ledger is to hear (and may write summary lines for) once no stream's line is
+    /// open in the output, in order.
+    deferred: Vec<Event>,
 }
 
 impl<'r> Demux<'r> {
     /// A stage for lines of `shape`, each stream's records assembled by one of `make`'s.
-    pub fn new(shape: Shape, make: Box<dyn Fn() -> Assembler<'r> + 'r>) -> Self {
+    pub fn new(shape: Shape, make: Box<dyn Fn() -> Assembler<'r> + 'r>, max_line: usize) -> Self {
         Demux {
             shape,
             make,
@@ -120,6 +168,9 @@ impl<'r> Demux<'r> {
             long: false,
             long_lines: 0,
             clean: Vec::new(),
+            max_line,
+            queued: 0,
+            deferred: Vec::new(),
         }
     }
 
@@ -178,18 +229,32 @@ impl<'r> Demux<'r> {
         let mut clean = std::mem::take(&mut self.clean);
         let c = self.shape.clean(raw, &mut clean);
         let stream = self.stream_for(raw, &c)?;
+        self.queued += raw.len();
         self.queue.push_back(Entry {
             raw: raw.to_vec(),
             prefix_len: c.prefix_len,
             stream,
             fate: Fate::Pending,
             kept_part: false,
+            partial: c.partial,
+            ends: false,
             events: Vec::new(),
         });
         let s = &mut self.streams[stream];
         s.used = self.seen;
         s.fed.push(clean.len(), seq);
-        let result = if c.partial {
+        let result = if s.cut_long {
+            s.cut_long = c.partial;
+            let mut rec = Recorder::new(s.json, &mut s.fed, &mut self.queue, self.front, seq);
+            s.assembler.long_line_more(&clean, &mut rec)
+        } else if s.partial.len() + clean.len() > self.max_line {
+            let mut head = std::mem::take(&mut s.partial);
+            head.extend_from_slice(&clean);
+            s.cut_long = c.partial;
+            s.assembler.number_next_line(self.seen);
+            let mut rec = Recorder::new(s.json, &mut s.fed, &mut self.queue, self.front, seq);
+            s.assembler.long_line_start(&head, &mut rec)
+        } else if c.partial {
             s.partial.extend_from_slice(&clean);
             Ok(())
         } else if self.shape.json.is_some() && c.prefixed {
@@ -209,7 +274,37 @@ impl<'r> Demux<'r> {
             r
         };
         self.clean = clean;
-        result
+        result?;
+        self.bound()
+    }
+
+    /// Keeps the queue within [`QUEUE_RECORDS`] records' worth of lines and bytes: past it,
+    /// the stream whose line holds the front lets what it holds go, kept as it came.
+    fn bound(&mut self) -> Result<(), Error> {
+        let Some(front) = self.queue.front().filter(|e| e.fate == Fate::Pending) else {
+            return Ok(());
+        };
+        let i = front.stream;
+        let limits = self.streams[i].assembler.limits();
+        if self.queue.len() <= QUEUE_RECORDS * limits.max_record_lines
+            && self.queued <= QUEUE_RECORDS * limits.max_record_bytes
+        {
+            return Ok(());
+        }
+        let seq = self.front + self.queue.len() as u64 - 1;
+        let s = &mut self.streams[i];
+        let mut rec = Recorder::new(s.json, &mut s.fed, &mut self.queue, self.front, seq);
+        if s.partial.is_empty() {
+            s.assembler.let_go(&mut rec)?;
+        } else {
+            let head = std::mem::take(&mut s.partial);
+            s.cut_long = true;
+            s.assembler.long_line_start(&head, &mut rec)?;
+        }
+        if self.queue.front().is_some_and(|e| e.fate == Fate::Pending) {
+            self.end_stream(i)?;
+        }
+        Ok(())
     }
 
     /// The stream a line belongs to: found, made, or made in the place of the one least
@@ -233,8 +328,10 @@ impl<'r> Demux<'r> {
                 assembler,
                 fed: Undecided::default(),
                 partial: Vec::new(),
+                cut_long: false,
                 used: 0,
                 json,
+                open: false,
             });
             return Ok(self.streams.len() - 1);
         }
@@ -251,6 +348,8 @@ impl<'r> Demux<'r> {
             self.streams[i].json = true;
             self.streams[i].assembler = (self.make)().cut_by_caller();
         }
+        self.streams[i].cut_long = false;
+        self.streams[i].open = false;
         Ok(i)
     }
 
@@ -299,7 +398,7 @@ impl<'r> Demux<'r> {
         }
         self.release(ledger)?;
         debug_assert!(self.queue.is_empty(), "every line decided at the end");
-        Ok(())
+        self.tell_deferred(ledger)
     }
 
     /// Tells `ledger` about the lines at the front of the queue that are decided, in order.
@@ -307,8 +406,22 @@ impl<'r> Demux<'r> {
         while self.queue.front().is_some_and(|e| e.fate != Fate::Pending) {
             let mut e = self.queue.pop_front().expect("looked at above");
             self.front += 1;
+            self.queued -= e.raw.len();
+            // A summary line written now would land inside a record of a stream (or a line the
+            // runtime cut): what the ledger is to hear waits for it to end, in order (at most
+            // [`MAX_DEFERRED`] events: a cut line that never ends holds nothing back). Not with
+            // `--keep-first`, whose first record of a group is written after all.
+            let hold = !ledger.keeps_first()
+                && (!self.deferred.is_empty() || self.streams.iter().any(|s| s.open));
             for ev in e.events.drain(..) {
                 match ev {
+                    Event::Squash(o) if hold => {
+                        let wrap = Wrap::of(self.shape.prefix, &e.raw, e.prefix_len);
+                        let stream = self.streams[e.stream].key.clone();
+                        self.deferred.push(Event::Told(o, wrap, stream));
+                    }
+                    ev if hold => self.deferred.push(ev),
+                    Event::Told(..) => unreachable!("told only once deferred"),
                     Event::Clock(seconds, text) => ledger.clock(seconds, &text)?,
                     Event::Note(line_no, text) => ledger.note(line_no, &text)?,
                     Event::SummariesNow => ledger.summaries_now()?,
@@ -346,6 +459,13 @@ impl<'r> Demux<'r> {
                         if ledger.squash_in_stream(&s, stream, &wrap)? {
                             // Kept whole after all (`--keep-first`): its lines are written.
                             e.fate = Fate::Keep;
+                            e.ends = o.seqs.len() == 1;
+                            if let Some(&last) = o.seqs.last().filter(|_| o.seqs.len() > 1)
+                                && let Some(later) =
+                                    self.queue.get_mut((last - self.front) as usize)
+                            {
+                                later.ends = true;
+                            }
                             for &seq in &o.seqs[1..] {
                                 if let Some(later) = self.queue.get_mut((seq - self.front) as usize)
                                 {
@@ -362,6 +482,29 @@ impl<'r> Demux<'r> {
                 } else {
                     ledger.keep_last(&e.raw)?;
                 }
+                let open = e.partial || !e.ends;
+                self.streams[e.stream].open = open;
+            }
+            if !self.deferred.is_empty()
+                && (self.deferred.len() >= MAX_DEFERRED || !self.streams.iter().any(|s| s.open))
+            {
+                self.tell_deferred(ledger)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// What waited for the lines open in the output to end, told now.
+    fn tell_deferred<W: Write>(&mut self, ledger: &mut Ledger<'_, W>) -> Result<(), Error> {
+        for ev in self.deferred.drain(..) {
+            match ev {
+                Event::Clock(seconds, text) => ledger.clock(seconds, &text)?,
+                Event::Note(line_no, text) => ledger.note(line_no, &text)?,
+                Event::SummariesNow => ledger.summaries_now()?,
+                Event::Told(o, wrap, stream) => {
+                    ledger.squash_in_stream(&o.squashed(), &stream, &wrap)?;
+                }
+                Event::Squash(_) => unreachable!("deferred as told"),
             }
         }
         Ok(())
@@ -424,6 +567,7 @@ impl<'a> Recorder<'a> {
     /// finish (with a line's text that was empty, before them), whose places go to `seqs`.
     fn cover(&mut self, n: usize, fate: Fate, mut seqs: Option<&mut Vec<u64>>) {
         let (queue, front) = (&mut *self.queue, self.front);
+        let mut last = None;
         self.fed.decide(n, |seq, whole| {
             let e = &mut queue[(seq - front) as usize];
             if !whole {
@@ -432,10 +576,16 @@ impl<'a> Recorder<'a> {
                 return;
             }
             e.fate = if e.kept_part { Fate::Keep } else { fate };
+            last = Some(seq);
             if let Some(seqs) = seqs.as_deref_mut() {
                 seqs.push(seq);
             }
         });
+        // What one decision keeps ends there (a record, or the part of one it covers).
+        if let Some(seq) = last {
+            let e = &mut queue[(seq - front) as usize];
+            e.ends |= e.fate == Fate::Keep;
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! assembler, all telling one sink. A report counts and writes no lines, so it needs no queue
 //! (see [`super::demux`] for the filter's).
 
-use super::demux::MAX_STREAMS;
+use super::demux::{MAX_STREAMS, QUEUE_RECORDS};
 use super::shape::Shape;
 use super::undecided::Undecided;
 use crate::error::Error;
@@ -19,6 +19,24 @@ pub struct Fanout<'r> {
     streams: Vec<FanStream<'r>>,
     clean: Vec<u8>,
     long: Option<usize>,
+    /// The longest line read whole (a line the runtime cut, joined, included).
+    max_line: usize,
+    /// Lines and bytes seen: where a line stands, for the filter's bound on its queue.
+    seen: Place,
+}
+
+/// Where a line stands in the input: lines and bytes before it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Place {
+    lines: u64,
+    bytes: u64,
+}
+
+/// A line not yet decided: its length as it came, and its place.
+#[derive(Clone, Copy, Debug, Default)]
+struct Came {
+    len: usize,
+    at: Place,
 }
 
 /// One stream of a [`Fanout`].
@@ -27,11 +45,13 @@ struct FanStream<'r> {
     assembler: Assembler<'r>,
     /// The text of CRI `P` lines whose `F` has not come yet.
     partial: Vec<u8>,
+    /// In a line the runtime cut that went over the line limit (see [`super::demux`]).
+    cut_long: bool,
     /// The stream's latest header time.
     clock: Option<(i64, Vec<u8>)>,
     /// Its lines not yet decided, each with its length as it came: a squashed record is
     /// counted in the bytes that leave the log, as the filter counts it.
-    lengths: Undecided<usize>,
+    lengths: Undecided<Came>,
     /// Its lines are JSON-lines records (see [`super::demux`]): a record counts lines of the log.
     json: bool,
 }
@@ -40,7 +60,7 @@ struct FanStream<'r> {
 struct AtClock<'a, S> {
     sink: &'a mut S,
     clock: &'a mut Option<(i64, Vec<u8>)>,
-    lengths: &'a mut Undecided<usize>,
+    lengths: &'a mut Undecided<Came>,
     json: bool,
 }
 
@@ -61,9 +81,9 @@ impl<S: Sink> AtClock<'_, S> {
     /// and how many lines.
     fn take_lines(&mut self, n: usize) -> (u64, u64) {
         let (mut came, mut lines) = (0, 0);
-        self.lengths.decide(n, |len, whole| {
+        self.lengths.decide(n, |line, whole| {
             if whole {
-                came += len as u64;
+                came += line.len as u64;
                 lines += 1;
             }
         });
@@ -119,13 +139,15 @@ impl<S: Sink> Sink for AtClock<'_, S> {
 }
 
 impl<'r> Fanout<'r> {
-    pub fn new(shape: Shape, make: Box<dyn Fn() -> Assembler<'r> + 'r>) -> Self {
+    pub fn new(shape: Shape, make: Box<dyn Fn() -> Assembler<'r> + 'r>, max_line: usize) -> Self {
         Fanout {
             shape,
             make,
             streams: Vec::new(),
             clean: Vec::new(),
             long: None,
+            max_line,
+            seen: Place::default(),
         }
     }
 
@@ -140,7 +162,8 @@ impl<'r> Fanout<'r> {
                     self.long = None;
                 }
                 let s = &mut self.streams[i];
-                s.lengths.push(m.len(), m.len());
+                let at = self.seen;
+                s.lengths.push(m.len(), Came { len: m.len(), at });
                 let mut sink = AtClock {
                     sink,
                     clock: &mut s.clock,
@@ -180,6 +203,7 @@ impl<'r> Fanout<'r> {
                     key,
                     assembler,
                     partial: Vec::new(),
+                    cut_long: false,
                     clock: None,
                     lengths: Undecided::default(),
                     json,
@@ -188,33 +212,84 @@ impl<'r> Fanout<'r> {
             }
         };
         let s = &mut self.streams[i];
-        s.lengths.push(clean.len(), raw.len());
-        let mut sink = AtClock {
-            sink,
+        let at = self.seen;
+        self.seen.lines += 1;
+        self.seen.bytes += raw.len() as u64;
+        s.lengths.push(clean.len(), Came { len: raw.len(), at });
+        let mut at_clock = AtClock {
+            sink: &mut *sink,
             clock: &mut s.clock,
             lengths: &mut s.lengths,
             json: s.json,
         };
         let result = if long {
             self.long = Some(i);
-            s.assembler.long_line_start(&clean, &mut sink)
+            s.assembler.long_line_start(&clean, &mut at_clock)
+        } else if s.cut_long {
+            s.cut_long = c.partial;
+            s.assembler.long_line_more(&clean, &mut at_clock)
+        } else if s.partial.len() + clean.len() > self.max_line {
+            let mut head = std::mem::take(&mut s.partial);
+            head.extend_from_slice(&clean);
+            s.cut_long = c.partial;
+            s.assembler.long_line_start(&head, &mut at_clock)
         } else if c.partial {
             s.partial.extend_from_slice(&clean);
             Ok(())
         } else if self.shape.json.is_some() && c.prefixed {
             // One JSON record, whole: decided at once.
-            lines(&mut s.assembler, &clean, &mut sink)
-                .and_then(|()| s.assembler.end_record(&mut sink))
+            lines(&mut s.assembler, &clean, &mut at_clock)
+                .and_then(|()| s.assembler.end_record(&mut at_clock))
         } else if s.partial.is_empty() {
-            lines(&mut s.assembler, &clean, &mut sink)
+            lines(&mut s.assembler, &clean, &mut at_clock)
         } else {
             s.partial.extend_from_slice(&clean);
-            let r = lines(&mut s.assembler, &s.partial, &mut sink);
+            let r = lines(&mut s.assembler, &s.partial, &mut at_clock);
             s.partial.clear();
             r
         };
         self.clean = clean;
-        result
+        result?;
+        self.bound(sink)
+    }
+
+    /// The filter's bound on its queue (see [`super::demux`]), so that a report counts as the
+    /// filter decides: the stream whose undecided line the others' lines have waited behind
+    /// for too long lets it go.
+    fn bound<S: Sink>(&mut self, sink: &mut S) -> Result<(), Error> {
+        let oldest = self
+            .streams
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.lengths.first().map(|c| (c.at.lines, c.at.bytes, i)))
+            .min();
+        let Some((lines, bytes, i)) = oldest else {
+            return Ok(());
+        };
+        let s = &mut self.streams[i];
+        let limits = s.assembler.limits();
+        if (self.seen.lines - lines) as usize <= QUEUE_RECORDS * limits.max_record_lines
+            && (self.seen.bytes - bytes) as usize <= QUEUE_RECORDS * limits.max_record_bytes
+        {
+            return Ok(());
+        }
+        let mut sink = AtClock {
+            sink,
+            clock: &mut s.clock,
+            lengths: &mut s.lengths,
+            json: s.json,
+        };
+        if s.partial.is_empty() {
+            s.assembler.let_go(&mut sink)?;
+        } else {
+            let head = std::mem::take(&mut s.partial);
+            s.cut_long = true;
+            s.assembler.long_line_start(&head, &mut sink)?;
+        }
+        if sink.lengths.first().is_some_and(|c| c.at.lines == lines) {
+            s.assembler.end_record(&mut sink)?;
+        }
+        Ok(())
     }
 
     /// End of input: every stream's last record.

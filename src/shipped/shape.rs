@@ -55,7 +55,7 @@ impl Shape {
         }
         let split = self
             .prefix
-            .and_then(|k| k.split(body))
+            .and_then(|k| k.split(body).or_else(|| self.split_coloured(k, body)))
             .unwrap_or(Split::plain(0, 0..0));
         // rsyslog's `message repeated N times: [ … ]` stands for earlier messages, and is a
         // record of its own (`report` counts the repeats): read whole, apart from the stream.
@@ -94,6 +94,41 @@ impl Shape {
 }
 
 impl Shape {
+    /// The prefix of a line whose prefix is coloured too (`docker compose logs` colours each
+    /// service's name and bar: `ESC[36mweb-1  |ESC[0m `): found in the line with its colours
+    /// taken out, and its places given in the line as it came (an escape at the prefix's end
+    /// is the prefix's).
+    fn split_coloured(&self, kind: Kind, body: &[u8]) -> Option<Split> {
+        if self.colour == Colour::None || kind == Kind::DockerJson {
+            return None;
+        }
+        let mut kept = Vec::new();
+        segments(self.colour, body, |r| kept.push(r));
+        let mut text = Vec::with_capacity(body.len());
+        for r in &kept {
+            text.extend_from_slice(&body[r.clone()]);
+        }
+        let split = kind.split(&text)?;
+        // Where byte `at` of `text` came from: the start of the segment it begins.
+        let raw = |at: usize| {
+            let mut seen = 0;
+            for r in &kept {
+                if at < seen + r.len() {
+                    return r.start + (at - seen);
+                }
+                seen += r.len();
+            }
+            body.len()
+        };
+        // A stream's name ends after its last byte, not at the escape behind it.
+        let end_of = |at: usize| if at == 0 { raw(0) } else { raw(at - 1) + 1 };
+        Some(Split {
+            end: raw(split.end),
+            stream: raw(split.stream.start)..end_of(split.stream.end).max(raw(split.stream.start)),
+            partial: split.partial,
+        })
+    }
+
     /// A json-file line's text, decoded into `out` (colours taken out); `None` if it is not
     /// one (it is then read whole, as a line of its own stream).
     fn decoded(&self, body: &[u8], out: &mut Vec<u8>) -> Option<Clean> {
@@ -399,42 +434,64 @@ fn has_bare(line: &[u8]) -> bool {
     memchr::memchr_iter(b'[', line).any(|i| bare_at(line, i).is_some())
 }
 
+/// The parts of `text` that are not colour escapes (of the kind `colour` says), in order.
+fn segments(colour: Colour, text: &[u8], each: impl FnMut(std::ops::Range<usize>)) {
+    match colour {
+        Colour::None => {
+            let mut each = each;
+            each(0..text.len());
+        }
+        Colour::Escapes => escape_segments(text, each),
+        Colour::Bare => bare_segments(text, each),
+    }
+}
+
 /// `ESC [ params final`: a CSI sequence (colours end in `m`; `K` erases, which some consoles
 /// write too). A lone ESC stays.
 fn strip_escapes(text: &[u8], out: &mut Vec<u8>) {
+    escape_segments(text, |r| out.extend_from_slice(&text[r]));
+}
+
+fn escape_segments(text: &[u8], mut each: impl FnMut(std::ops::Range<usize>)) {
     let mut at = 0;
     while let Some(i) = memchr::memmem::find(&text[at..], b"\x1b[").map(|i| at + i) {
-        out.extend_from_slice(&text[at..i]);
         let mut j = i + 2;
         while text.get(j).is_some_and(|b| (0x30..=0x3f).contains(b)) {
             j += 1;
         }
         match text.get(j) {
-            Some(b) if (0x40..=0x7e).contains(b) => at = j + 1,
+            Some(b) if (0x40..=0x7e).contains(b) => {
+                each(at..i);
+                at = j + 1;
+            }
             _ => {
-                out.extend_from_slice(&text[i..j]);
+                each(at..j);
                 at = j;
             }
         }
     }
-    out.extend_from_slice(&text[at..]);
+    each(at..text.len());
 }
 
 /// [`strip_escapes`] for colours that lost their ESC byte: only the `[…m` colour form.
 fn strip_bare(text: &[u8], out: &mut Vec<u8>) {
+    bare_segments(text, |r| out.extend_from_slice(&text[r]));
+}
+
+fn bare_segments(text: &[u8], mut each: impl FnMut(std::ops::Range<usize>)) {
     let mut at = 0;
     let mut from = 0;
     while let Some(i) = memchr::memchr(b'[', &text[from..]).map(|i| from + i) {
         match bare_at(text, i) {
             Some(end) => {
-                out.extend_from_slice(&text[at..i]);
+                each(at..i);
                 at = end;
                 from = end;
             }
             None => from = i + 1,
         }
     }
-    out.extend_from_slice(&text[at..]);
+    each(at..text.len());
 }
 
 #[cfg(test)]
@@ -526,6 +583,37 @@ mod tests {
             "[2m2026-11-24 15:35:04.123[0;39m [31mERROR[0;39m [main] x[0]\n",
         );
         assert_eq!(text, "2026-11-24 15:35:04.123 ERROR [main] x[0]\n");
+    }
+
+    #[test]
+    fn a_coloured_prefix_is_found_with_its_colours_and_kept_whole() {
+        // `docker compose logs` on a terminal (or with `--ansi always`) colours each service.
+        let log = "\x1b[36mweb-1    |\x1b[0m 24-Nov-2026 15:35:04.806 SEVERE [exec-5] x\n\x1b[33mnginx-1  |\x1b[0m 2026/11/24 15:35:04 [info] 7#7: y\n";
+        let s = shape_of(log);
+        assert_eq!(
+            s,
+            Shape {
+                prefix: Some(Kind::Compose),
+                colour: Colour::Escapes,
+                json: None,
+            }
+        );
+        let line = log.split_inclusive('\n').nth(1).unwrap();
+        let (text, c) = clean(s, line);
+        assert_eq!(text, "2026/11/24 15:35:04 [info] 7#7: y\n");
+        assert_eq!(&line[c.stream.clone()], "nginx-1");
+        assert_eq!(&line[..c.prefix_len], "\x1b[33mnginx-1  |\x1b[0m ");
+        assert!(c.prefixed);
+        // Without the ESC byte, as pasted.
+        let line = "[36mweb-1  |[0m \tat x.y(Z.java:1)\n";
+        let bare = Shape {
+            prefix: Some(Kind::Compose),
+            colour: Colour::Bare,
+            json: None,
+        };
+        let (text, c) = clean(bare, line);
+        assert_eq!(text, "\tat x.y(Z.java:1)\n");
+        assert_eq!(&line[c.stream.clone()], "web-1");
     }
 
     #[test]

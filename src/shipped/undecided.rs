@@ -18,6 +18,11 @@ impl<T: Copy> Undecided<T> {
         self.lines.push_back((len, tag));
     }
 
+    /// The first line not decided yet, if any.
+    pub fn first(&self) -> Option<&T> {
+        self.lines.front().map(|(_, tag)| tag)
+    }
+
     /// The next `n` bytes of text are decided: `each` hears every line they reach, and whether
     /// they finish it (a line whose text was empty is finished by the next decision).
     pub fn decide(&mut self, mut n: usize, mut each: impl FnMut(T, bool)) {

@@ -73,6 +73,30 @@ run "record of 10^6 lines, 1 thread" "same:$work/record.log" "$bin" --threads 1 
 run "record of 10^6 lines, pipe" "same:$work/record.log" sh -c "cat '$work/record.log' | '$bin'"
 rm "$work/record.log"
 
+# A shipped log (see src/shipped): a CRI line of 320 MB in 16 KB parts (P), which the line
+# limit cuts as it cuts a plain line; and a compose service whose trace waits while another
+# service writes 3 million lines (the record is let go, kept, and memory stays bounded).
+python3 - "$work/cri.log" "$work/compose.log" <<'PY'
+import sys
+t = b"2026-11-24T15:35:04.123456789Z"
+with open(sys.argv[1], "wb") as w:
+    for i in range(20):
+        w.write(t + b" stdout F ordinary line %d\n" % i)
+    part = t + b" stdout P " + b"x" * 16000 + b"\n"
+    for _ in range(20000):
+        w.write(part)
+    w.write(t + b" stdout F end\n")
+with open(sys.argv[2], "wb") as w:
+    w.write(b"web-1  | 24-Nov-2026 15:35:04.806 SEVERE [http-nio-8080-exec-5] org.apache.catalina.core.StandardWrapperValve.invoke Servlet.service() threw exception\n")
+    w.write(b"web-1  | java.io.IOException: Broken pipe\n")
+    w.write(b"web-1  | \tat sun.nio.ch.FileDispatcherImpl.write0(Native Method)\n")
+    w.write(b"db-1   | 2026-11-24 15:35:04.806 UTC [1] LOG:  checkpoint starting: time\n" * 3000000)
+    w.write(b"web-1  | 24-Nov-2026 15:35:05.806 INFO [main] org.apache.catalina.startup.Catalina.start Server startup\n")
+PY
+run "CRI line of 320 MB in parts" "same:$work/cri.log" "$bin" "$work/cri.log"
+run "compose: a trace held behind 3*10^6 lines" "same:$work/compose.log" "$bin" "$work/compose.log"
+rm "$work/cri.log" "$work/compose.log"
+
 # 256 MiB of random bytes, on two threads.
 head -c $((256 << 20)) /dev/urandom > "$work/random.bin"
 run "256 MiB random bytes" "same:$work/random.bin" "$bin" --threads 2 "$work/random.bin"

@@ -4,6 +4,7 @@
 //! include this very file and check the same promises on arbitrary bytes.
 
 use resetsquash::record::split_records_with_max_line;
+use resetsquash::shipped::{Choice, Kind, Shape, json};
 use resetsquash::summary::Summary;
 
 /// What [`check_invariants`] found.
@@ -46,6 +47,12 @@ pub fn check_invariants_cut(
     output: &[u8],
     records: &[std::ops::Range<usize>],
 ) -> Accounting {
+    // A log a shipper prefixed is read stream by stream (see `resetsquash::shipped`), as the
+    // filter told it from the first lines.
+    let shape = Choice::Auto.decide(input, true);
+    if !shape.is_plain() {
+        return check_shipped(input, output, shape);
+    }
     let mut acc = Accounting::default();
     // Summary lines the filter wrote (one in the input, from an earlier run, is a record).
     let mut rest = Vec::with_capacity(output.len());
@@ -111,6 +118,119 @@ fn json_summary(line: &[u8]) -> Option<Summary> {
             .then(|| Summary::parse(&text))
             .flatten()
     })
+}
+
+/// The filter's promises on a shipped log (`shape`: its prefix kind and colours), where a
+/// record is cut per stream and its lines are interleaved with other streams':
+///
+/// - every line written that is not a summary is an input line, byte for byte and in order;
+/// - the summaries' `bytes` add up to the bytes of the input lines left out (each line as it
+///   came, prefix and all), their counts to at least one per summary;
+/// - every summary is in its log's form: after the prefix of a line left out, of the same
+///   stream (a CRI summary a whole `F` line), or, in Docker's json-file, an object of a left
+///   out line's stream and time whose `log` is the summary line; with colours only, as is.
+#[track_caller]
+pub fn check_shipped(input: &[u8], output: &[u8], shape: Shape) -> Accounting {
+    let mut acc = Accounting::default();
+    let lines: Vec<&[u8]> = input.split_inclusive(|&b| b == b'\n').collect();
+    let mut text = Vec::new();
+    let mut next = 0;
+    let mut kept = vec![false; lines.len()];
+    let mut summaries: Vec<(&[u8], Summary)> = Vec::new();
+    for line in output.split_inclusive(|&b| b == b'\n') {
+        shape.clean(line, &mut text);
+        if let Some(s) = Summary::parse(&text).filter(|_| !input_contains_line(input, line)) {
+            summaries.push((line, s));
+            continue;
+        }
+        let at = lines[next..]
+            .iter()
+            .position(|l| *l == line)
+            .unwrap_or_else(|| {
+                panic!(
+                    "written, but not an input line after line {next} (or out of order): {:?}",
+                    String::from_utf8_lossy(line)
+                )
+            });
+        next += at;
+        kept[next] = true;
+        next += 1;
+    }
+    let left_out: Vec<&[u8]> = lines
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| !**k)
+        .map(|(l, _)| *l)
+        .collect();
+    let bytes: u64 = left_out.iter().map(|l| l.len() as u64).sum();
+    // Each line left out, as a summary standing for its record would carry it.
+    let wraps: std::collections::HashSet<Vec<u8>> =
+        left_out.iter().map(|l| wrap_of(shape, l)).collect();
+    let mut summed = (0u64, 0u64);
+    for (line, s) in &summaries {
+        assert!(
+            s.count > 0,
+            "a summary of no record: {:?}",
+            String::from_utf8_lossy(line)
+        );
+        summed.0 += s.count;
+        summed.1 += s.bytes;
+        *acc.per_rule.entry(s.rule.clone()).or_default() += s.count;
+        acc.summaries += 1;
+        let wrap = wrap_of(shape, line);
+        assert!(
+            wraps.contains(&wrap),
+            "a summary not in the form of a line left out (its prefix, stream, or object): {:?}",
+            String::from_utf8_lossy(line)
+        );
+        if shape.prefix == Some(Kind::Cri) {
+            assert!(
+                wrap.ends_with(b" F "),
+                "a CRI summary is a whole line: {:?}",
+                String::from_utf8_lossy(line)
+            );
+        }
+        if shape.prefix == Some(Kind::DockerJson) {
+            // As the driver writes its objects: `log`, `stream`, `time`, and nothing else.
+            let body = line.strip_suffix(b"\n").unwrap_or(line);
+            let f = json::fields(body);
+            assert!(
+                f.as_ref()
+                    .is_some_and(|f| body[f.log.clone()].ends_with(b"\\n")
+                        && body[f.log.end..f.stream.start] == *b"\",\"stream\":\""
+                        && body[f.stream.end..f.time.start] == *b"\",\"time\":\""
+                        && body[f.time.end..] == *b"\"}"),
+                "a json-file summary is an object of the driver's: {:?}",
+                String::from_utf8_lossy(line)
+            );
+        }
+    }
+    assert_eq!(
+        summed.1, bytes,
+        "summary bytes= vs the bytes of the lines left out"
+    );
+    acc.records = lines.len();
+    acc.kept = kept.iter().filter(|k| **k).count();
+    acc.squashed = summed.0;
+    acc
+}
+
+/// What of `line` a summary standing for the record it starts carries: its prefix (a CRI `P`
+/// as `F`), or the stream and time of a json-file object; nothing with colours only.
+fn wrap_of(shape: Shape, line: &[u8]) -> Vec<u8> {
+    let body = line.strip_suffix(b"\n").unwrap_or(line);
+    if shape.prefix == Some(Kind::DockerJson) {
+        return json::fields(body).map_or(Vec::new(), |f| {
+            [&body[f.stream], b"|", &body[f.time]].concat()
+        });
+    }
+    let c = shape.clean(line, &mut Vec::new());
+    let mut prefix = line[..c.prefix_len].to_vec();
+    if shape.prefix == Some(Kind::Cri) && prefix.ends_with(b" P ") {
+        let n = prefix.len();
+        prefix[n - 2] = b'F';
+    }
+    prefix
 }
 
 /// Which records, kept in order and whole, make up `out` exactly. Prefers keeping a record;
