@@ -56,6 +56,21 @@ struct Group {
     lists: [Counts; 4],
 }
 
+impl Group {
+    /// A record of the group came at the log's `clock`: its first and last times.
+    fn seen_at(&mut self, clock: &Clock) {
+        if clock.known {
+            if self.first.is_none() {
+                self.first = Some(clock.text.clone());
+            }
+            let last = self.last.get_or_insert_with(Vec::new);
+            last.clear();
+            last.extend_from_slice(&clock.text);
+            self.last_seconds = clock.seconds;
+        }
+    }
+}
+
 /// Values counted per list per group: at most this many distinct ones, each exactly.
 const TRACKED: usize = 16;
 /// Values written per list in a summary line: as many as `report` shows per list.
@@ -384,16 +399,7 @@ impl<'r, W: Write> Ledger<'r, W> {
         }
         let g = &mut self.groups[idx];
         g.bytes += s.bytes;
-        if self.clock.known {
-            let now = &self.clock.text;
-            if g.first.is_none() {
-                g.first = Some(now.clone());
-            }
-            let last = g.last.get_or_insert_with(Vec::new);
-            last.clear();
-            last.extend_from_slice(now);
-            g.last_seconds = self.clock.seconds;
-        }
+        g.seen_at(&self.clock);
         g.eol = if s.crlf { b"\r\n" } else { b"\n" };
         g.kinds.count(s.abort.kind, s.abort.download);
         for (counts, value) in g.lists.iter_mut().zip(s.abort.fields.values()) {
@@ -443,16 +449,7 @@ impl<'r, W: Write> Ledger<'r, W> {
         g.absorbed += 1;
         g.lines += s.lines;
         g.bytes += s.bytes;
-        if self.clock.known {
-            let now = &self.clock.text;
-            if g.first.is_none() {
-                g.first = Some(now.clone());
-            }
-            let last = g.last.get_or_insert_with(Vec::new);
-            last.clear();
-            last.extend_from_slice(now);
-            g.last_seconds = self.clock.seconds;
-        }
+        g.seen_at(&self.clock);
         self.squashed_bytes += s.bytes;
         if self.explain {
             let why = format!(

@@ -19,11 +19,13 @@ use super::kinds::Wrap;
 use super::shape::{Clean, Shape};
 use super::undecided::Undecided;
 use crate::error::Error;
-use crate::fields::Abort;
 use crate::ledger::Ledger;
 use crate::linebuf::Piece;
 use crate::sink::{Sink, Squashed, Stats};
 use crate::squash::Assembler;
+
+mod queue;
+use queue::{Entry, Event, Fate, Recorder};
 
 /// Records' worth of lines (and bytes) the queue holds at most behind one stream's undecided
 /// line: a stream whose record the others' lines have waited behind for longer lets it go,
@@ -59,75 +61,6 @@ struct Stream<'r> {
     /// would split the record for its readers, or be joined to the part (see
     /// [`Demux::release`]).
     open: bool,
-}
-
-/// A line waiting to be written.
-struct Entry {
-    raw: Vec<u8>,
-    prefix_len: usize,
-    stream: usize,
-    fate: Fate,
-    /// Some of its text was kept (a decision covered only part of it).
-    kept_part: bool,
-    /// A part of a line the runtime cut, continued by the stream's next line.
-    partial: bool,
-    /// The last line of a record kept (or of a kept part of one).
-    ends: bool,
-    /// What the ledger is to hear before this line's bytes.
-    events: Vec<Event>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Fate {
-    Pending,
-    Keep,
-    Drop,
-}
-
-enum Event {
-    Clock(i64, Vec<u8>),
-    Note(u64, String),
-    SummariesNow,
-    Squash(Box<Owned>),
-    /// A squashed record waiting its turn, with its summary's wrap and its stream.
-    Told(Box<Owned>, Wrap, Vec<u8>),
-}
-
-/// A squashed record, until its first line's turn.
-struct Owned {
-    rule: usize,
-    key: Vec<u8>,
-    headline: Vec<u8>,
-    lines: u64,
-    bytes: u64,
-    crlf: bool,
-    line_no: u64,
-    first_line: Vec<u8>,
-    abort: Abort,
-    /// What decided it, for `--explain`.
-    why: String,
-    event: Option<u64>,
-    /// Its lines in the queue: written after all if the ledger keeps it (`--keep-first`).
-    seqs: Vec<u64>,
-}
-
-impl Owned {
-    fn squashed(&self) -> Squashed<'_> {
-        Squashed {
-            rule: self.rule,
-            key: &self.key,
-            headline: &self.headline,
-            record: &[],
-            lines: self.lines,
-            bytes: self.bytes,
-            crlf: self.crlf,
-            line_no: self.line_no,
-            first_line: &self.first_line,
-            abort: &self.abort,
-            why: &self.why,
-            event: self.event,
-        }
-    }
 }
 
 /// The record stage of a prefixed log.
@@ -528,131 +461,4 @@ fn feed(
         s.assembler.line(line, &mut rec)?;
     }
     Ok(())
-}
-
-/// The sink a stream's assembler tells: it marks the lines its decisions cover, and holds
-/// what the ledger is to hear until their turn.
-struct Recorder<'a> {
-    /// Lines of the log are what a squashed record counts (see [`Stream::json`]).
-    json: bool,
-    fed: &'a mut Undecided<u64>,
-    queue: &'a mut VecDeque<Entry>,
-    front: u64,
-    /// The line being handed over: clocks and notes go with it.
-    current: u64,
-}
-
-impl<'a> Recorder<'a> {
-    fn new(
-        json: bool,
-        fed: &'a mut Undecided<u64>,
-        queue: &'a mut VecDeque<Entry>,
-        front: u64,
-        current: u64,
-    ) -> Self {
-        Recorder {
-            json,
-            fed,
-            queue,
-            front,
-            current,
-        }
-    }
-
-    fn entry(&mut self, seq: u64) -> &mut Entry {
-        &mut self.queue[(seq - self.front) as usize]
-    }
-
-    /// The next `n` bytes the assembler was given are decided: `fate` for every line they
-    /// finish (with a line's text that was empty, before them), whose places go to `seqs`.
-    fn cover(&mut self, n: usize, fate: Fate, mut seqs: Option<&mut Vec<u64>>) {
-        let (queue, front) = (&mut *self.queue, self.front);
-        let mut last = None;
-        self.fed.decide(n, |seq, whole| {
-            let e = &mut queue[(seq - front) as usize];
-            if !whole {
-                // A line partly kept is kept, whatever becomes of the rest of it.
-                e.kept_part |= fate == Fate::Keep;
-                return;
-            }
-            e.fate = if e.kept_part { Fate::Keep } else { fate };
-            last = Some(seq);
-            if let Some(seqs) = seqs.as_deref_mut() {
-                seqs.push(seq);
-            }
-        });
-        // What one decision keeps ends there (a record, or the part of one it covers).
-        if let Some(seq) = last {
-            let e = &mut queue[(seq - front) as usize];
-            e.ends |= e.fate == Fate::Keep;
-        }
-    }
-}
-
-impl Sink for Recorder<'_> {
-    fn keep(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.cover(bytes.len(), Fate::Keep, None);
-        Ok(())
-    }
-
-    fn keep_last(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.keep(bytes)
-    }
-
-    fn squash(&mut self, s: &Squashed<'_>) -> Result<(), Error> {
-        let mut seqs = Vec::new();
-        self.cover(s.bytes as usize, Fate::Drop, Some(&mut seqs));
-        let Some(&first) = seqs.first() else {
-            return Ok(());
-        };
-        // Counted as the bytes that leave the log: its lines as they came, prefixes and all.
-        let bytes = seqs
-            .iter()
-            .map(|&seq| self.entry(seq).raw.len() as u64)
-            .sum();
-        let owned = Owned {
-            rule: s.rule,
-            key: s.key.to_vec(),
-            headline: s.headline.to_vec(),
-            lines: if self.json {
-                seqs.len() as u64
-            } else {
-                s.lines
-            },
-            bytes,
-            crlf: s.crlf,
-            line_no: s.line_no,
-            first_line: s.first_line.to_vec(),
-            abort: s.abort.clone(),
-            why: s.why.to_string(),
-            event: s.event,
-            seqs,
-        };
-        self.entry(first)
-            .events
-            .push(Event::Squash(Box::new(owned)));
-        Ok(())
-    }
-
-    fn clock(&mut self, seconds: i64, text: &[u8]) -> Result<(), Error> {
-        let current = self.current;
-        self.entry(current)
-            .events
-            .push(Event::Clock(seconds, text.to_vec()));
-        Ok(())
-    }
-
-    fn note(&mut self, line_no: u64, text: &str) -> Result<(), Error> {
-        let current = self.current;
-        self.entry(current)
-            .events
-            .push(Event::Note(line_no, text.to_string()));
-        Ok(())
-    }
-
-    fn summaries_now(&mut self) -> Result<(), Error> {
-        let current = self.current;
-        self.entry(current).events.push(Event::SummariesNow);
-        Ok(())
-    }
 }
