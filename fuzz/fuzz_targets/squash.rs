@@ -68,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(pieces_stats, stats, "reads of {small} bytes changed the counts");
     let acc = check::check_invariants_at(data, &reference, MAX_LINE);
     assert_eq!(
-        acc.squashed,
+        acc.aborts,
         stats.squashed_total(),
         "summary counts vs the ledger's own count"
     );

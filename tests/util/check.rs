@@ -13,6 +13,9 @@ pub struct Accounting {
     pub records: usize,
     pub kept: usize,
     pub squashed: u64,
+    /// The summaries' counts: client aborts, an event of several records counted once (the
+    /// run's own count, where `squashed` counts the records left out).
+    pub aborts: u64,
     pub summaries: usize,
     /// Squashed records per rule id.
     pub per_rule: std::collections::BTreeMap<String, u64>,
@@ -65,6 +68,7 @@ pub fn check_invariants_cut(
             Some(s) if !input_contains_line(input, line) => {
                 // An event is one count; the records it absorbed are `absorbed`.
                 summed.0 += s.count + s.absorbed;
+                acc.aborts += s.count;
                 summed.1 += s.lines;
                 summed.2 += s.bytes;
                 *acc.per_rule.entry(s.rule.clone()).or_default() += s.count;
@@ -169,11 +173,12 @@ pub fn check_shipped(input: &[u8], output: &[u8], shape: Shape) -> Accounting {
     let mut summed = (0u64, 0u64);
     for (line, s) in &summaries {
         assert!(
-            s.count > 0,
+            s.count + s.absorbed > 0,
             "a summary of no record: {:?}",
             String::from_utf8_lossy(line)
         );
-        summed.0 += s.count;
+        summed.0 += s.count + s.absorbed;
+        acc.aborts += s.count;
         summed.1 += s.bytes;
         *acc.per_rule.entry(s.rule.clone()).or_default() += s.count;
         acc.summaries += 1;
