@@ -537,15 +537,22 @@ def h2_read_data(s, want):
     return got
 
 
+def h2_cancel(s, goaway=False):
+    """Cancels stream 1 as a client that gave up does (RST_STREAM CANCEL), then, after the
+    server had time to act on it, says goodbye (GOAWAY NO_ERROR) if asked, and closes."""
+    s.sendall(h2_frame(0x3, 0, 1, struct.pack(">I", 0x8)))  # RST_STREAM CANCEL
+    time.sleep(0.2)
+    if goaway:
+        s.sendall(h2_frame(0x7, 0, 0, struct.pack(">II", 1, 0)))  # GOAWAY NO_ERROR
+    drain(s)
+    s.close()
+
+
 def h2_abort(b, how, i):
     s = h2_get(b, download(i))
     h2_read_data(s, PART)
     if how == "rst":
-        s.sendall(h2_frame(0x3, 0, 1, struct.pack(">I", 0x8)))  # RST_STREAM CANCEL
-        time.sleep(0.2)
-        s.sendall(h2_frame(0x7, 0, 0, struct.pack(">II", 1, 0)))  # GOAWAY NO_ERROR
-        drain(s)
-        s.close()
+        h2_cancel(s, goaway=True)
     else:
         rst_close(s)
 
@@ -627,11 +634,7 @@ def grpc_download(b, how, i):
         return
     grpc_read(s, PART)
     if how == "cancel":
-        s.sendall(h2_frame(0x3, 0, 1, struct.pack(">I", 0x8)))  # RST_STREAM CANCEL
-        time.sleep(0.2)
-        s.sendall(h2_frame(0x7, 0, 0, struct.pack(">II", 1, 0)))  # GOAWAY NO_ERROR
-        drain(s)
-        s.close()
+        h2_cancel(s, goaway=True)
     else:
         rst_close(s)
 
@@ -641,10 +644,7 @@ def grpc_events(b):
     grpc_send(s, b"", end=True)
     grpc_read(s, 1)
     time.sleep(0.2)
-    s.sendall(h2_frame(0x3, 0, 1, struct.pack(">I", 0x8)))  # RST_STREAM CANCEL
-    time.sleep(0.2)
-    drain(s)
-    s.close()
+    h2_cancel(s)
 
 
 def grpc_upload(b, how):
@@ -658,10 +658,7 @@ def grpc_upload(b, how):
         return
     time.sleep(0.05)
     if how == "cancel":
-        s.sendall(h2_frame(0x3, 0, 1, struct.pack(">I", 0x8)))  # RST_STREAM CANCEL
-        time.sleep(0.2)
-        drain(s)
-        s.close()
+        h2_cancel(s)
     elif how == "fin":
         s.shutdown(socket.SHUT_WR)
         drain(s)
